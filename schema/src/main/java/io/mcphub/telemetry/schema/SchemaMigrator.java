@@ -1,0 +1,181 @@
+package io.mcphub.telemetry.schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the versioned migrations in order, each in its own transaction, under a session advisory
+ * lock so that hubs starting together migrate once. Needs a connection of the schema owner (a role
+ * that may create tables and roles); the hub itself then works as {@code mcp_hub_app}.
+ */
+public final class SchemaMigrator {
+
+    public static final String APP_ROLE = "mcp_hub_app";
+    static final String HISTORY_TABLE = "mcp_telemetry_schema_migrations";
+    private static final long LOCK_KEY = 0x4d43505f54454c45L; // "MCP_TELE"
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
+
+    /** What a run did: the layout in use and the files it applied (empty when up to date). */
+    public record Result(StorageLayout layout, List<String> applied) {
+    }
+
+    private final boolean timescaleWanted;
+    private final List<Migration> migrations;
+
+    public SchemaMigrator(boolean timescaleWanted) {
+        this(timescaleWanted, MigrationCatalog.load());
+    }
+
+    SchemaMigrator(boolean timescaleWanted, List<Migration> migrations) {
+        this.timescaleWanted = timescaleWanted;
+        this.migrations = migrations;
+    }
+
+    public Result migrate(Connection connection) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (Statement st = connection.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+            try {
+                return migrateLocked(connection);
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+            }
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private Result migrateLocked(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET client_min_messages = warning");
+            st.execute("CREATE TABLE IF NOT EXISTS " + HISTORY_TABLE + " ("
+                    + "version integer PRIMARY KEY, file_name text NOT NULL, checksum text NOT NULL, "
+                    + "layout text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+        }
+        Map<Integer, String[]> applied = appliedMigrations(connection);
+        StorageLayout layout = applied.isEmpty()
+                ? chooseLayout(connection)
+                : StorageLayout.fromTag(applied.values().iterator().next()[1]);
+        if (!applied.isEmpty()) {
+            LOG.debug("database uses the {} layout chosen at its first migration", layout.fileTag());
+        }
+        List<String> done = new ArrayList<>();
+        for (Migration migration : migrations) {
+            if (!migration.appliesTo(layout)) {
+                continue;
+            }
+            String[] recorded = applied.get(migration.version());
+            if (recorded != null) {
+                if (!recorded[0].equals(migration.checksum())) {
+                    throw new MigrationException("migration " + migration.fileName()
+                            + " was changed after it was applied to this database (checksum differs); "
+                            + "add a new migration instead of editing an applied one");
+                }
+                continue;
+            }
+            apply(connection, migration, layout);
+            done.add(migration.fileName());
+        }
+        if (!done.isEmpty()) {
+            LOG.info("applied {} schema migration(s) with the {} layout: {}", done.size(), layout.fileTag(), done);
+        }
+        return new Result(layout, List.copyOf(done));
+    }
+
+    private static Map<Integer, String[]> appliedMigrations(Connection connection) throws SQLException {
+        Map<Integer, String[]> applied = new HashMap<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, checksum, layout FROM " + HISTORY_TABLE)) {
+            while (rs.next()) {
+                applied.put(rs.getInt(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        return applied;
+    }
+
+    private StorageLayout chooseLayout(Connection connection) throws SQLException {
+        if (!timescaleWanted) {
+            LOG.info("TimescaleDB disabled (TIMESCALEDB_ENABLED=false): using plain PostgreSQL partitions and rollups");
+            return StorageLayout.PLAIN;
+        }
+        if (!timescaleAvailable(connection)) {
+            LOG.info("TimescaleDB extension not available on this server: using plain PostgreSQL partitions and rollups");
+            return StorageLayout.PLAIN;
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS timescaledb");
+            LOG.info("TimescaleDB extension found: using hypertables and continuous aggregates");
+            return StorageLayout.TIMESCALE;
+        } catch (SQLException e) {
+            LOG.warn("TimescaleDB is installed but CREATE EXTENSION failed ({}): using plain PostgreSQL partitions and rollups",
+                    e.getMessage());
+            return StorageLayout.PLAIN;
+        }
+    }
+
+    static boolean timescaleAvailable(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")) {
+            return rs.next();
+        }
+    }
+
+    private static void apply(Connection connection, Migration migration, StorageLayout layout) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement st = connection.createStatement()) {
+            st.execute(migration.sqlFor(layout));
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + HISTORY_TABLE
+                    + " (version, file_name, checksum, layout) VALUES (?, ?, ?, ?)")) {
+                ps.setInt(1, migration.version());
+                ps.setString(2, migration.fileName());
+                ps.setString(3, migration.checksum());
+                ps.setString(4, layout.fileTag());
+                ps.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw new MigrationException("migration " + migration.fileName() + " failed: " + e.getMessage(), e);
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Sets the application role's password (the original setup-db step) and lets the migrating user
+     * switch to it, which is how the hub connects when no separate password is configured.
+     */
+    public static void configureAppRole(Connection connection, String appPassword) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            // Reasserted on every start: whatever was granted since, the role must stay subject to row-level security.
+            st.execute("ALTER ROLE " + APP_ROLE + " NOSUPERUSER NOBYPASSRLS");
+            if (appPassword != null && !appPassword.isEmpty()) {
+                String sql;
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT format('ALTER ROLE " + APP_ROLE + " WITH LOGIN PASSWORD %L', ?::text)")) {
+                    ps.setString(1, appPassword);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        sql = rs.getString(1);
+                    }
+                }
+                st.execute(sql);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                if (rs.next() && !rs.getBoolean(1)) {
+                    st.execute("GRANT " + APP_ROLE + " TO CURRENT_USER");
+                }
+            }
+        }
+    }
+}

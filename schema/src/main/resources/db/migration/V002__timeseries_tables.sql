@@ -1,0 +1,103 @@
+-- Time-series tables. The runner expands {{PARTITION BY ...}} on plain PostgreSQL (native range
+-- partitioning) and removes it under TimescaleDB, where V003 turns the tables into hypertables.
+
+CREATE TABLE IF NOT EXISTS server_status_history (
+    tenant_id       text        NOT NULL,
+    occurred_at     timestamptz NOT NULL,
+    server_name     text        NOT NULL,
+    instance_id     text,
+    status          text        NOT NULL CHECK (status IN ('connecting', 'connected', 'disconnected', 'failed')),
+    detail          text
+) {{PARTITION BY RANGE (occurred_at)}};
+CREATE INDEX IF NOT EXISTS server_status_history_tenant_time ON server_status_history (tenant_id, server_name, occurred_at DESC);
+
+CREATE SEQUENCE IF NOT EXISTS tool_executions_id_seq;
+CREATE TABLE IF NOT EXISTS tool_executions (
+    id              bigint      NOT NULL DEFAULT nextval('tool_executions_id_seq'),
+    tenant_id       text        NOT NULL,
+    instance_id     text,
+    server_name     text        NOT NULL,
+    tool_name       text        NOT NULL,
+    started_at      timestamptz NOT NULL,
+    duration_us     bigint      NOT NULL CHECK (duration_us >= 0),
+    outcome         text        NOT NULL CHECK (outcome IN ('success', 'tool_error', 'protocol_error', 'exception', 'timeout', 'cancelled')),
+    error_class     text,
+    error_message   text,
+    argument_bytes  integer,
+    result_bytes    integer,
+    session_id      text,
+    request_id      text,
+    arguments       text,
+    result          text
+) {{PARTITION BY RANGE (started_at)}};
+CREATE INDEX IF NOT EXISTS tool_executions_tenant_time ON tool_executions (tenant_id, started_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS tool_executions_tenant_tool_time ON tool_executions (tenant_id, server_name, tool_name, started_at DESC);
+CREATE INDEX IF NOT EXISTS tool_executions_tenant_errors ON tool_executions (tenant_id, started_at DESC) WHERE outcome <> 'success';
+
+-- Event ids only grow, so an SSE client resumes with id > Last-Event-ID.
+CREATE SEQUENCE IF NOT EXISTS events_id_seq;
+CREATE TABLE IF NOT EXISTS events (
+    id              bigint      NOT NULL DEFAULT nextval('events_id_seq'),
+    tenant_id       text        NOT NULL,
+    occurred_at     timestamptz NOT NULL,
+    instance_id     text,
+    event_type      text        NOT NULL,
+    server_name     text,
+    payload         jsonb
+) {{PARTITION BY RANGE (occurred_at)}};
+CREATE INDEX IF NOT EXISTS events_tenant_id ON events (tenant_id, id);
+CREATE INDEX IF NOT EXISTS events_tenant_time ON events (tenant_id, occurred_at DESC);
+
+CREATE SEQUENCE IF NOT EXISTS logs_id_seq;
+CREATE TABLE IF NOT EXISTS logs (
+    id              bigint      NOT NULL DEFAULT nextval('logs_id_seq'),
+    tenant_id       text        NOT NULL,
+    occurred_at     timestamptz NOT NULL,
+    instance_id     text,
+    server_name     text,
+    level           text        NOT NULL CHECK (level IN ('trace', 'debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency')),
+    logger          text,
+    message         text        NOT NULL,
+    context         jsonb
+) {{PARTITION BY RANGE (occurred_at)}};
+CREATE INDEX IF NOT EXISTS logs_tenant_time ON logs (tenant_id, occurred_at DESC);
+CREATE INDEX IF NOT EXISTS logs_tenant_id ON logs (tenant_id, id);
+
+-- Never tokens, codes or secrets: only what a flow did and how it ended.
+CREATE TABLE IF NOT EXISTS oauth_flows (
+    tenant_id       text        NOT NULL,
+    occurred_at     timestamptz NOT NULL,
+    flow_id         text        NOT NULL,
+    instance_id     text,
+    server_name     text,
+    grant_type      text        NOT NULL,
+    phase           text        NOT NULL CHECK (phase IN ('start', 'callback', 'token', 'refresh')),
+    outcome         text        NOT NULL CHECK (outcome IN ('pending', 'success', 'failure')),
+    duration_us     bigint      CHECK (duration_us >= 0),
+    error           text
+) {{PARTITION BY RANGE (occurred_at)}};
+CREATE INDEX IF NOT EXISTS oauth_flows_tenant_time ON oauth_flows (tenant_id, occurred_at DESC);
+CREATE INDEX IF NOT EXISTS oauth_flows_tenant_flow ON oauth_flows (tenant_id, flow_id);
+
+CREATE TABLE IF NOT EXISTS api_requests (
+    tenant_id       text        NOT NULL,
+    occurred_at     timestamptz NOT NULL,
+    instance_id     text,
+    method          text        NOT NULL,
+    route           text        NOT NULL,
+    status          integer     NOT NULL CHECK (status BETWEEN 100 AND 999),
+    latency_us      bigint      NOT NULL CHECK (latency_us >= 0),
+    request_bytes   bigint,
+    response_bytes  bigint
+) {{PARTITION BY RANGE (occurred_at)}};
+CREATE INDEX IF NOT EXISTS api_requests_tenant_time ON api_requests (tenant_id, occurred_at DESC);
+
+CREATE TABLE IF NOT EXISTS infra_metrics (
+    tenant_id       text        NOT NULL,
+    sampled_at      timestamptz NOT NULL,
+    instance_id     text,
+    scope           text        NOT NULL CHECK (scope IN ('jvm', 'process', 'system', 'container', 'agent')),
+    metric          text        NOT NULL,
+    value           double precision NOT NULL
+) {{PARTITION BY RANGE (sampled_at)}};
+CREATE INDEX IF NOT EXISTS infra_metrics_tenant_metric_time ON infra_metrics (tenant_id, metric, sampled_at DESC);

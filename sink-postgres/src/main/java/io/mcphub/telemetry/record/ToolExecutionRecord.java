@@ -1,0 +1,21 @@
+package io.mcphub.telemetry.record;
+
+import java.time.Instant;
+
+/**
+ * Row of {@code tool_executions}: one tools/call. {@code arguments} and {@code result} stay null unless
+ * payload capture is switched on; sizes are always recorded when known.
+ */
+public record ToolExecutionRecord(String tenantId, String instanceId, String serverName, String toolName,
+                                  Instant startedAt, long durationMicros, Outcome outcome, String errorClass,
+                                  String errorMessage, Integer argumentBytes, Integer resultBytes, String sessionId,
+                                  String requestId, String arguments, String result) implements TelemetryRecord {
+    public ToolExecutionRecord {
+        Require.text(tenantId, "tenantId");
+        Require.text(serverName, "serverName");
+        Require.text(toolName, "toolName");
+        Require.time(startedAt, "startedAt");
+        Require.nonNegative(durationMicros, "durationMicros");
+        Require.present(outcome, "outcome");
+    }
+}

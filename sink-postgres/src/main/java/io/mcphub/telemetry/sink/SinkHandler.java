@@ -1,0 +1,128 @@
+package io.mcphub.telemetry.sink;
+
+import com.lmax.disruptor.EventHandler;
+import io.mcphub.telemetry.record.TelemetryRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ring's only consumer: gathers records into batches and writes them, flushing when a batch is
+ * full or its oldest record has waited a flush interval. While the database is unreachable it keeps
+ * retrying the same batch with backoff and so stops consuming; the ring absorbs new records until it
+ * is full, after which producers' records are dropped and counted.
+ */
+final class SinkHandler implements EventHandler<RingEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkHandler.class);
+
+    private final BatchWriter writer;
+    private final SinkStats stats;
+    private final int batchSize;
+    private final long flushIntervalNanos;
+    private final long maxBackoffMillis;
+    private final List<TelemetryRecord> buffer;
+    private long oldestNanos;
+    private volatile long giveUpAtNanos = Long.MAX_VALUE;
+    private volatile boolean closing;
+    private boolean outageLogged;
+
+    SinkHandler(BatchWriter writer, SinkStats stats, SinkSettings settings) {
+        this.writer = writer;
+        this.stats = stats;
+        this.batchSize = settings.batchSize();
+        this.flushIntervalNanos = settings.flushInterval().toNanos();
+        this.maxBackoffMillis = Math.max(1, settings.maxBackoff().toMillis());
+        this.buffer = new ArrayList<>(batchSize);
+    }
+
+    @Override
+    public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        TelemetryRecord record = event.record;
+        java.util.concurrent.CountDownLatch flushed = event.flushed;
+        event.clear();
+        if (record != null) {
+            if (buffer.isEmpty()) {
+                oldestNanos = System.nanoTime();
+            }
+            buffer.add(record);
+        }
+        if (flushed != null) {
+            flush();
+            flushed.countDown();
+        } else if (buffer.size() >= batchSize || (endOfBatch && due())) {
+            flush();
+        }
+    }
+
+    @Override
+    public void onTimeout(long sequence) {
+        if (due()) {
+            flush();
+        }
+    }
+
+    /** From now on, a batch that cannot be written by the deadline is counted as lost instead of retried. */
+    void closeBy(long deadlineNanos) {
+        giveUpAtNanos = deadlineNanos;
+        closing = true;
+    }
+
+    private boolean due() {
+        return !buffer.isEmpty() && System.nanoTime() - oldestNanos >= flushIntervalNanos;
+    }
+
+    private void flush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        Map<String, List<TelemetryRecord>> byTenant = new LinkedHashMap<>();
+        for (TelemetryRecord r : buffer) {
+            byTenant.computeIfAbsent(r.tenantId(), t -> new ArrayList<>()).add(r);
+        }
+        buffer.clear();
+        for (Map.Entry<String, List<TelemetryRecord>> group : byTenant.entrySet()) {
+            writeWithRetry(UUID.randomUUID(), group.getKey(), group.getValue());
+        }
+    }
+
+    private void writeWithRetry(UUID batchId, String tenant, List<TelemetryRecord> records) {
+        long backoff = 50;
+        while (true) {
+            try {
+                writer.write(batchId, tenant, records);
+                if (outageLogged) {
+                    outageLogged = false;
+                    LOG.info("telemetry database reachable again; backlog is being written");
+                }
+                return;
+            } catch (Exception e) {
+                stats.retries.increment();
+                stats.lastError.set(e.getMessage());
+                if (!outageLogged) {
+                    outageLogged = true;
+                    LOG.warn("telemetry database unavailable ({}); retrying, records are kept in the ring until it is full",
+                            e.getMessage());
+                }
+                if (closing && System.nanoTime() + backoff * 1_000_000L > giveUpAtNanos) {
+                    stats.lost.add(records.size());
+                    LOG.error("shutdown deadline reached with the database unavailable: {} telemetry records lost",
+                            records.size());
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    stats.lost.add(records.size());
+                    return;
+                }
+                backoff = Math.min(backoff * 2, maxBackoffMillis);
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.mcphub.telemetry.sink;
+
+import io.mcphub.telemetry.record.MetricRecord;
+import io.mcphub.telemetry.record.MetricScope;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background upkeep on one daemon thread: partitions ahead and retention, rollup refresh for the
+ * time ranges the sink wrote, and the sink's own counters reported as telemetry ({@code agent} scope).
+ */
+final class SinkMaintenance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkMaintenance.class);
+
+    private final AdminConnections admin;
+    private final SinkSettings settings;
+    private final DirtyRange dirty;
+    private final SinkStats stats;
+    private final TelemetryRing ring;
+    private final ScheduledExecutorService scheduler;
+
+    SinkMaintenance(AdminConnections admin, SinkSettings settings, DirtyRange dirty, SinkStats stats,
+                    TelemetryRing ring) {
+        this.admin = admin;
+        this.settings = settings;
+        this.dirty = dirty;
+        this.stats = stats;
+        this.ring = ring;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mcp-telemetry-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        schedule(this::maintainPartitions, settings.maintenanceInterval());
+        schedule(this::refreshRollups, settings.rollupInterval());
+        schedule(this::reportStats, settings.statsInterval());
+    }
+
+    private void schedule(Runnable task, Duration every) {
+        long millis = Math.max(10, every.toMillis());
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("telemetry maintenance task failed: {}", e.toString());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    void maintainPartitions() {
+        try (Connection c = admin.open();
+             PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_maintain(?, 3)")) {
+            ps.setInt(1, settings.retentionDays());
+            ps.execute();
+        } catch (SQLException e) {
+            LOG.warn("partition maintenance failed (will retry): {}", e.getMessage());
+        }
+    }
+
+    /** Recomputes the rollup buckets touched since the last run; on failure the span is kept for the next. */
+    void refreshRollups() {
+        DirtyRange.Span span = dirty.take();
+        if (span == null) {
+            return;
+        }
+        try (Connection c = admin.open();
+             PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_refresh_rollups(?, ?)")) {
+            ps.setTimestamp(1, Timestamp.from(span.from()));
+            ps.setTimestamp(2, Timestamp.from(span.to()));
+            ps.execute();
+        } catch (SQLException e) {
+            dirty.add(span.from(), span.to());
+            LOG.debug("rollup refresh failed (will retry): {}", e.getMessage());
+        }
+    }
+
+    void reportStats() {
+        SinkStats.Snapshot s = stats.snapshot();
+        Instant now = Instant.now();
+        report(now, "telemetry.ring.dropped", s.dropped());
+        report(now, "telemetry.records.accepted", s.accepted());
+        report(now, "telemetry.records.written", s.written());
+        report(now, "telemetry.records.rejected", s.rejected());
+        report(now, "telemetry.records.lost", s.lost());
+        report(now, "telemetry.ring.used", ring.size() - ring.remainingCapacity());
+        report(now, "telemetry.ring.size", ring.size());
+    }
+
+    private void report(Instant now, String metric, double value) {
+        ring.publish(new MetricRecord(settings.statsTenant(), now, settings.instanceId(), MetricScope.AGENT, metric, value));
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.mcphub.telemetry.sink;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the sink needs, already validated by the configuration layer.
+ *
+ * @param appPassword password of {@code mcp_hub_app}; when null the pool logs in as the admin user
+ *                    and switches to {@code mcp_hub_app} with SET ROLE, so tenant isolation holds either way
+ * @param statsTenant tenant under which the sink reports its own counters (drops, rejects, writes)
+ */
+public record SinkSettings(String jdbcUrl, String adminUser, String adminPassword, String appPassword,
+                           boolean timescaleWanted, int ringSize, int batchSize, Duration flushInterval, int poolSize,
+                           Duration connectTimeout, Duration maxBackoff, Duration shutdownTimeout, int retentionDays,
+                           Duration maintenanceInterval, Duration rollupInterval, Duration statsInterval,
+                           String statsTenant, String instanceId) {
+
+    public SinkSettings {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(adminUser, "adminUser");
+        if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
+            throw new IllegalArgumentException("ring size must be a power of two >= 2, got " + ringSize);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("pool size must be >= 1, got " + poolSize);
+        }
+        if (retentionDays < 1) {
+            throw new IllegalArgumentException("retention days must be >= 1, got " + retentionDays);
+        }
+    }
+
+    public static Builder builder(String jdbcUrl, String adminUser, String adminPassword) {
+        return new Builder(jdbcUrl, adminUser, adminPassword);
+    }
+
+    /** The URL without parameters, and the login, for log lines: never a password. */
+    public String describe() {
+        int q = jdbcUrl.indexOf('?');
+        return (q < 0 ? jdbcUrl : jdbcUrl.substring(0, q)) + " as " + adminUser;
+    }
+
+    /** Defaults suited to one hub. */
+    public static final class Builder {
+        private final String jdbcUrl;
+        private final String adminUser;
+        private final String adminPassword;
+        private String appPassword;
+        private boolean timescaleWanted = true;
+        private int ringSize = 65_536;
+        private int batchSize = 2_000;
+        private Duration flushInterval = Duration.ofMillis(200);
+        private int poolSize = 2;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private int retentionDays = 30;
+        private Duration maintenanceInterval = Duration.ofHours(1);
+        private Duration rollupInterval = Duration.ofSeconds(15);
+        private Duration statsInterval = Duration.ofSeconds(30);
+        private String statsTenant = "default";
+        private String instanceId = "sink";
+
+        private Builder(String jdbcUrl, String adminUser, String adminPassword) {
+            this.jdbcUrl = jdbcUrl;
+            this.adminUser = adminUser;
+            this.adminPassword = adminPassword;
+        }
+
+        public Builder appPassword(String value) { appPassword = value; return this; }
+        public Builder timescaleWanted(boolean value) { timescaleWanted = value; return this; }
+        public Builder ringSize(int value) { ringSize = value; return this; }
+        public Builder batchSize(int value) { batchSize = value; return this; }
+        public Builder flushInterval(Duration value) { flushInterval = value; return this; }
+        public Builder poolSize(int value) { poolSize = value; return this; }
+        public Builder connectTimeout(Duration value) { connectTimeout = value; return this; }
+        public Builder maxBackoff(Duration value) { maxBackoff = value; return this; }
+        public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
+        public Builder retentionDays(int value) { retentionDays = value; return this; }
+        public Builder maintenanceInterval(Duration value) { maintenanceInterval = value; return this; }
+        public Builder rollupInterval(Duration value) { rollupInterval = value; return this; }
+        public Builder statsInterval(Duration value) { statsInterval = value; return this; }
+        public Builder statsTenant(String value) { statsTenant = value; return this; }
+        public Builder instanceId(String value) { instanceId = value; return this; }
+
+        public SinkSettings build() {
+            return new SinkSettings(jdbcUrl, adminUser, adminPassword, appPassword, timescaleWanted, ringSize,
+                    batchSize, flushInterval, poolSize, connectTimeout, maxBackoff, shutdownTimeout, retentionDays,
+                    maintenanceInterval, rollupInterval, statsInterval, statsTenant, instanceId);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.mcphub.telemetry.sink;
+
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.mcphub.telemetry.record.TelemetryRecord;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pre-allocated ring between producers (hub threads) and the sink thread. {@link #publish} never
+ * blocks: a full ring drops the record and counts it.
+ */
+final class TelemetryRing implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryRing.class);
+    private static final EventTranslatorOneArg<RingEvent, TelemetryRecord> STORE = (event, seq, record) -> event.record = record;
+    private static final EventTranslatorOneArg<RingEvent, CountDownLatch> FLUSH = (event, seq, latch) -> event.flushed = latch;
+
+    private final Disruptor<RingEvent> disruptor;
+    private final RingBuffer<RingEvent> ring;
+    private final SinkHandler handler;
+    private final SinkStats stats;
+
+    TelemetryRing(int size, SinkHandler handler, SinkStats stats, Duration flushInterval) {
+        this.handler = handler;
+        this.stats = stats;
+        long tickNanos = Math.max(1_000_000L, flushInterval.toNanos() / 2);
+        this.disruptor = new Disruptor<>(RingEvent::new, size, runnable -> {
+            Thread t = new Thread(runnable, "mcp-telemetry-sink");
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.MULTI, new LiteTimeoutBlockingWaitStrategy(tickNanos, TimeUnit.NANOSECONDS));
+        disruptor.handleEventsWith(handler);
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+        this.ring = disruptor.start();
+    }
+
+    boolean publish(TelemetryRecord record) {
+        if (ring.tryPublishEvent(STORE, record)) {
+            stats.accepted.increment();
+            return true;
+        }
+        stats.dropped.increment();
+        return false;
+    }
+
+    /** Waits until everything published before this call is written (or given up); false on timeout. */
+    boolean flush(Duration timeout) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ring.tryPublishEvent(FLUSH, latch)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return latch.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    long remainingCapacity() {
+        return ring.remainingCapacity();
+    }
+
+    int size() {
+        return ring.getBufferSize();
+    }
+
+    /**
+     * Writes what was published before this call, giving up on the database at the deadline, then
+     * stops the sink thread. Records still unwritten are counted as lost by the caller.
+     */
+    void close(Duration timeout) {
+        handler.closeBy(System.nanoTime() + timeout.toNanos());
+        try {
+            if (!flush(timeout.plusSeconds(1))) {
+                LOG.error("telemetry sink did not drain within {}; stopping it", timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disruptor.halt();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /** Keeps the sink thread alive whatever a batch throws; the batch writer already counted it. */
+    private static final class LoggingExceptionHandler implements ExceptionHandler<Object> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, Object event) {
+            LOG.error("telemetry sink failed on one event; continuing", ex);
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.error("telemetry sink failed to start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.error("telemetry sink failed during shutdown", ex);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.mcphub.telemetry.sink;
+
+import static io.mcphub.telemetry.sink.SinkTestSupport.count;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcphub.telemetry.record.ApiRequestRecord;
+import io.mcphub.telemetry.record.EventRecord;
+import io.mcphub.telemetry.record.HubInstanceRecord;
+import io.mcphub.telemetry.record.LogLevel;
+import io.mcphub.telemetry.record.LogRecord;
+import io.mcphub.telemetry.record.MetricRecord;
+import io.mcphub.telemetry.record.MetricScope;
+import io.mcphub.telemetry.record.OAuthFlowRecord;
+import io.mcphub.telemetry.record.OAuthOutcome;
+import io.mcphub.telemetry.record.OAuthPhase;
+import io.mcphub.telemetry.record.Outcome;
+import io.mcphub.telemetry.record.PromptRecord;
+import io.mcphub.telemetry.record.ResourceRecord;
+import io.mcphub.telemetry.record.ServerRecord;
+import io.mcphub.telemetry.record.ServerStatus;
+import io.mcphub.telemetry.record.ServerStatusRecord;
+import io.mcphub.telemetry.record.TelemetryRecord;
+import io.mcphub.telemetry.record.TenantRecord;
+import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.record.ToolRecord;
+import io.mcphub.telemetry.record.Transport;
+import io.mcphub.telemetry.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SinkRoundTripTest {
+
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    private TestDatabase db;
+    private PostgresTelemetrySink sink;
+
+    @BeforeEach
+    void start() {
+        db = TestDatabase.create();
+        sink = PostgresTelemetrySink.start(SinkTestSupport.settings(db).build());
+    }
+
+    @AfterEach
+    void stop() {
+        sink.close();
+        db.close();
+    }
+
+    private void publishAll(TelemetryRecord... records) {
+        for (TelemetryRecord r : records) {
+            assertTrue(sink.publish(r), "accepted: " + r);
+        }
+        assertTrue(sink.flush(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void everyRecordTypeLandsInItsTable() throws Exception {
+        publishAll(
+                new TenantRecord("acme", "Acme Corp"),
+                new HubInstanceRecord("acme", "hub-1", "demo-hub", "1.2.3", "host-a", 8080, 4242L, "17.0.15", "0.1.0",
+                        T0, T0, null, "{\"region\":\"eu\"}"),
+                new ServerRecord("acme", "everything", "hub-1", Transport.STDIO, "node index.js stdio",
+                        ServerStatus.CONNECTED, "2.0", "2025-06-18", "{\"tools\":{}}", null, T0),
+                new ServerStatusRecord("acme", T0, "everything", "hub-1", ServerStatus.CONNECTED, "initialized"),
+                new ToolRecord("acme", "everything", "echo", "Echo", "Echoes input", "{\"type\":\"object\"}", T0, false),
+                new ResourceRecord("acme", "everything", "test://static/1", "Resource 1", "first", "text/plain", T0, false),
+                new PromptRecord("acme", "everything", "simple_prompt", "A prompt", "[{\"name\":\"x\"}]", T0, false),
+                new ToolExecutionRecord("acme", "hub-1", "everything", "echo", T0, 1_234, Outcome.TOOL_ERROR,
+                        "McpError", "bad input", 17, 42, "session-9", "req-3", null, null),
+                new EventRecord("acme", T0, "hub-1", "tools.changed", "everything", "{\"added\":[\"echo\"]}"),
+                new LogRecord("acme", T0, "hub-1", "everything", LogLevel.WARNING, "server", "careful", "{\"k\":1}"),
+                new OAuthFlowRecord("acme", T0, "flow-1", "hub-1", "github", "authorization_code", OAuthPhase.TOKEN,
+                        OAuthOutcome.SUCCESS, 250_000L, null),
+                new ApiRequestRecord("acme", T0, "hub-1", "POST", "/api/servers/{name}/tools/{tool}/call", 200, 5_321,
+                        120L, 2_048L),
+                new MetricRecord("acme", T0, "hub-1", MetricScope.JVM, "jvm.heap.used_bytes", 1.5e8));
+
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals("Acme Corp", one(st, "SELECT display_name FROM tenants WHERE tenant_id = 'acme'"));
+            assertEquals("demo-hub|1.2.3|8080|4242|eu", one(st, "SELECT concat_ws('|', hub_name, hub_version, port, pid, "
+                    + "metadata->>'region') FROM hub_instances"));
+            assertEquals("stdio|connected|2025-06-18|t", one(st, "SELECT concat_ws('|', transport, status, protocol_version, "
+                    + "connected_since = last_connected_at) FROM mcp_servers"));
+            assertEquals("connected|initialized", one(st, "SELECT status || '|' || detail FROM server_status_history"));
+            assertEquals("Echo|object", one(st, "SELECT title || '|' || (input_schema->>'type') FROM tools"));
+            assertEquals("text/plain", one(st, "SELECT mime_type FROM resources"));
+            assertEquals("x", one(st, "SELECT arguments->0->>'name' FROM prompts"));
+            assertEquals("tool_error|1234|McpError|bad input|17|42|session-9|req-3", one(st, "SELECT concat_ws('|', outcome, "
+                    + "duration_us, error_class, error_message, argument_bytes, result_bytes, session_id, request_id) FROM tool_executions"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT started_at FROM tool_executions")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(T0, rs.getTimestamp(1).toInstant(), "microsecond timestamps survive");
+                }
+            }
+            assertEquals("tools.changed|echo", one(st, "SELECT event_type || '|' || (payload->'added'->>0) FROM events"));
+            assertEquals("warning|careful|1", one(st, "SELECT concat_ws('|', level, message, context->>'k') FROM logs"));
+            assertEquals("authorization_code|token|success|250000", one(st, "SELECT concat_ws('|', grant_type, phase, outcome, duration_us) FROM oauth_flows"));
+            assertEquals("POST|/api/servers/{name}/tools/{tool}/call|200|5321|120|2048", one(st, "SELECT concat_ws('|', method, route, "
+                    + "status, latency_us, request_bytes, response_bytes) FROM api_requests"));
+            assertEquals("150000000", one(st, "SELECT value::bigint::text FROM infra_metrics WHERE scope = 'jvm'"));
+            assertEquals(13, count(c, "SELECT sum(row_count) FROM ingest_batches WHERE tenant_id = 'acme'"));
+        }
+        assertEquals(13, sink.stats().written());
+    }
+
+    @Test
+    void hostileStringsSurviveCopyExactlyExceptNulAndLoneSurrogates() throws Exception {
+        List<String> hostile = List.of(
+                "tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N", "\\.", "'; DROP TABLE tool_executions; --",
+                "emoji 😀 中文 é", "control \u0001\u0007\u001F chars", "ends with backslash \\", "\u000B\f\b",
+                "x".repeat(5 * 1024 * 1024) + "\tend");
+        for (int i = 0; i < hostile.size(); i++) {
+            sink.publish(new ToolExecutionRecord("t", "hub", "srv", "tool-" + i, T0, i, Outcome.EXCEPTION,
+                    "E", hostile.get(i), null, null, null, null, null, null));
+        }
+        sink.publish(new ToolExecutionRecord("t", "hub", "srv", "nul", T0, 0, Outcome.EXCEPTION, "E",
+                "a\u0000b\uD83Dc", null, null, null, null, null, null));
+        assertTrue(sink.flush(Duration.ofSeconds(60)));
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT error_message FROM tool_executions WHERE tool_name = ?")) {
+            for (int i = 0; i < hostile.size(); i++) {
+                ps.setString(1, "tool-" + i);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(hostile.get(i), rs.getString(1), "value " + i + " byte-for-byte");
+                }
+            }
+            ps.setString(1, "nul");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("a\u2400b\uFFFDc", rs.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void serverStateKeepsConnectAndDisconnectTimesAcrossAndWithinBatches() throws Exception {
+        Instant t1 = T0;
+        Instant t2 = T0.plusSeconds(10);
+        Instant t3 = T0.plusSeconds(20);
+        publishAll(new ServerRecord("a", "s", "h", Transport.SSE, "http://x/sse", ServerStatus.CONNECTED, "1", "p", null, null, t1));
+        // a disconnect and a reconnect in one batch
+        publishAll(
+                new ServerRecord("a", "s", "h", Transport.SSE, null, ServerStatus.DISCONNECTED, null, null, null, "EOF", t2),
+                new ServerRecord("a", "s", "h", Transport.SSE, null, ServerStatus.CONNECTED, null, null, null, null, t3));
+        // a stale report must not overwrite the newer state
+        publishAll(new ServerRecord("a", "s", "h", Transport.SSE, null, ServerStatus.FAILED, null, null, null, "late", t2));
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT status, endpoint, first_seen_at, last_connected_at, "
+                     + "last_disconnected_at, connected_since, last_error, server_version FROM mcp_servers")) {
+            assertTrue(rs.next());
+            assertEquals("connected", rs.getString(1));
+            assertEquals("http://x/sse", rs.getString(2), "null endpoint keeps the known one");
+            assertEquals(t1, rs.getTimestamp(3).toInstant());
+            assertEquals(t3, rs.getTimestamp(4).toInstant());
+            assertEquals(t2, rs.getTimestamp(5).toInstant());
+            assertEquals(t3, rs.getTimestamp(6).toInstant(), "uptime counts from the reconnect");
+            assertEquals("EOF", rs.getString(7));
+            assertEquals("1", rs.getString(8));
+            assertFalse(rs.next());
+        }
+    }
+
+    @Test
+    void toolsAreAddedSeenAgainAndMarkedRemoved() throws Exception {
+        publishAll(new ToolRecord("a", "s", "echo", null, "v1", null, T0, false),
+                new ToolRecord("a", "s", "add", null, "adds", null, T0, false));
+        publishAll(new ToolRecord("a", "s", "echo", null, "v2", null, T0.plusSeconds(5), false),
+                new ToolRecord("a", "s", "add", null, null, null, T0.plusSeconds(5), true));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals("v2", one(st, "SELECT description FROM tools WHERE tool_name = 'echo' AND removed_at IS NULL "
+                    + "AND first_seen_at < last_seen_at"));
+            assertEquals("adds", one(st, "SELECT description FROM tools WHERE tool_name = 'add' AND removed_at IS NOT NULL "
+                    + "AND first_seen_at = last_seen_at"));
+        }
+        publishAll(new ToolRecord("a", "s", "add", null, null, null, T0.plusSeconds(9), false));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals(0, count(c, "SELECT count(*) FROM tools WHERE removed_at IS NOT NULL"), "re-added tool is live again");
+        }
+    }
+
+    @Test
+    void aRecordTheDatabaseRefusesIsRejectedAloneAndTheRestIsStored() throws Exception {
+        for (int i = 0; i < 99; i++) {
+            sink.publish(new EventRecord("a", T0, "h", "ok", null, "{\"i\":" + i + "}"));
+        }
+        sink.publish(new EventRecord("a", T0, "h", "bad", null, "{not json"));
+        assertTrue(sink.flush(Duration.ofSeconds(30)));
+        try (Connection c = db.connect()) {
+            assertEquals(99, count(c, "SELECT count(*) FROM events"));
+            assertEquals(0, count(c, "SELECT count(*) FROM events WHERE event_type = 'bad'"));
+        }
+        assertEquals(1, sink.stats().rejected());
+        assertEquals(99, sink.stats().written());
+        assertTrue(sink.stats().lastError().contains("EventRecord"), sink.stats().lastError());
+    }
+
+    @Test
+    void aBatchWrittenTwiceIsStoredOnce() throws Exception {
+        SinkStats stats = new SinkStats();
+        com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
+        pool.setJdbcUrl(db.jdbcUrl());
+        pool.setUsername(db.adminUser());
+        pool.setPassword(db.adminPassword());
+        pool.setConnectionInitSql("SET ROLE mcp_hub_app");
+        try (pool) {
+            BatchWriter writer = new BatchWriter(pool, stats, new DirtyRange());
+            UUID id = UUID.randomUUID();
+            List<TelemetryRecord> batch = List.of(
+                    new MetricRecord("a", T0, "h", MetricScope.SYSTEM, "m", 1),
+                    new MetricRecord("a", T0, "h", MetricScope.SYSTEM, "m", 2));
+            writer.write(id, "a", batch);
+            writer.write(id, "a", batch);
+        }
+        try (Connection c = db.connect()) {
+            assertEquals(2, count(c, "SELECT count(*) FROM infra_metrics WHERE metric = 'm'"));
+        }
+        assertEquals(2, stats.snapshot().written());
+    }
+
+    @Test
+    void tenantsAreWrittenInTheirOwnTransactionsAndSeeOnlyTheirRows() throws Exception {
+        publishAll(new MetricRecord("tenant-a", T0, "h", MetricScope.SYSTEM, "a-only", 1),
+                new MetricRecord("tenant-b", T0, "h", MetricScope.SYSTEM, "b-only", 1));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals(2, count(c, "SELECT count(DISTINCT tenant_id) FROM ingest_batches"));
+            assertEquals(2, count(c, "SELECT sum(row_count) FROM ingest_batches"), "each batch holds one tenant's rows");
+            st.execute("SET ROLE mcp_hub_app");
+            c.setAutoCommit(false);
+            st.execute("SELECT set_config('mcp.tenant_id', 'tenant-a', true)");
+            assertEquals("a-only", one(st, "SELECT string_agg(metric, ',') FROM infra_metrics"));
+            c.rollback();
+        }
+    }
+
+    @Test
+    void rollupsAreRefreshedForWhatWasWritten() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            sink.publish(new ToolExecutionRecord("a", "h", "srv", "echo", T0, 100 * (i + 1),
+                    i < 3 ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, null, null, null, null, null, null, null));
+        }
+        assertTrue(sink.flush(Duration.ofSeconds(30)));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("SET mcp.tenant_id = 'a'");
+            assertEquals("10|3|5500|1000", one(st, "SELECT concat_ws('|', sum(calls), sum(errors), sum(total_duration_us), "
+                    + "max(max_duration_us)) FROM tool_stats_1m"));
+            assertEquals("10", one(st, "SELECT sum(calls)::text FROM server_stats_1h"));
+        }
+    }
+
+    @Test
+    void closingFlushesEverythingQueued() throws Exception {
+        for (int i = 0; i < 5_000; i++) {
+            sink.publish(new ApiRequestRecord("a", T0, "h", "GET", "/api/health", 200, i, null, null));
+        }
+        sink.close();
+        try (Connection c = db.connect()) {
+            assertEquals(5_000, count(c, "SELECT count(*) FROM api_requests"));
+        }
+        assertEquals(sink.stats().accepted(), sink.stats().written(), "the sink's own final counters included");
+        assertEquals(0, sink.stats().lost());
+        assertFalse(sink.publish(new ApiRequestRecord("a", T0, "h", "GET", "/", 200, 1, null, null)), "closed sink drops");
+        assertNull(sink.stats().lastError());
+    }
+
+    private static String one(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            String value = rs.getString(1);
+            assertFalse(rs.next(), "one row expected: " + sql);
+            return value;
+        }
+    }
+}

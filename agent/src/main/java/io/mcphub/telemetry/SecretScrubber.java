@@ -1,0 +1,43 @@
+package io.mcphub.telemetry;
+
+import java.util.regex.Pattern;
+
+/**
+ * Removes credentials that free text (error messages, log lines, URLs) tends to carry: bearer
+ * tokens, OAuth parameters, passwords in URLs, JSON-ish {@code "token": "..."} pairs.
+ */
+final class SecretScrubber {
+
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
+    private static final Pattern PARAM = Pattern.compile(
+            "(?i)\\b(access_token|refresh_token|id_token|client_secret|code|password|api_key|apikey|token)=[^&\\s\"']+");
+    private static final Pattern JSON_PAIR = Pattern.compile(
+            "(?i)(\"(?:[a-z_]*(?:token|secret|password|authorization|api_?key)[a-z_]*)\"\\s*:\\s*)\"[^\"]*\"");
+    private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]+:[^/\\s@]+@");
+
+    private SecretScrubber() {
+    }
+
+    static String scrub(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String s = BEARER.matcher(text).replaceAll("$1 [REDACTED]");
+        s = PARAM.matcher(s).replaceAll("$1=[REDACTED]");
+        s = JSON_PAIR.matcher(s).replaceAll("$1\"[REDACTED]\"");
+        return URL_USERINFO.matcher(s).replaceAll("$1[REDACTED]@");
+    }
+
+    /** Scrubbed and cut to {@code maxChars}, with a marker saying how much was cut. */
+    static String cap(String text, int maxChars) {
+        String s = scrub(text);
+        if (s == null || s.length() <= maxChars) {
+            return s;
+        }
+        int cut = maxChars;
+        if (Character.isHighSurrogate(s.charAt(cut - 1))) {
+            cut--;
+        }
+        return s.substring(0, cut) + "…[truncated " + (s.length() - cut) + " chars]";
+    }
+}

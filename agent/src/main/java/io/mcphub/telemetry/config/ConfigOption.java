@@ -1,0 +1,100 @@
+package io.mcphub.telemetry.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting, with its key (agent argument and {@code -Dmcp.telemetry.<key>}), its environment
+ * variable and its default. The README's configuration table mirrors this enum.
+ */
+public enum ConfigOption {
+    TENANT("tenant", "MCP_TELEMETRY_TENANT", "default", "tenant the hub's telemetry belongs to"),
+    HUB_NAME("hubName", "MCP_HUB_NAME", "mcp-hub", "name of this hub in hub_instances"),
+    HUB_VERSION("hubVersion", "MCP_HUB_VERSION", null, "version of the hub"),
+    INSTANCE_ID("instanceId", "MCP_TELEMETRY_INSTANCE_ID", null, "id of this hub process; random when unset"),
+    POSTGRES_HOST("postgres.host", "POSTGRES_HOST", null, "database host; unset (and no jdbcUrl) starts an embedded PostgreSQL"),
+    POSTGRES_PORT("postgres.port", "POSTGRES_PORT", "5432", "database port"),
+    POSTGRES_DB("postgres.db", "POSTGRES_DB", "mcp_hub_telemetry", "database name; created when missing and allowed"),
+    POSTGRES_USER("postgres.user", "POSTGRES_USER", "postgres", "schema owner login (migrations, maintenance)"),
+    POSTGRES_PASSWORD("postgres.password", "POSTGRES_PASSWORD", "", "password of POSTGRES_USER"),
+    JDBC_URL("jdbcUrl", "MCP_TELEMETRY_JDBC_URL", null, "full JDBC URL, instead of host/port/db"),
+    APP_PASSWORD("appPassword", "MCP_HUB_DB_PASSWORD", null,
+            "password set for role mcp_hub_app; the hub then logs in as it (else: SET ROLE mcp_hub_app)"),
+    TIMESCALEDB("timescaledb", "TIMESCALEDB_ENABLED", "true", "use TimescaleDB when the extension is available"),
+    EMBEDDED("embedded", "MCP_TELEMETRY_EMBEDDED", "auto", "auto | true | false: embedded PostgreSQL"),
+    EMBEDDED_DIR("embedded.dir", "MCP_TELEMETRY_EMBEDDED_DIR", null,
+            "data directory of the embedded PostgreSQL (default ~/.mcp-hub-telemetry/postgres)"),
+    EMBEDDED_PORT("embedded.port", "MCP_TELEMETRY_EMBEDDED_PORT", "54329", "port of the embedded PostgreSQL (0 = any free)"),
+    RING_SIZE("ringSize", "MCP_TELEMETRY_RING_SIZE", "65536", "ring capacity in records, power of two"),
+    BATCH_SIZE("batchSize", "MCP_TELEMETRY_BATCH_SIZE", "2000", "records per COPY batch"),
+    FLUSH_INTERVAL_MS("flushIntervalMs", "MCP_TELEMETRY_FLUSH_INTERVAL_MS", "200", "longest a record waits for its batch"),
+    POOL_SIZE("poolSize", "MCP_TELEMETRY_POOL_SIZE", "2", "database connections of the sink"),
+    RETENTION_DAYS("retentionDays", "MCP_TELEMETRY_RETENTION_DAYS", "30", "days of raw time-series data kept"),
+    SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "MCP_TELEMETRY_SHUTDOWN_TIMEOUT_MS", "10000",
+            "how long close() keeps trying to write queued records"),
+    METRICS_INTERVAL_MS("metricsIntervalMs", "MCP_TELEMETRY_METRICS_INTERVAL_MS", "15000",
+            "JVM/process/system/container sampling interval; 0 disables sampling"),
+    CAPTURE_PAYLOADS("capturePayloads", "MCP_TELEMETRY_CAPTURE_PAYLOADS", "false",
+            "store tool arguments and results (redacted, capped)"),
+    MAX_PAYLOAD_CHARS("maxPayloadChars", "MCP_TELEMETRY_MAX_PAYLOAD_CHARS", "4096", "cap of each stored payload"),
+    MAX_TEXT_CHARS("maxTextChars", "MCP_TELEMETRY_MAX_TEXT_CHARS", "16384", "cap of messages and error texts"),
+    REDACT_KEYS("redactKeys", "MCP_TELEMETRY_REDACT_KEYS",
+            "password,passwd,secret,token,authorization,api_key,apikey,cookie,credential,private_key",
+            "JSON keys whose values are replaced by [REDACTED] (case-insensitive, substring)");
+
+    public static final String PROPERTY_PREFIX = "mcp.telemetry.";
+
+    private final String key;
+    private final String env;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigOption(String key, String env, String defaultValue, String description) {
+        this.key = key;
+        this.env = env;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String property() {
+        return PROPERTY_PREFIX + key;
+    }
+
+    public String env() {
+        return env;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Whether the value may appear in logs and error messages. */
+    public boolean secret() {
+        return this == POSTGRES_PASSWORD || this == APP_PASSWORD || this == JDBC_URL;
+    }
+
+    static ConfigOption byKey(String key) {
+        for (ConfigOption option : values()) {
+            if (option.key.equalsIgnoreCase(key)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    static ConfigOption byEnv(String name) {
+        for (ConfigOption option : values()) {
+            if (option.env.equals(name.toUpperCase(Locale.ROOT))) {
+                return option;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,118 @@
+package io.mcphub.telemetry.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class TelemetryConfigTest {
+
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaultsWithNothingConfiguredMeanEmbeddedDatabase() {
+        TelemetryConfig c = TelemetryConfig.builder(Map.of(), props()).build();
+        assertEquals("default", c.tenant());
+        assertTrue(c.useEmbedded());
+        assertEquals(65_536, c.ringSize());
+        assertTrue(c.timescaleWanted());
+        assertFalse(c.capturePayloads());
+        assertTrue(c.redactKeys().contains("authorization"));
+        assertTrue(c.embeddedDir().toString().endsWith(".mcp-hub-telemetry/postgres"));
+    }
+
+    @Test
+    void originalEnvironmentNamesConfigureTheServer() {
+        TelemetryConfig c = TelemetryConfig.builder(Map.of("POSTGRES_HOST", "db.internal", "POSTGRES_PORT", "6543",
+                "POSTGRES_DB", "hub", "POSTGRES_USER", "owner", "POSTGRES_PASSWORD", "pw", "MCP_HUB_DB_PASSWORD", "app",
+                "TIMESCALEDB_ENABLED", "false"), props()).build();
+        assertFalse(c.useEmbedded());
+        assertEquals("jdbc:postgresql://db.internal:6543/hub", c.jdbcUrl());
+        assertEquals("owner", c.postgresUser());
+        assertEquals("app", c.appPassword());
+        assertFalse(c.timescaleWanted());
+    }
+
+    @Test
+    void precedenceIsAgentArgumentsThenCodeThenPropertiesThenEnvironment() {
+        Map<String, String> env = Map.of("MCP_TELEMETRY_TENANT", "from-env", "MCP_TELEMETRY_BATCH_SIZE", "10",
+                "MCP_TELEMETRY_POOL_SIZE", "3", "MCP_TELEMETRY_RETENTION_DAYS", "7");
+        Properties p = props("mcp.telemetry.tenant", "from-prop", "mcp.telemetry.batchSize", "20",
+                "mcp.telemetry.poolSize", "4");
+        TelemetryConfig c = TelemetryConfig.builder(env, p).set(ConfigOption.TENANT, "from-code")
+                .set(ConfigOption.BATCH_SIZE, "30").agentArguments("tenant=from-agent").build();
+        assertEquals("from-agent", c.tenant());
+        assertEquals(30, c.batchSize());
+        assertEquals(4, c.poolSize());
+        assertEquals(7, c.retentionDays());
+        assertTrue(c.describe().contains("tenant=from-agent (agent argument tenant)"), c.describe());
+    }
+
+    @Test
+    void agentArgumentValuesMayContainCommas() {
+        TelemetryConfig c = TelemetryConfig.builder(Map.of(), props())
+                .agentArguments("redactKeys=password,token,ssn,tenant=acme,ringSize=1024").build();
+        assertEquals(List.of("password", "token", "ssn"), c.redactKeys());
+        assertEquals("acme", c.tenant());
+        assertEquals(1_024, c.ringSize());
+    }
+
+    @Test
+    void unknownSettingsAreErrorsNamingThem() {
+        ConfigException prop = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props("mcp.telemetry.ringsise", "8")).build());
+        assertTrue(prop.getMessage().contains("system property mcp.telemetry.ringsise"), prop.getMessage());
+        ConfigException env = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of("MCP_TELEMETRY_TENNANT", "x"), props()).build());
+        assertTrue(env.getMessage().contains("MCP_TELEMETRY_TENNANT"), env.getMessage());
+        ConfigException arg = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props()).agentArguments("apiPrt=9").build());
+        assertTrue(arg.getMessage().contains("agent argument apiPrt"), arg.getMessage());
+        assertThrows(ConfigException.class, () -> TelemetryConfig.builder(Map.of(), props()).agentArguments("justtext"));
+    }
+
+    @Test
+    void badValuesNameTheSettingAndWhereItCameFrom() {
+        ConfigException port = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of("POSTGRES_PORT", "70000"), props()).build());
+        assertEquals("invalid telemetry setting environment variable POSTGRES_PORT = '70000': must be between 1 and 65535",
+                port.getMessage());
+        ConfigException notNumber = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props("mcp.telemetry.postgres.port", "five")).build());
+        assertTrue(notNumber.getMessage().contains("system property mcp.telemetry.postgres.port"));
+        ConfigException ring = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props()).agentArguments("ringSize=1000").build());
+        assertTrue(ring.getMessage().contains("power of two"), ring.getMessage());
+        ConfigException bool = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of("TIMESCALEDB_ENABLED", "maybe"), props()).build());
+        assertTrue(bool.getMessage().contains("TIMESCALEDB_ENABLED"), bool.getMessage());
+        ConfigException tenant = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props()).tenant("a b").build());
+        assertTrue(tenant.getMessage().contains("tenant"), tenant.getMessage());
+        ConfigException url = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props()).jdbcUrl("jdbc:mysql://x/y", "u", "p").build());
+        assertTrue(url.getMessage().contains("jdbc:postgresql:"), url.getMessage());
+    }
+
+    @Test
+    void secretsNeverAppearInDescriptionsOrErrors() {
+        TelemetryConfig c = TelemetryConfig.builder(Map.of("POSTGRES_PASSWORD", "hunter2", "MCP_HUB_DB_PASSWORD", "s3cret",
+                "POSTGRES_HOST", "h"), props()).build();
+        assertFalse(c.describe().contains("hunter2"));
+        assertFalse(c.describe().contains("s3cret"));
+        ConfigException url = assertThrows(ConfigException.class, () -> TelemetryConfig.builder(Map.of(), props())
+                .jdbcUrl("jdbc:mysql://x/y?password=topsecret", "u", "p").build());
+        assertFalse(url.getMessage().contains("topsecret"), url.getMessage());
+    }
+}

@@ -92,41 +92,103 @@ public final class McpHubTelemetry implements AutoCloseable {
      * naming the setting to fix when the database cannot be reached.
      */
     public synchronized McpHubTelemetry initialize(HubInstance instance) {
+        openSink();
+        try {
+            sink.connect(databaseSettings());
+        } catch (RuntimeException e) {
+            sink.close();
+            sink = null;
+            stopEmbedded();
+            throw e;
+        }
+        begin(instance);
+        LOG.info("MCP hub telemetry initialized for tenant {} (instance {})", config.tenant(), config.instanceId());
+        return this;
+    }
+
+    /**
+     * For the agent: returns at once. Records are queued in the ring from now on, while a background
+     * thread starts the embedded database if needed and connects, retrying until it succeeds; a
+     * failure is logged once with the setting to fix, and nothing reaches the hub.
+     */
+    public synchronized McpHubTelemetry initializeInBackground(HubInstance instance) {
+        openSink();
+        begin(instance);
+        Thread connector = new Thread(this::connectUntilDone, "mcp-telemetry-connect");
+        connector.setDaemon(true);
+        connector.start();
+        return this;
+    }
+
+    private void connectUntilDone() {
+        long delayMillis = 2_000;
+        boolean reported = false;
+        while (!closed) {
+            try {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    sink.connect(databaseSettings());
+                }
+                LOG.info("MCP hub telemetry connected for tenant {} (instance {})", config.tenant(), config.instanceId());
+                return;
+            } catch (RuntimeException e) {
+                if (!reported) {
+                    LOG.error("MCP hub telemetry cannot reach its database, will keep trying every {} s at most "
+                            + "(records wait in the ring meanwhile): {}", 60, e.getMessage());
+                    reported = true;
+                } else {
+                    LOG.debug("telemetry database still unreachable: {}", e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            delayMillis = Math.min(delayMillis * 2, 60_000);
+        }
+    }
+
+    private void openSink() {
         if (sink != null) {
             throw new IllegalStateException("McpHubTelemetry is already initialized");
         }
         if (closed) {
             throw new IllegalStateException("McpHubTelemetry is closed");
         }
-        String jdbcUrl = config.jdbcUrl();
-        String user = config.postgresUser();
-        String password = config.postgresPassword();
-        if (config.useEmbedded()) {
+        sink = PostgresTelemetrySink.open(sinkSettings(config.useEmbedded() ? "jdbc:postgresql://embedded/"
+                + config.postgresDb() : config.jdbcUrl(), config.postgresUser(), config.postgresPassword()));
+    }
+
+    /** The database to use, starting the embedded one on first call when none is configured. */
+    private SinkSettings databaseSettings() {
+        if (!config.useEmbedded()) {
+            return sinkSettings(config.jdbcUrl(), config.postgresUser(), config.postgresPassword());
+        }
+        if (embedded == null) {
             embedded = EmbeddedDatabase.start(config.embeddedDir(), config.embeddedPort(), config.postgresDb());
-            jdbcUrl = embedded.jdbcUrl();
-            user = EmbeddedDatabase.USER;
-            password = "";
         }
-        try {
-            sink = PostgresTelemetrySink.start(SinkSettings.builder(jdbcUrl, user, password)
-                    .appPassword(config.appPassword())
-                    .timescaleWanted(config.timescaleWanted())
-                    .ringSize(config.ringSize())
-                    .batchSize(config.batchSize())
-                    .flushInterval(config.flushInterval())
-                    .poolSize(config.poolSize())
-                    .retentionDays(config.retentionDays())
-                    .shutdownTimeout(config.shutdownTimeout())
-                    .statsTenant(config.tenant())
-                    .instanceId(config.instanceId())
-                    .build());
-        } catch (RuntimeException e) {
-            if (embedded != null) {
-                embedded.close();
-                embedded = null;
-            }
-            throw e;
-        }
+        return sinkSettings(embedded.jdbcUrl(), EmbeddedDatabase.USER, "");
+    }
+
+    private SinkSettings sinkSettings(String jdbcUrl, String user, String password) {
+        return SinkSettings.builder(jdbcUrl, user, password)
+                .appPassword(config.appPassword())
+                .timescaleWanted(config.timescaleWanted())
+                .ringSize(config.ringSize())
+                .batchSize(config.batchSize())
+                .flushInterval(config.flushInterval())
+                .poolSize(config.poolSize())
+                .retentionDays(config.retentionDays())
+                .shutdownTimeout(config.shutdownTimeout())
+                .statsTenant(config.tenant())
+                .instanceId(config.instanceId())
+                .build();
+    }
+
+    private void begin(HubInstance instance) {
         Instant now = Instant.now();
         hubRecord = new HubInstanceRecord(config.tenant(), config.instanceId(),
                 instance.name() != null ? instance.name() : config.hubName(),
@@ -138,8 +200,13 @@ public final class McpHubTelemetry implements AutoCloseable {
         startBackgroundWork();
         shutdownHook = new Thread(this::close, "mcp-telemetry-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        LOG.info("MCP hub telemetry initialized for tenant {} (instance {})", config.tenant(), config.instanceId());
-        return this;
+    }
+
+    private void stopEmbedded() {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
     }
 
     private void startBackgroundWork() {
@@ -350,9 +417,7 @@ public final class McpHubTelemetry implements AutoCloseable {
         sink.publish(new HubInstanceRecord(h.tenantId(), h.instanceId(), h.hubName(), h.hubVersion(), h.host(),
                 h.port(), h.pid(), h.jvmVersion(), h.agentVersion(), h.startedAt(), now, now, h.metadataJson()));
         sink.close();
-        if (embedded != null) {
-            embedded.close();
-        }
+        stopEmbedded();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -20,40 +20,79 @@ public final class PostgresTelemetrySink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTelemetrySink.class);
 
-    private final SinkSettings settings;
+    private final SinkSettings ringSettings;
     private final SinkStats stats = new SinkStats();
-    private final HikariDataSource pool;
+    private final DeferredDataSource dataSource = new DeferredDataSource();
+    private final DirtyRange dirty = new DirtyRange();
     private final TelemetryRing ring;
-    private final SinkMaintenance maintenance;
-    private final StorageLayout layout;
+    private volatile SinkSettings settings;
+    private volatile SinkMaintenance maintenance;
+    private volatile StorageLayout layout;
     private volatile boolean closed;
 
     private PostgresTelemetrySink(SinkSettings settings) {
+        this.ringSettings = settings;
         this.settings = settings;
-        AdminConnections admin = new AdminConnections(settings);
-        this.layout = migrate(admin, settings);
-        this.pool = openPool(settings);
-        DirtyRange dirty = new DirtyRange();
-        SinkHandler handler = new SinkHandler(new BatchWriter(pool, stats, dirty), stats, settings);
+        SinkHandler handler = new SinkHandler(new BatchWriter(dataSource, stats, dirty), stats, settings);
         this.ring = new TelemetryRing(settings.ringSize(), handler, stats, settings.flushInterval());
-        this.maintenance = new SinkMaintenance(admin, settings, dirty, stats, ring);
-        maintenance.start();
-        LOG.info("telemetry sink writing to {} ({} layout, ring of {} records, batches of {})",
-                settings.describe(), layout.fileTag(), settings.ringSize(), settings.batchSize());
     }
 
     /**
-     * Starts the pipeline. Fails with a message naming the problem when the database cannot be
-     * reached or migrated; once started, database trouble never reaches callers.
+     * Starts the pipeline and connects. Fails with a message naming the problem when the database
+     * cannot be reached or migrated; once started, database trouble never reaches callers.
      */
     public static PostgresTelemetrySink start(SinkSettings settings) {
+        PostgresTelemetrySink sink = open(settings);
+        try {
+            sink.connect(settings);
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
+        }
+        return sink;
+    }
+
+    /**
+     * Starts the ring without touching the database: records published now wait in the ring (up to
+     * its size) until {@link #connect} succeeds. This lets an agent record a hub's start-up while the
+     * database, possibly an embedded one, is still coming up.
+     */
+    public static PostgresTelemetrySink open(SinkSettings settings) {
         return new PostgresTelemetrySink(settings);
+    }
+
+    /**
+     * Migrates the schema and opens the pool described by {@code target} (its database fields; the
+     * ring settings stay those given to {@link #open}). Safe to call again after a failure.
+     */
+    public synchronized void connect(SinkSettings target) {
+        if (closed) {
+            throw new IllegalStateException("telemetry sink is closed");
+        }
+        if (dataSource.target() != null) {
+            throw new IllegalStateException("telemetry sink is already connected");
+        }
+        AdminConnections admin = new AdminConnections(target);
+        StorageLayout chosen = migrate(admin, target);
+        HikariDataSource pool = openPool(target);
+        this.settings = target;
+        this.layout = chosen;
+        dataSource.ready(pool);
+        SinkMaintenance upkeep = new SinkMaintenance(admin, target, dirty, stats, ring);
+        upkeep.start();
+        this.maintenance = upkeep;
+        LOG.info("telemetry sink writing to {} ({} layout, ring of {} records, batches of {})",
+                target.describe(), chosen.fileTag(), ringSettings.ringSize(), ringSettings.batchSize());
+    }
+
+    public boolean isConnected() {
+        return dataSource.target() != null;
     }
 
     private static StorageLayout migrate(AdminConnections admin, SinkSettings settings) {
         Connection c;
         try {
-            c = admin.open();
+            c = openCreatingDatabase(admin, settings);
         } catch (SQLException e) {
             throw new TelemetryStartupException("cannot connect to PostgreSQL at " + settings.describe()
                     + " (check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD): "
@@ -70,6 +109,27 @@ public final class PostgresTelemetrySink implements AutoCloseable {
         } catch (SQLException e) {
             throw new TelemetryStartupException("cannot prepare the telemetry schema at " + settings.describe()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A missing database is created when the configured user may, so a fresh server just works. */
+    private static Connection openCreatingDatabase(AdminConnections admin, SinkSettings settings) throws SQLException {
+        try {
+            return admin.open();
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                throw e;
+            }
+            String url = settings.jdbcUrl();
+            int slash = url.indexOf('/', "jdbc:postgresql://".length());
+            int end = url.indexOf('?', slash) < 0 ? url.length() : url.indexOf('?', slash);
+            String database = url.substring(slash + 1, end);
+            SinkSettings maintenanceDb = SinkSettings.builder(url.substring(0, slash + 1) + "postgres" + url.substring(end),
+                    settings.adminUser(), settings.adminPassword()).connectTimeout(settings.connectTimeout()).build();
+            try (Connection c = new AdminConnections(maintenanceDb).open()) {
+                EmbeddedDatabase.createDatabaseIfMissing(c, database);
+            }
+            return admin.open();
         }
     }
 
@@ -121,7 +181,10 @@ public final class PostgresTelemetrySink implements AutoCloseable {
     public boolean flush(Duration timeout) {
         try {
             boolean done = ring.flush(timeout);
-            maintenance.refreshRollups();
+            SinkMaintenance upkeep = maintenance;
+            if (done && upkeep != null) {
+                upkeep.refreshRollups();
+            }
             return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,17 +210,24 @@ public final class PostgresTelemetrySink implements AutoCloseable {
         if (closed) {
             return;
         }
-        maintenance.reportStats();
+        SinkMaintenance upkeep = maintenance;
+        if (upkeep != null) {
+            upkeep.reportStats();
+        }
         closed = true;
-        ring.close(settings.shutdownTimeout());
+        ring.close(ringSettings.shutdownTimeout());
         SinkStats.Snapshot end = stats.snapshot();
         long unaccounted = end.accepted() - end.written() - end.rejected() - end.lost();
         if (unaccounted > 0) {
             stats.lost.add(unaccounted);
         }
-        maintenance.refreshRollups();
-        maintenance.close();
-        pool.close();
+        if (upkeep != null) {
+            upkeep.refreshRollups();
+            upkeep.close();
+        }
+        if (dataSource.target() instanceof HikariDataSource pool) {
+            pool.close();
+        }
         SinkStats.Snapshot s = stats.snapshot();
         LOG.info("telemetry sink closed: {} written, {} dropped, {} rejected, {} lost",
                 s.written(), s.dropped(), s.rejected(), s.lost());

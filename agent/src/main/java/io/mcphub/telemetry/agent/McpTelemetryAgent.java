@@ -1,0 +1,67 @@
+package io.mcphub.telemetry.agent;
+
+import io.mcphub.telemetry.HubInstance;
+import io.mcphub.telemetry.McpHubTelemetry;
+import io.mcphub.telemetry.config.ConfigException;
+import io.mcphub.telemetry.config.TelemetryConfig;
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of {@code -javaagent:mcp-telemetry-agent.jar[=key=value,...]} (and of attaching to a
+ * running JVM). Never throws and never blocks the hub: bad configuration disables the agent with one
+ * message; the database is connected in the background while records wait in the ring.
+ */
+public final class McpTelemetryAgent {
+
+    private static volatile boolean started;
+
+    private McpTelemetryAgent() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst, false);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst, true);
+    }
+
+    private static synchronized void start(String args, Instrumentation inst, boolean attachedLate) {
+        if (started) {
+            return;
+        }
+        started = true;
+        TelemetryConfig config;
+        try {
+            config = TelemetryConfig.builder().agentArguments(args).build();
+        } catch (ConfigException e) {
+            System.err.println("[mcp-telemetry] agent disabled: " + e.getMessage());
+            return;
+        } catch (Throwable t) {
+            System.err.println("[mcp-telemetry] agent disabled: cannot read its configuration: " + t);
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(McpTelemetryAgent.class);
+        try {
+            McpHubTelemetry telemetry = McpHubTelemetry.create(config).initializeInBackground(
+                    new HubInstance(config.hubName(), config.hubVersion(), null, null, Map.of("mainCommand", mainCommand())));
+            AgentTelemetry.set(telemetry);
+            int installed = Instrumentations.install(inst, attachedLate);
+            log.info("MCP hub telemetry agent {} active for tenant {}: {} instrumentation modules",
+                    McpHubTelemetry.AGENT_VERSION, config.tenant(), installed);
+        } catch (Throwable t) {
+            AgentTelemetry.set(null);
+            log.error("MCP hub telemetry agent disabled: it failed to start; the hub runs unchanged", t);
+        }
+    }
+
+    /** The hub's main class or jar, without its arguments (they may hold secrets). */
+    private static String mainCommand() {
+        String command = System.getProperty("sun.java.command", "");
+        int space = command.indexOf(' ');
+        return space < 0 ? command : command.substring(0, space);
+    }
+}

@@ -1,0 +1,110 @@
+package io.mcphub.telemetry.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A child process whose output goes to a log file and announces "listening on http://host:port". */
+final class JvmProcess implements AutoCloseable {
+
+    static final Path AGENT_JAR = Path.of(System.getProperty("it.agentJar", "../agent/target/mcp-telemetry-agent.jar"));
+    static final Path HUB_JAR = Path.of(System.getProperty("it.hubJar", "../demo-hub/target/demo-hub.jar"));
+    static final Path MCP_SERVERS = Path.of(System.getProperty("it.mcpServers", "../demo-hub/mcp-servers"));
+    static final Path LOG_DIR = Path.of(System.getProperty("it.logDir", "target/it-logs"));
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:\\s]+:(\\d+)");
+
+    final Process process;
+    final int port;
+    final Path log;
+    final List<String> output;
+
+    private JvmProcess(Process process, int port, Path log, List<String> output) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.output = output;
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static JvmProcess start(String name, List<String> command, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Files.createDirectories(LOG_DIR);
+        Path log = LOG_DIR.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 Writer w = Files.newBufferedWriter(log)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.add(line);
+                    w.write(line + System.lineSeparator());
+                    w.flush();
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        ready.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException(name + " exited before listening; see " + log));
+        }, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new JvmProcess(p, ready.get(timeoutSeconds, TimeUnit.SECONDS), log, output);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            p.destroyForcibly();
+            throw new IllegalStateException(name + " did not start within " + timeoutSeconds + " s; log " + log
+                    + ":\n" + String.join("\n", output), e);
+        }
+    }
+
+    /** The Java SDK tool server (a real MCP server over streamable HTTP). */
+    static JvmProcess javaToolServer(String name) throws IOException, InterruptedException {
+        return start(name, List.of(java(), "-cp", HUB_JAR.toString(), "io.mcphub.demohub.sample.JavaToolServer",
+                "--port", "0"), Map.of(), 60);
+    }
+
+    /** The demo hub, with the agent attached when {@code agentArgs} is not null. */
+    static JvmProcess hub(String name, Path config, String agentArgs) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        if (agentArgs != null) {
+            cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
+        }
+        cmd.addAll(List.of("-jar", HUB_JAR.toString(), "--config", config.toString(), "--port", "0"));
+        return start(name, cmd, Map.of(), 90);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -63,7 +63,7 @@ public final class McpHubTelemetry implements AutoCloseable {
     private volatile PostgresTelemetrySink sink;
     private EmbeddedDatabase embedded;
     private ScheduledExecutorService scheduler;
-    private HubInstanceRecord hubRecord;
+    private volatile HubInstanceRecord hubRecord;
     private Thread shutdownHook;
     private volatile boolean closed;
 
@@ -240,6 +240,18 @@ public final class McpHubTelemetry implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("infrastructure sampling failed: {}", e.toString());
         }
+    }
+
+    /** The address the hub serves on, once known (the agent learns it when the hub binds its port). */
+    public boolean updateHubAddress(String host, Integer port) {
+        HubInstanceRecord h = hubRecord;
+        if (h == null) {
+            throw new IllegalStateException("McpHubTelemetry.initialize(...) has not been called");
+        }
+        hubRecord = new HubInstanceRecord(h.tenantId(), h.instanceId(), h.hubName(), h.hubVersion(),
+                host != null ? host : h.host(), port != null ? port : h.port(), h.pid(), h.jvmVersion(),
+                h.agentVersion(), h.startedAt(), Instant.now(), null, h.metadataJson());
+        return publish(hubRecord);
     }
 
     /** Records a server's registration or state change, with a status-history row and an event. */

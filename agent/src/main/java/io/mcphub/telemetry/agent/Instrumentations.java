@@ -17,7 +17,11 @@ final class Instrumentations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Instrumentations.class);
 
-    static final List<InstrumentationModule> MODULES = List.of();
+    static final List<InstrumentationModule> MODULES = List.of(
+            new io.mcphub.telemetry.agent.mcpclient.McpClientInstrumentation(),
+            new io.mcphub.telemetry.agent.mcpserver.McpServerInstrumentation(),
+            new io.mcphub.telemetry.agent.httpserver.HttpServerInstrumentation(),
+            new io.mcphub.telemetry.agent.oauth.OAuthInstrumentation());
 
     private Instrumentations() {
     }

@@ -27,9 +27,16 @@ final class DeferredDataSource implements DataSource {
     private DataSource current() throws SQLException {
         DataSource t = target;
         if (t == null) {
-            throw new SQLTransientConnectionException("telemetry database not connected yet", "08003");
+            throw new NotConnectedYet();
         }
         return t;
+    }
+
+    /** Not an outage: the database has not been connected yet, so nothing is logged for it. */
+    static final class NotConnectedYet extends SQLTransientConnectionException {
+        NotConnectedYet() {
+            super("telemetry database not connected yet", "08003");
+        }
     }
 
     @Override

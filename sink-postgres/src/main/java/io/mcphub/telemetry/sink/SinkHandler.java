@@ -103,7 +103,7 @@ final class SinkHandler implements EventHandler<RingEvent> {
             } catch (Exception e) {
                 stats.retries.increment();
                 stats.lastError.set(e.getMessage());
-                if (!outageLogged) {
+                if (!outageLogged && !(e instanceof DeferredDataSource.NotConnectedYet)) {
                     outageLogged = true;
                     LOG.warn("telemetry database unavailable ({}); retrying, records are kept in the ring until it is full",
                             e.getMessage());

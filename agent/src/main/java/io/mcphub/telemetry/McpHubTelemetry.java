@@ -6,6 +6,7 @@ import io.mcphub.telemetry.metrics.InfraMetricsSampler;
 import io.mcphub.telemetry.metrics.MetricSample;
 import io.mcphub.telemetry.record.ApiRequestRecord;
 import io.mcphub.telemetry.record.EventRecord;
+import io.mcphub.telemetry.record.ExecutionSide;
 import io.mcphub.telemetry.record.HubInstanceRecord;
 import io.mcphub.telemetry.record.LogLevel;
 import io.mcphub.telemetry.record.LogRecord;
@@ -353,7 +354,8 @@ public final class McpHubTelemetry implements AutoCloseable {
                 e.startedAt() == null ? Instant.now().minus(e.duration()) : e.startedAt(),
                 Math.max(0, e.duration().toNanos() / 1_000), e.outcome(), e.errorClass(), text(e.errorMessage()),
                 e.argumentBytes(), e.resultBytes(), e.sessionId(), e.requestId(),
-                capture ? payloadJson.write(e.arguments()) : null, capture ? payloadJson.write(e.result()) : null));
+                capture ? payloadJson.write(e.arguments()) : null, capture ? payloadJson.write(e.result()) : null,
+                e.side() == null ? ExecutionSide.DOWNSTREAM : e.side()));
     }
 
     public boolean logEvent(String type, String serverName, Map<String, ?> payload) {

@@ -50,12 +50,12 @@ class SchemaMigratorTest {
             SchemaMigrator.Result first = new SchemaMigrator(true).migrate(c);
             assertEquals(StorageLayout.PLAIN, first.layout());
             assertEquals(List.of("V001__registry_tables.sql", "V002__timeseries_tables.sql",
-                    "V003__timeseries_layout.plain.sql", "V004__tenant_isolation.sql"), first.applied());
+                    "V003__timeseries_layout.plain.sql", "V004__tenant_isolation.sql", "V005__execution_side.plain.sql"), first.applied());
 
             SchemaMigrator.Result second = new SchemaMigrator(true).migrate(c);
             assertEquals(StorageLayout.PLAIN, second.layout());
             assertEquals(List.of(), second.applied());
-            assertEquals(4, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
+            assertEquals(5, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
             // tool_executions is a partitioned table with daily partitions made ahead
             assertEquals("p", string(c, "SELECT relkind::text FROM pg_class WHERE relname = 'tool_executions'"));
             assertTrue(count(c, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'tool_executions'::regclass") >= 5);
@@ -81,12 +81,12 @@ class SchemaMigratorTest {
             for (Future<SchemaMigrator.Result> f : results) {
                 appliedTotal += f.get().applied().size();
             }
-            assertEquals(4, appliedTotal, "each of the four files applied by exactly one hub");
+            assertEquals(5, appliedTotal, "each of the five files applied by exactly one hub");
         } finally {
             pool.shutdownNow();
         }
         try (Connection c = db.connect()) {
-            assertEquals(4, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
+            assertEquals(5, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
         }
     }
 
@@ -182,6 +182,8 @@ class SchemaMigratorTest {
                     + "('a', 's1', 'echo', '2026-01-01 10:00:40+00', 300, 'tool_error'),"
                     + "('a', 's1', 'echo', '2026-01-01 10:01:10+00', 200, 'success'),"
                     + "('b', 's1', 'echo', '2026-01-01 10:00:10+00', 999, 'success')");
+            st.execute("INSERT INTO tool_executions (tenant_id, server_name, tool_name, started_at, duration_us, outcome, side) "
+                    + "VALUES ('a', 's1', 'echo', '2026-01-01 10:00:06+00', 100000, 'exception', 'served')");
             for (int i = 0; i < 2; i++) {
                 st.execute("SELECT mcp_telemetry_refresh_rollups('2026-01-01 10:00:00+00', '2026-01-01 10:02:00+00')");
             }

@@ -9,8 +9,20 @@ import java.time.Instant;
 public record ToolExecutionRecord(String tenantId, String instanceId, String serverName, String toolName,
                                   Instant startedAt, long durationMicros, Outcome outcome, String errorClass,
                                   String errorMessage, Integer argumentBytes, Integer resultBytes, String sessionId,
-                                  String requestId, String arguments, String result) implements TelemetryRecord {
+                                  String requestId, String arguments, String result, ExecutionSide side)
+        implements TelemetryRecord {
+
+    /** A call the hub made to a downstream server. */
+    public ToolExecutionRecord(String tenantId, String instanceId, String serverName, String toolName,
+                               Instant startedAt, long durationMicros, Outcome outcome, String errorClass,
+                               String errorMessage, Integer argumentBytes, Integer resultBytes, String sessionId,
+                               String requestId, String arguments, String result) {
+        this(tenantId, instanceId, serverName, toolName, startedAt, durationMicros, outcome, errorClass, errorMessage,
+                argumentBytes, resultBytes, sessionId, requestId, arguments, result, ExecutionSide.DOWNSTREAM);
+    }
+
     public ToolExecutionRecord {
+        Require.present(side, "side");
         Require.text(tenantId, "tenantId");
         Require.text(serverName, "serverName");
         Require.text(toolName, "toolName");

@@ -47,7 +47,7 @@ public final class Tables {
                     .text(r.instanceId()).text(r.serverName()).text(r.toolName()).timestamp(r.startedAt())
                     .number(r.durationMicros()).text(r.outcome()).text(r.errorClass()).text(r.errorMessage())
                     .number(r.argumentBytes()).number(r.resultBytes()).text(r.sessionId()).text(r.requestId())
-                    .text(r.arguments()).text(r.result())),
+                    .text(r.arguments()).text(r.result()).text(r.side())),
             new TableSpec<>(EventRecord.class, "events", (r, o) -> o.text(r.tenantId()).timestamp(r.occurredAt())
                     .text(r.instanceId()).text(r.eventType()).text(r.serverName()).text(r.payloadJson())),
             new TableSpec<>(LogRecord.class, "logs", (r, o) -> o.text(r.tenantId()).timestamp(r.occurredAt())

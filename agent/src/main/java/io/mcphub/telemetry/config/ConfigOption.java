@@ -20,7 +20,7 @@ public enum ConfigOption {
     APP_PASSWORD("appPassword", "MCP_HUB_DB_PASSWORD", null,
             "password set for role mcp_hub_app; the hub then logs in as it (else: SET ROLE mcp_hub_app)"),
     TIMESCALEDB("timescaledb", "TIMESCALEDB_ENABLED", "true", "use TimescaleDB when the extension is available"),
-    EMBEDDED("embedded", "MCP_TELEMETRY_EMBEDDED", "auto", "auto | true | false: embedded PostgreSQL"),
+    EMBEDDED("embedded", "MCP_TELEMETRY_EMBEDDED", "auto", "`auto`, `true` or `false`: embedded PostgreSQL"),
     EMBEDDED_DIR("embedded.dir", "MCP_TELEMETRY_EMBEDDED_DIR", null,
             "data directory of the embedded PostgreSQL (default ~/.mcp-hub-telemetry/postgres)"),
     EMBEDDED_PORT("embedded.port", "MCP_TELEMETRY_EMBEDDED_PORT", "54329", "port of the embedded PostgreSQL (0 = any free)"),

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds everything, then runs the demo: the demo MCP hub (no telemetry code in it) with the telemetry
+# agent attached, connected to two real MCP servers (@modelcontextprotocol/server-everything over stdio
+# and a Java SDK server over streamable HTTP), writing to an embedded PostgreSQL unless POSTGRES_HOST is set.
+# Ctrl-C stops everything. Override the hub port with HUB_PORT (default 8080).
+set -euo pipefail
+cd "$(dirname "$0")"
+HUB_PORT="${HUB_PORT:-8080}"
+TOOLS_PORT="${TOOLS_PORT:-9001}"
+
+mvn -B -q -DskipTests package
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+java -cp demo-hub/target/demo-hub.jar io.mcphub.demohub.sample.JavaToolServer --port "$TOOLS_PORT" &
+pids+=($!)
+
+config="$(mktemp -d)/demo-servers.json"
+cat > "$config" <<JSON
+{"mcpServers": {
+  "everything": {"command": "node",
+                 "args": ["$PWD/demo-hub/mcp-servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js", "stdio"]},
+  "java-tools": {"url": "http://127.0.0.1:$TOOLS_PORT/mcp"}
+}}
+JSON
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$TOOLS_PORT") 2>/dev/null && break; sleep 0.2; done
+
+java -javaagent:agent/target/mcp-telemetry-agent.jar=tenant=demo,hubName=demo-hub,metricsIntervalMs=5000 \
+     -jar demo-hub/target/demo-hub.jar --config "$config" --port "$HUB_PORT" &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$HUB_PORT/api/health" >/dev/null 2>&1 && break; sleep 0.3; done
+
+echo
+echo "== demo hub on http://127.0.0.1:$HUB_PORT — making a few tool calls through it"
+curl -s "http://127.0.0.1:$HUB_PORT/api/servers"; echo
+for i in 1 2 3; do
+  curl -s -XPOST "http://127.0.0.1:$HUB_PORT/api/servers/everything/tools/echo/call" -d "{\"message\":\"hello $i\"}"; echo
+  curl -s -XPOST "http://127.0.0.1:$HUB_PORT/api/servers/java-tools/tools/add/call" -d "{\"a\":$i,\"b\":40}"; echo
+done
+curl -s -XPOST "http://127.0.0.1:$HUB_PORT/api/servers/java-tools/tools/fail/call" -d '{}'; echo
+echo
+echo "== telemetry is in PostgreSQL (embedded: psql -h 127.0.0.1 -p 54329 -U postgres mcp_hub_telemetry), e.g."
+echo "   SELECT server_name, tool_name, outcome, duration_us FROM tool_executions ORDER BY started_at DESC LIMIT 10;"
+echo "== Ctrl-C to stop"
+wait

@@ -248,6 +248,22 @@ class SchemaMigratorTest {
         }
     }
 
+    @Test
+    void setupGivesTheAppRoleItsPasswordAndNoWayAroundRowLevelSecurity() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            new SchemaMigrator(true).migrate(c);
+            st.execute("ALTER ROLE mcp_hub_app BYPASSRLS");  // someone widened it by hand
+            SchemaMigrator.configureAppRole(c, "app-pw-'quoted\\");
+            assertEquals(1, count(c, "SELECT count(*) FROM pg_authid WHERE rolname = 'mcp_hub_app' "
+                    + "AND rolpassword IS NOT NULL AND rolcanlogin AND NOT rolbypassrls AND NOT rolsuper"));
+        }
+        try (Connection app = java.sql.DriverManager.getConnection(db.jdbcUrl(), "mcp_hub_app", "app-pw-'quoted\\");
+             Statement st = app.createStatement()) {
+            assertEquals(0, count(app, "SELECT count(*) FROM mcp_servers"), "logs in directly, sees no tenant's rows");
+            assertThrows(SQLException.class, () -> st.execute("ALTER TABLE mcp_servers DISABLE ROW LEVEL SECURITY"));
+        }
+    }
+
     private static long count(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             assertTrue(rs.next(), sql);

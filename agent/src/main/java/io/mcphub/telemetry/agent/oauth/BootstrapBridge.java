@@ -12,17 +12,20 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
- * Makes {@code OAuthBridge} loadable by the bootstrap loader (and so by the platform loader of {@code java.net.http}),
- * then makes {@code java.net.http} read the bootstrap loader's unnamed module, which a named module does not do by
- * default. The class bytes come from the agent jar. They are defined directly in the bootstrap loader (Byte Buddy's
- * Unsafe injector, with the module opened through {@link Instrumentation}); only where that is unavailable are they
- * put in a one-class temp jar appended to the bootstrap search path, which works everywhere but makes the JVM print
- * "Sharing is only supported for boot loader classes because bootstrap classpath has been appended" and give up
- * class data sharing for application classes. Either way this runs before anything resolves the bridge through the
- * application class path; afterwards parent-first delegation makes every loader see the bootstrap copy.
+ * Makes {@code OAuthBridge} loadable by the bootstrap loader (and so by the platform loader of {@code java.net.http}):
+ * its class bytes, copied from the agent jar, go into a one-class jar in a temp file that is appended to the
+ * bootstrap search path; then {@code java.net.http} is made to read the bootstrap loader's unnamed module, which a
+ * named module does not do by default. This runs before anything resolves the bridge through the application class
+ * path; afterwards parent-first delegation makes every loader see the bootstrap copy.
+ * <p>
+ * Side effect, the same as with every agent that extends the bootstrap path (OpenTelemetry, New Relic, ...): with
+ * class data sharing on, the JVM prints "Sharing is only supported for boot loader classes because bootstrap
+ * classpath has been appended" once and stops sharing application classes. The alternative, defining the class in
+ * the boot loader through {@code jdk.internal.misc.Unsafe} (Byte Buddy's {@code ClassInjector.UsingUnsafe}), avoids
+ * that line but opens {@code jdk.internal.misc} to the whole application class path and prints deprecation warnings
+ * of its own from JDK 24 on, so it was tried and rejected.
  */
 final class BootstrapBridge {
 
@@ -37,10 +40,7 @@ final class BootstrapBridge {
         Class<?> bridge = bootstrapBridge();
         if (bridge == null) {
             byte[] bytes = bridgeBytes();
-            bridge = defineInBootLoader(inst, bytes);
-            if (bridge == null) {
-                bridge = appendToBootSearchPath(inst, bytes);
-            }
+            bridge = appendToBootSearchPath(inst, bytes);
         }
         Module http = HttpClient.class.getModule();
         if (!http.canRead(bridge.getModule())) {
@@ -69,18 +69,6 @@ final class BootstrapBridge {
         }
         inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
         return Class.forName(BRIDGE, true, null);
-    }
-
-    private static Class<?> defineInBootLoader(Instrumentation inst, byte[] bytes) {
-        try {
-            ClassInjector.UsingUnsafe.Factory unsafe = ClassInjector.UsingUnsafe.Factory.resolve(inst);
-            if (unsafe.isAvailable()) {
-                return unsafe.make(null).injectRaw(Map.of(BRIDGE, bytes)).get(BRIDGE);
-            }
-        } catch (RuntimeException | LinkageError unavailable) {
-            // fall back to the bootstrap search path
-        }
-        return null;
     }
 
     private static Class<?> bootstrapBridge() {

@@ -54,7 +54,9 @@ class OAuthFlowsTest {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        as = new TestAuthorizationServer(MARKER, ACCESS_TOKEN).client("hub-cc", CLIENT_SECRET).client("hub-ac", null);
+        as = new TestAuthorizationServer(MARKER, ACCESS_TOKEN).client("hub-cc", CLIENT_SECRET).client("hub-ac", null)
+                .client("hub-stale", CLIENT_SECRET);
+        as.staleClients.add("hub-stale");
         as.expiresInSeconds = 2;
         tools = JvmProcess.javaToolServer("oauth-tools", "--require-token", ACCESS_TOKEN);
         String mcp = tools.url() + "/mcp";
@@ -63,6 +65,7 @@ class OAuthFlowsTest {
         Files.writeString(config, """
                 {"mcpServers": {
                   "cc":  {"url": "%1$s", "oauth": {"tokenUrl": "%2$s", "clientId": "hub-cc", "clientSecret": "%3$s", "scope": "tools"}},
+                  "stale": {"url": "%1$s", "oauth": {"tokenUrl": "%2$s", "clientId": "hub-stale", "clientSecret": "%3$s"}},
                   "bad": {"url": "%1$s", "oauth": {"tokenUrl": "%2$s", "clientId": "hub-cc", "clientSecret": "%4$s"}},
                   "ac":  {"url": "%1$s", "oauth": {"tokenUrl": "%2$s", "clientId": "hub-ac", "authorizationUrl": "%5$s"}}
                 }}""".formatted(mcp, token, CLIENT_SECRET, WRONG_SECRET, as.url() + "/oauth/authorize"));
@@ -113,21 +116,33 @@ class OAuthFlowsTest {
     @Test
     @Order(3)
     void anExpiredTokenIsRefreshedAndTheRefreshIsRecorded() throws Exception {
+        String refreshes = "SELECT server_name, grant_type, duration_us FROM oauth_flows WHERE tenant_id = '" + TENANT
+                + "' AND phase = 'refresh' AND outcome = 'success'";
+        int before = Db.rows(db, refreshes).size(); // the "stale" server of the next test refreshed at startup
+        int servedBefore = as.served("hub-cc", "refresh_token");
         Thread.sleep(2_100); // the token of "cc" lives 2 s
         HttpResponse<String> call = browser.send(HttpRequest.newBuilder(URI.create(hub.url()
                 + "/api/servers/cc/tools/echo/call")).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, call.statusCode(), call.body());
         assertTrue(call.body().contains("hi"), call.body());
-        assertTrue(as.served("refresh_token") >= 1, "the hub refreshed: " + as.grantsServed);
-        List<List<String>> rows = Db.await(db, "SELECT server_name, grant_type, duration_us FROM oauth_flows WHERE"
-                + " tenant_id = '" + TENANT + "' AND phase = 'refresh' AND outcome = 'success'", r -> !r.isEmpty(), WAIT);
+        assertTrue(as.served("hub-cc", "refresh_token") > servedBefore, "the hub refreshed: " + as.grantsServed);
+        List<List<String>> rows = Db.await(db, refreshes + " ORDER BY occurred_at DESC", r -> r.size() > before, WAIT);
         assertEquals(List.of(as.hostAndPort(), "refresh_token"), rows.get(0).subList(0, 2));
         assertTrue(Long.parseLong(rows.get(0).get(2)) > 0, rows.toString());
     }
 
     @Test
     @Order(4)
+    void aTokenTheServerRejectsIsRenewedAfterThe401() throws Exception {
+        String stale = get("/api/servers/stale").body();
+        assertTrue(stale.contains("\"status\":\"connected\""), stale);
+        assertEquals(1, as.served("hub-stale", "client_credentials"), as.grantsServed.toString());
+        assertTrue(as.served("hub-stale", "refresh_token") >= 1, as.grantsServed.toString());
+    }
+
+    @Test
+    @Order(5)
     void authorizationCodeFlowRecordsStartCallbackAndTokenUnderOneFlowId() throws Exception {
         assertTrue(get("/api/servers/ac").body().contains("\"status\":\"failed\""), "not authorized yet");
         HttpResponse<String> start = get("/oauth/start?server=ac");
@@ -167,7 +182,7 @@ class OAuthFlowsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRefusedAuthorizationAndARejectedCodeAreCallbackFailures() throws Exception {
         String refusedState = startState();
         HttpResponse<String> refused = get("/oauth/callback?error=access_denied&state=" + refusedState);
@@ -189,7 +204,7 @@ class OAuthFlowsTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void noTokenCodeSecretOrStateIsStoredInAnyTableOrWrittenToTheHubLog() throws Exception {
         List<String> planted = new ArrayList<>(List.of(MARKER.toLowerCase(Locale.ROOT)));
         planted.addAll(states);

@@ -33,6 +33,8 @@ final class TestAuthorizationServer implements AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
     final Map<String, AtomicInteger> grantsServed = new ConcurrentHashMap<>();
     volatile long expiresInSeconds = 3600;
+    /** Clients whose client_credentials tokens the resource server rejects; their refreshed tokens are good. */
+    final Set<String> staleClients = ConcurrentHashMap.newKeySet();
 
     TestAuthorizationServer(String marker, String accessToken) throws IOException {
         this.marker = marker;
@@ -99,15 +101,18 @@ final class TestAuthorizationServer implements AutoCloseable {
             send(ex, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"rejected " + grant + "\"}");
             return;
         }
-        grantsServed.computeIfAbsent(grant, g -> new AtomicInteger()).incrementAndGet();
+        String client = f.get("client_id");
+        grantsServed.computeIfAbsent(client + ":" + grant, g -> new AtomicInteger()).incrementAndGet();
         String refresh = "rt-" + marker + "-" + counter.incrementAndGet();
         refreshTokens.add(refresh);
-        send(ex, 200, "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+        String access = grant.equals("client_credentials") && staleClients.contains(client) ? "stale-" + marker
+                : accessToken;
+        send(ex, 200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":"
                 + expiresInSeconds + ",\"refresh_token\":\"" + refresh + "\"}");
     }
 
-    int served(String grant) {
-        AtomicInteger n = grantsServed.get(grant);
+    int served(String client, String grant) {
+        AtomicInteger n = grantsServed.get(client + ":" + grant);
         return n == null ? 0 : n.get();
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.mcphub.demohub.oauth.OAuthClient;
+import io.mcphub.demohub.oauth.OAuthServlet;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -145,7 +147,24 @@ public final class DemoHub implements AutoCloseable {
         Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         servlets.put("/mcp", transportProvider);
         servlets.put("/api/*", new RestApiServlet(this));
+        List<OAuthClient> oauthClients = servers.values().stream().map(DownstreamServer::oauth)
+            .filter(java.util.Objects::nonNull).toList();
+        servlets.put("/oauth/*", new OAuthServlet(n -> servers.containsKey(n) ? servers.get(n).oauth() : null,
+                oauthClients, this::reconnect));
         this.http = JettyServer.start("demo-hub", host, port, servlets);
+        oauthClients.forEach(c -> c.defaultRedirectUri("http://" + host + ":" + http.port() + "/oauth/callback"));
+    }
+
+    /** Connects a server again (e.g. once it was authorized) and exposes its tools. */
+    void reconnect(String name) {
+        DownstreamServer s = servers.get(name);
+        if (s == null || closed.get() || s.status() == DownstreamServer.Status.CONNECTED) {
+            return;
+        }
+        s.connect();
+        if (s.status() == DownstreamServer.Status.CONNECTED) {
+            syncTools(s);
+        }
     }
 
     /** Makes the hub's tool list for {@code s} match the downstream server's current tool list. */

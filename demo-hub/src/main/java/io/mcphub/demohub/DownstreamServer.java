@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.mcphub.demohub.oauth.OAuthClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
@@ -50,11 +51,18 @@ public final class DownstreamServer implements AutoCloseable {
     private volatile McpSchema.Implementation serverInfo;
     private volatile List<McpSchema.Tool> tools = List.of();
     private volatile Consumer<DownstreamServer> toolsListener = s -> { };
+    private final OAuthClient oauth;
 
     public DownstreamServer(HubConfig.ServerConfig config, Duration requestTimeout, Duration initTimeout) {
         this.config = config;
         this.requestTimeout = requestTimeout;
         this.initTimeout = initTimeout;
+        this.oauth = config.oauth() == null ? null : new OAuthClient(config.name(), config.oauth());
+    }
+
+    /** The OAuth client of a server whose config has {@code "oauth"}, else null. */
+    public OAuthClient oauth() {
+        return oauth;
     }
 
     public String name() {
@@ -93,7 +101,7 @@ public final class DownstreamServer implements AutoCloseable {
     public void connect() {
         McpSyncClient c = null;
         try {
-            McpClientTransport transport = createTransport(config);
+            McpClientTransport transport = createTransport(config, oauth);
             c = McpClient.sync(transport)
                 .clientInfo(McpSchema.Implementation.builder("demo-hub", DemoHub.VERSION).build())
                 .requestTimeout(requestTimeout)
@@ -185,6 +193,10 @@ public final class DownstreamServer implements AutoCloseable {
     }
 
     static McpClientTransport createTransport(HubConfig.ServerConfig config) {
+        return createTransport(config, null);
+    }
+
+    static McpClientTransport createTransport(HubConfig.ServerConfig config, OAuthClient oauth) {
         McpJsonMapper json = McpJsonDefaults.getMapper();
         switch (config.transport()) {
             case STDIO: {
@@ -200,7 +212,10 @@ public final class DownstreamServer implements AutoCloseable {
             }
             case STREAMABLE_HTTP: {
                 String[] split = splitUrl(config.url());
-                return HttpClientStreamableHttpTransport.builder(split[0]).endpoint(split[1]).jsonMapper(json).build();
+                HttpClientStreamableHttpTransport.Builder builder = HttpClientStreamableHttpTransport.builder(split[0])
+                    .endpoint(split[1])
+                    .jsonMapper(json);
+                return (oauth == null ? builder : oauth.configure(builder)).build();
             }
             case SSE: {
                 String[] split = splitUrl(config.url());

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.mcphub.demohub.oauth.OAuthConfig;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * {"mcpServers": {
  *    "everything": {"command": "node", "args": ["..."], "env": {"K": "V"}, "cwd": "."},
- *    "java-tools": {"url": "http://127.0.0.1:9001/mcp", "transport": "streamable-http"}
+ *    "java-tools": {"url": "http://127.0.0.1:9001/mcp", "transport": "streamable-http"},
+ *    "secured": {"url": "...", "oauth": {"tokenUrl": "...", "clientId": "...", "clientSecret": "..."}}
  * }}
  * </pre>
  *
@@ -47,7 +49,12 @@ public record HubConfig(Path source, List<ServerConfig> servers) {
 
     /** One entry of {@code mcpServers}. Either command (stdio) or url (streamable-http / sse) is set. */
     public record ServerConfig(String name, Transport transport, String command, List<String> args,
-            Map<String, String> env, Path workingDirectory, String url) {
+            Map<String, String> env, Path workingDirectory, String url, OAuthConfig oauth) {
+
+        public ServerConfig(String name, Transport transport, String command, List<String> args,
+                Map<String, String> env, Path workingDirectory, String url) {
+            this(name, transport, command, args, env, workingDirectory, url, null);
+        }
 
         /** Human readable target: the command line or the URL. */
         public String target() {
@@ -189,7 +196,8 @@ public record HubConfig(Path source, List<ServerConfig> servers) {
                 || uri.getRawAuthority() == null) {
             throw new ConfigException(prefix + ": \"url\" must be an absolute http(s) URL, got: " + url);
         }
-        return new ServerConfig(name, transport, null, List.of(), Map.of(), null, url);
+        return new ServerConfig(name, transport, null, List.of(), Map.of(), null, url,
+                OAuthConfig.parse(node.get("oauth"), prefix));
     }
 
     private static String text(JsonNode node, String field, String prefix) throws ConfigException {

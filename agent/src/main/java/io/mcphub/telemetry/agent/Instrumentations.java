@@ -36,6 +36,7 @@ final class Instrumentations {
                         .or(nameStartsWith("jdk.internal.reflect.")).or(nameStartsWith("sun.reflect."))
                         .or(isSynthetic()));
         for (InstrumentationModule module : MODULES) {
+            module.prepare(inst);
             builder = module.extend(builder);
         }
         builder.installOn(inst);

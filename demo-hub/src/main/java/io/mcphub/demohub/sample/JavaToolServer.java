@@ -36,6 +36,11 @@ public final class JavaToolServer implements AutoCloseable {
     }
 
     public static JavaToolServer start(String host, int port) throws Exception {
+        return start(host, port, null);
+    }
+
+    /** With {@code requiredToken} set, {@code /mcp} answers 401 unless {@code Authorization: Bearer <requiredToken>}. */
+    public static JavaToolServer start(String host, int port, String requiredToken) throws Exception {
         McpJsonMapper json = McpJsonDefaults.getMapper();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(json)
@@ -50,7 +55,7 @@ public final class JavaToolServer implements AutoCloseable {
         JettyServer http;
         try {
             Map<String, HttpServlet> servlets = new LinkedHashMap<>();
-            servlets.put("/mcp", transport);
+            servlets.put("/mcp", requiredToken == null ? transport : new BearerTokenGate(transport, requiredToken));
             http = JettyServer.start("java-tool-server", host, port, servlets);
         }
         catch (Exception e) {
@@ -176,6 +181,7 @@ public final class JavaToolServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int port = 9001;
         String host = "127.0.0.1";
+        String requiredToken = null;
         for (int i = 0; i < args.length; i++) {
             if ((args[i].equals("--port") || args[i].equals("-p")) && i + 1 < args.length) {
                 port = Integer.parseInt(args[++i]);
@@ -186,12 +192,15 @@ public final class JavaToolServer implements AutoCloseable {
             else if (args[i].equals("--host") && i + 1 < args.length) {
                 host = args[++i];
             }
+            else if (args[i].equals("--require-token") && i + 1 < args.length) {
+                requiredToken = args[++i];
+            }
             else {
-                System.err.println("Usage: JavaToolServer [--port 9001] [--host 127.0.0.1]");
+                System.err.println("Usage: JavaToolServer [--port 9001] [--host 127.0.0.1] [--require-token <token>]");
                 System.exit(2);
             }
         }
-        JavaToolServer server = start(host, port);
+        JavaToolServer server = start(host, port, requiredToken);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "java-tool-server-shutdown"));
         System.out.println("java-tool-server listening on http://" + host + ":" + server.port());
         System.out.flush();

@@ -80,9 +80,11 @@ final class JvmProcess implements AutoCloseable {
     }
 
     /** The Java SDK tool server (a real MCP server over streamable HTTP). */
-    static JvmProcess javaToolServer(String name) throws IOException, InterruptedException {
-        return start(name, List.of(java(), "-cp", HUB_JAR.toString(), "io.mcphub.demohub.sample.JavaToolServer",
-                "--port", "0"), Map.of(), 60);
+    static JvmProcess javaToolServer(String name, String... extraArgs) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", HUB_JAR.toString(),
+                "io.mcphub.demohub.sample.JavaToolServer", "--port", "0"));
+        cmd.addAll(List.of(extraArgs));
+        return start(name, cmd, Map.of(), 60);
     }
 
     /** The demo hub, with the agent attached when {@code agentArgs} is not null. */

@@ -15,6 +15,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.mcpserver.SyntheticMethodsToo;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -67,7 +68,7 @@ public final class HttpServerInstrumentation implements InstrumentationModule {
     }
 
     private static AgentBuilder.Transformer advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> on) {
-        return (b, type, loader, module, pd) -> b.visit(Advice.to(adviceClass).on(on));
+        return (b, type, loader, module, pd) -> b.visit(new SyntheticMethodsToo(Advice.to(adviceClass).on(on)));
     }
 
     static final class ServletAdvice {

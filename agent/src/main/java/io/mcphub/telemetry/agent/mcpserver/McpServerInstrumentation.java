@@ -55,30 +55,47 @@ public final class McpServerInstrumentation implements InstrumentationModule {
                 .and(takesArgument(0, named(JSONRPC_REQUEST))).and(takesArgument(1, named("java.lang.Throwable")));
         return builder
                 .type(named(ASYNC_SERVER))
-                .transform(advice(ServerCreatedAdvice.class, isConstructor()))
-                .transform(advice(HandlersPreparedAdvice.class, named("prepareRequestHandlers").and(takesArguments(0))))
+                .transform(advice(on(ServerCreatedAdvice.class, isConstructor()),
+                        on(HandlersPreparedAdvice.class, named("prepareRequestHandlers").and(takesArguments(0)))))
                 .type(hasSuperType(named(SESSION_FACTORY)).and(not(isInterface())))
-                .transform(advice(StartSessionAdvice.class, named("startSession").and(takesArguments(1))
-                        .and(not(isAbstract()))))
+                .transform(advice(on(StartSessionAdvice.class, named("startSession").and(takesArguments(1))
+                        .and(not(isAbstract())))))
                 .type(hasSuperType(named(SESSION)))
-                .transform(advice(SessionMessageAdvice.class, named("handle").and(takesArguments(1))
-                        .and(takesArgument(0, named(JSONRPC_MESSAGE)))))
-                .transform(advice(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully").and(takesArguments(0))))
-                .transform(advice(HandlerErrorAdvice.class, handlerError))
+                .transform(advice(on(SessionMessageAdvice.class, named("handle").and(takesArguments(1))
+                                .and(takesArgument(0, named(JSONRPC_MESSAGE)))),
+                        on(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully").and(takesArguments(0))),
+                        on(HandlerErrorAdvice.class, handlerError)))
                 .type(hasSuperType(named(STREAMABLE_SESSION)))
-                .transform(advice(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully", "delete")
-                        .and(takesArguments(0))))
+                .transform(advice(on(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully", "delete")
+                        .and(takesArguments(0)))))
                 .type(named(STREAM))
-                .transform(advice(StreamRequestAdvice.class, named("handle").and(takesArguments(1))
-                        .and(takesArgument(0, named(JSONRPC_REQUEST)))))
-                .transform(advice(HandlerErrorAdvice.class, handlerError))
+                .transform(advice(on(StreamRequestAdvice.class, named("handle").and(takesArguments(1))
+                                .and(takesArgument(0, named(JSONRPC_REQUEST)))),
+                        on(HandlerErrorAdvice.class, handlerError)))
                 .type(hasSuperType(named(SERVER_TRANSPORT)).and(not(isInterface())))
-                .transform(advice(SendMessageAdvice.class, named("sendMessage").and(not(isAbstract()))
-                        .and(takesArgument(0, named(JSONRPC_MESSAGE)))));
+                .transform(advice(on(SendMessageAdvice.class, named("sendMessage").and(not(isAbstract()))
+                        .and(takesArgument(0, named(JSONRPC_MESSAGE))))));
     }
 
-    private static AgentBuilder.Transformer advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> on) {
-        return (b, type, loader, module, pd) -> b.visit(Advice.to(adviceClass).on(on));
+    /** One advice class and the methods it goes on. */
+    record AdviceOn(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+    }
+
+    static AdviceOn on(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+        return new AdviceOn(advice, methods);
+    }
+
+    /**
+     * All advice for one type in one transformer (each advice visits the methods it matches, lambda bodies
+     * included: the SDK maps a handler's exception to a JSON-RPC error inside one).
+     */
+    static AgentBuilder.Transformer advice(AdviceOn... advices) {
+        return (b, type, loader, module, pd) -> {
+            for (AdviceOn a : advices) {
+                b = b.visit(new SyntheticMethodsToo(Advice.to(a.advice()).on(a.methods())));
+            }
+            return b;
+        };
     }
 
     static final class ServerCreatedAdvice {

@@ -43,7 +43,8 @@ class McpServerSideTest {
         try (JvmProcess tools = JvmProcess.javaToolServer("served-java-tools")) {
             Path config = dir.resolve("servers.json");
             Files.writeString(config, "{\"mcpServers\": {\"java\": {\"url\": \"" + tools.url() + "/mcp\"}}}");
-            try (JvmProcess hub = JvmProcess.hub("served-hub", config, Db.agentArgs(db, TENANT))) {
+            try (JvmProcess hub = JvmProcess.hub("served-hub", config,
+                    Db.agentArgs(db, TENANT) + ",capturePayloads=true")) {
                 long slowClientNanos;
                 McpSyncClient c1 = client(hub, 1);
                 McpSyncClient c2 = client(hub, 2);
@@ -116,6 +117,10 @@ class McpServerSideTest {
                 long slowMicros = Long.parseLong(slow.get(7));
                 assertTrue(slowMicros >= 300_000 && slowMicros <= slowClientNanos / 1_000,
                         "served duration " + slowMicros + " us, client saw " + slowClientNanos / 1_000 + " us");
+                List<List<String>> payloads = Db.rows(db, "SELECT arguments, result FROM tool_executions WHERE tenant_id = '"
+                        + TENANT + "' AND side = 'served' AND tool_name = 'java__echo'");
+                assertTrue(payloads.get(0).get(0).contains("\"text\":\"hi\""), payloads.toString());
+                assertTrue(payloads.get(0).get(1).contains("hi"), payloads.toString());
                 // request ids of one session are distinct
                 assertTrue(!byTool.get("java__echo").get(4).equals(byTool.get("java__fail").get(4)));
             }

@@ -94,6 +94,16 @@ final class McpClientPeers {
         return client;
     }
 
+    /** One SDK session with a freshly started Java server, so its first real client is not slowed by JIT warm-up. */
+    static void warmUp(String serverUrl) {
+        try (McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(serverUrl).endpoint("/mcp")
+                .build()).requestTimeout(Duration.ofSeconds(30)).build()) {
+            client.initialize();
+            client.listTools();
+            client.callTool(new McpSchema.CallToolRequest("echo", java.util.Map.of("text", "warm-up")));
+        }
+    }
+
     record Reply(int status, String body, long micros) {
     }
 

@@ -58,19 +58,23 @@ class McpClientTelemetryTest {
     private static JvmProcess toolServer;
     private static NodeServer httpEverything;
     private static JvmProcess hub;
+    private static int unreachablePort;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         db = TestDatabase.create();
         toolServer = JvmProcess.javaToolServer("mcpclient-java-tools");
+        McpClientPeers.warmUp(toolServer.url());
         httpEverything = NodeServer.start("mcpclient-everything-http", "streamableHttp");
+        unreachablePort = McpClientPeers.freePort();
         Path config = dir.resolve("servers.json");
         Files.writeString(config, McpClientPeers.configJson(List.of(
+                "\"unreachable\": {\"url\": \"http://user:pw@127.0.0.1:" + unreachablePort + "/mcp?token=abc\"}",
                 "\"everything\": {\"command\": \"node\", \"args\": [" + quote(EVERYTHING.toString())
                         + ", \"stdio\", \"--api-key\", " + quote(ARG_SECRET) + "], \"env\": {\"EVERYTHING_TOKEN\": "
                         + quote(ENV_SECRET) + "}, \"timeoutMs\": 20000}",
                 "\"everything-http\": {\"url\": " + quote(httpEverything.url("/mcp")) + "}",
-                "\"java-tools\": {\"url\": " + quote(toolServer.url() + "/mcp") + ", \"timeoutMs\": 1500}")));
+                "\"java-tools\": {\"url\": " + quote(toolServer.url() + "/mcp") + ", \"timeoutMs\": 4000}")));
         hub = JvmProcess.hub("mcpclient-hub", config, Db.agentArgs(db, TENANT) + ",capturePayloads=true");
     }
 
@@ -114,10 +118,22 @@ class McpClientTelemetryTest {
 
         for (String table : List.of("mcp_servers", "server_status_history", "events", "logs")) {
             assertEquals(0, Db.count(db, "SELECT count(*) FROM " + table + " t WHERE t::text LIKE '%" + ENV_SECRET
-                    + "%' OR t::text LIKE '%" + ARG_SECRET + "%'"), table);
+                    + "%' OR t::text LIKE '%" + ARG_SECRET + "%' OR t::text LIKE '%user:pw%' OR t::text LIKE '%token=abc%'"),
+                    table);
         }
         Db.await(db, "SELECT server_name FROM server_status_history WHERE tenant_id = '" + TENANT
                 + "' AND status = 'connected'", r -> r.size() == 3, WAIT);
+    }
+
+    @Test
+    @Order(0)
+    void aServerThatCannotBeReachedIsAConnectFailureWithoutCredentials() throws Exception {
+        List<List<String>> events = Db.await(db, "SELECT payload->>'transport', payload->>'endpoint', payload->>'error' "
+                + "FROM events WHERE tenant_id = '" + TENANT + "' AND event_type = 'server.connect_failed'",
+                r -> r.size() == 1, WAIT);
+        assertEquals("streamable-http", events.get(0).get(0));
+        assertEquals("http://127.0.0.1:" + unreachablePort + "/mcp?token=[REDACTED]", events.get(0).get(1));
+        assertTrue(events.get(0).get(2).contains("ConnectException"), events.get(0).get(2));
     }
 
     @Test
@@ -228,18 +244,18 @@ class McpClientTelemetryTest {
     @Test
     @Order(5)
     void aCallThatOutlivesTheRequestTimeoutIsOneTimeout() throws Exception {
-        Reply slow = callRest(hub, "java-tools", "slow", "{\"ms\":3000}");
+        Reply slow = callRest(hub, "java-tools", "slow", "{\"ms\":5500}");
         assertEquals(504, slow.status(), slow.body());
         String sql = "SELECT outcome, duration_us, error_class, error_message, request_id FROM tool_executions WHERE tenant_id = '"
                 + TENANT + "' AND side = 'downstream' AND tool_name = 'slow'";
         List<List<String>> rows = Db.await(db, sql, r -> !r.isEmpty(), WAIT);
         assertEquals("timeout", rows.get(0).get(0));
         long micros = Long.parseLong(rows.get(0).get(1));
-        assertTrue(micros >= 1_400_000 && micros <= slow.micros(), micros + " µs vs observed " + slow.micros());
+        assertTrue(micros >= 3_900_000 && micros <= slow.micros(), micros + " µs vs observed " + slow.micros());
         assertEquals("java.util.concurrent.TimeoutException", rows.get(0).get(2));
-        assertTrue(rows.get(0).get(3).contains("1500 ms"), rows.get(0).get(3));
+        assertTrue(rows.get(0).get(3).contains("4000 ms"), rows.get(0).get(3));
         assertNotNull(rows.get(0).get(4));
-        Thread.sleep(2_500); // the server answers at 3 s: the late response must not add a row
+        Thread.sleep(2_000); // the server answers at 5.5 s: the late response must not add a row
         assertEquals(1, Db.rows(db, sql).size());
     }
 

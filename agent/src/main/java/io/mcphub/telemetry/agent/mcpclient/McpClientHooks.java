@@ -173,8 +173,8 @@ public final class McpClientHooks {
             }
             for (Object id : waiting.keySet()) {
                 Pending p = PENDING.complete(String.valueOf(id));
-                if (p != null && p.method().equals("tools/call")) {
-                    recordCall(t, p, now, Outcome.CANCELLED, null, "MCP session with server terminated", null, null);
+                if (p != null) {
+                    abandoned(t, p, now, "MCP session with server terminated");
                 }
             }
         } catch (Throwable e) {
@@ -192,12 +192,24 @@ public final class McpClientHooks {
                 return;
             }
             for (Pending p : PENDING.completeAll(c)) {
-                if (p.method().equals("tools/call")) {
-                    recordCall(t, p, now, Outcome.CANCELLED, null, "connection closed by the hub", null, null);
-                }
+                abandoned(t, p, now, "connection closed by the hub");
             }
         } catch (Throwable e) {
             AgentErrors.report("mcp-client-close", e);
+        }
+    }
+
+    /**
+     * The hub closed the session or transport while a request waited: cancelled, unless the SDK's request
+     * timeout had already passed (the hub closes a server whose initialize timed out).
+     */
+    private static void abandoned(McpHubTelemetry t, Pending p, long now, String reason) {
+        if (now - p.startNanos() >= p.connection().requestTimeoutNanos()) {
+            expired(p);
+        } else if (p.method().equals("tools/call")) {
+            recordCall(t, p, now, Outcome.CANCELLED, null, reason, null, null);
+        } else if (p.method().equals("initialize")) {
+            connectFailed(t, p.connection(), "initialize: " + reason + " before the server answered");
         }
     }
 

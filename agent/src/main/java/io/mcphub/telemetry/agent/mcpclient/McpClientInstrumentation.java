@@ -48,9 +48,9 @@ public final class McpClientInstrumentation implements InstrumentationModule {
                 .transform((b, type, loader, module, pd) -> b
                         .visit(Advice.to(McpClientAdvice.SessionCreated.class).on(isConstructor()))
                         .visit(Advice.to(McpClientAdvice.Incoming.class).on(named("handle").and(takesArguments(1))))
-                        .visit(Advice.to(McpClientAdvice.SendFailed.class).on(nameStartsWith("lambda$sendRequest$")
+                        .visit(new SyntheticMethodAdvice(nameStartsWith("lambda$sendRequest$")
                                 .and(not(isStatic())).and(takesArguments(3)).and(takesArgument(0, String.class))
-                                .and(takesArgument(2, Throwable.class))))
+                                .and(takesArgument(2, Throwable.class)), Advice.to(McpClientAdvice.SendFailed.class)))
                         .visit(Advice.to(McpClientAdvice.Dismiss.class).on(named("dismissPendingResponses")
                                 .and(takesArguments(0)))));
     }

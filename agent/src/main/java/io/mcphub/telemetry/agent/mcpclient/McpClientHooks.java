@@ -98,7 +98,7 @@ public final class McpClientHooks {
             } else if (kind == JsonRpc.NOTIFICATION && "notifications/cancelled".equals(Props.text(message, "method"))) {
                 Object params = Props.get(message, "params");
                 Pending p = PENDING.complete(Props.text(params, "requestId"));
-                if (p != null) {
+                if (p != null && p.method().equals("tools/call")) {
                     String reason = Props.text(params, "reason");
                     recordCall(t, p, now, Outcome.CANCELLED, null,
                             "cancelled by the client" + (reason == null ? "" : ": " + reason), null, null);

@@ -419,6 +419,9 @@ public final class McpHubTelemetry implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (sink != null && Thread.currentThread() == shutdownHook) {
+            awaitQuietBeforeExit();
+        }
         closed = true;
         if (sink == null) {
             return;
@@ -438,6 +441,28 @@ public final class McpHubTelemetry implements AutoCloseable {
             } catch (IllegalStateException alreadyShuttingDown) {
                 // the JVM is exiting; the hook is this very call or will find us closed
             }
+        }
+    }
+
+    /**
+     * At JVM exit the hub's own shutdown hooks run beside ours, closing its MCP clients — the very
+     * disconnects worth recording. Wait until nothing new was published for a moment (at most 2 s).
+     */
+    private void awaitQuietBeforeExit() {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        long last = sink.stats().accepted();
+        long quietSince = System.nanoTime();
+        try {
+            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 300_000_000L) {
+                Thread.sleep(50);
+                long now = sink.stats().accepted();
+                if (now != last) {
+                    last = now;
+                    quietSince = System.nanoTime();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -53,7 +53,8 @@ public final class DemoHub implements AutoCloseable {
         this.config = config;
         Map<String, DownstreamServer> map = new LinkedHashMap<>();
         for (HubConfig.ServerConfig sc : config.servers()) {
-            map.put(sc.name(), new DownstreamServer(sc, Duration.ofSeconds(60), Duration.ofSeconds(30)));
+            map.put(sc.name(), new DownstreamServer(sc,
+                    sc.requestTimeout() != null ? sc.requestTimeout() : Duration.ofSeconds(60), Duration.ofSeconds(30)));
         }
         this.servers = Collections.unmodifiableMap(map);
     }

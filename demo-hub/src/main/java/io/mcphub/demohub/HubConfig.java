@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,13 +48,16 @@ public record HubConfig(Path source, List<ServerConfig> servers) {
         }
     }
 
-    /** One entry of {@code mcpServers}. Either command (stdio) or url (streamable-http / sse) is set. */
+    /**
+     * One entry of {@code mcpServers}. Either command (stdio) or url (streamable-http / sse) is set.
+     * {@code requestTimeout} ({@code "timeoutMs"}) is null when the hub's default applies.
+     */
     public record ServerConfig(String name, Transport transport, String command, List<String> args,
-            Map<String, String> env, Path workingDirectory, String url, OAuthConfig oauth) {
+            Map<String, String> env, Path workingDirectory, String url, Duration requestTimeout, OAuthConfig oauth) {
 
         public ServerConfig(String name, Transport transport, String command, List<String> args,
                 Map<String, String> env, Path workingDirectory, String url) {
-            this(name, transport, command, args, env, workingDirectory, url, null);
+            this(name, transport, command, args, env, workingDirectory, url, null, null);
         }
 
         /** Human readable target: the command line or the URL. */
@@ -129,6 +133,7 @@ public record HubConfig(Path source, List<ServerConfig> servers) {
         String command = text(node, "command", prefix);
         String url = text(node, "url", prefix);
         String transportText = text(node, "transport", prefix);
+        Duration timeout = timeout(node, prefix);
         if (command != null && url != null) {
             throw new ConfigException(prefix + " has both \"command\" and \"url\"; use one of them");
         }
@@ -171,7 +176,7 @@ public record HubConfig(Path source, List<ServerConfig> servers) {
             String cwd = text(node, "cwd", prefix);
             Path workDir = cwd == null ? baseDir : baseDir.resolve(cwd).normalize();
             return new ServerConfig(name, Transport.STDIO, command, List.copyOf(args),
-                    Collections.unmodifiableMap(env), workDir, null);
+                    Collections.unmodifiableMap(env), workDir, null, timeout, null);
         }
         Transport transport;
         if (transportText == null || transportText.equals("streamable-http") || transportText.equals("http")
@@ -196,8 +201,19 @@ public record HubConfig(Path source, List<ServerConfig> servers) {
                 || uri.getRawAuthority() == null) {
             throw new ConfigException(prefix + ": \"url\" must be an absolute http(s) URL, got: " + url);
         }
-        return new ServerConfig(name, transport, null, List.of(), Map.of(), null, url,
+        return new ServerConfig(name, transport, null, List.of(), Map.of(), null, url, timeout,
                 OAuthConfig.parse(node.get("oauth"), prefix));
+    }
+
+    private static Duration timeout(JsonNode node, String prefix) throws ConfigException {
+        JsonNode v = node.get("timeoutMs");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() <= 0) {
+            throw new ConfigException(prefix + ": \"timeoutMs\" must be a positive integer (milliseconds)");
+        }
+        return Duration.ofMillis(v.asLong());
     }
 
     private static String text(JsonNode node, String field, String prefix) throws ConfigException {

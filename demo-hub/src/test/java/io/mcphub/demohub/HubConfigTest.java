@@ -46,6 +46,19 @@ class HubConfigTest {
     }
 
     @Test
+    void optionalRequestTimeoutPerServer() throws Exception {
+        Path file = dir.resolve("t.json");
+        Files.writeString(file, "{\"mcpServers\": {\"a\": {\"url\": \"http://h/mcp\", \"timeoutMs\": 1500},"
+                + "\"b\": {\"command\": \"node\"}}}");
+        HubConfig config = HubConfig.load(file);
+        assertEquals(java.time.Duration.ofMillis(1500), config.servers().get(0).requestTimeout());
+        assertNull(config.servers().get(1).requestTimeout());
+        Files.writeString(file, "{\"mcpServers\": {\"a\": {\"url\": \"http://h/mcp\", \"timeoutMs\": -1}}}");
+        HubConfig.ConfigException e = assertThrows(HubConfig.ConfigException.class, () -> HubConfig.load(file));
+        assertTrue(e.getMessage().contains("\"timeoutMs\" must be a positive integer"), e.getMessage());
+    }
+
+    @Test
     void missingFile() {
         HubConfig.ConfigException e = assertThrows(HubConfig.ConfigException.class,
                 () -> HubConfig.load(dir.resolve("nope.json")));

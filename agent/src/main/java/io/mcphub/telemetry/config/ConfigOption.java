@@ -37,6 +37,10 @@ public enum ConfigOption {
             "store tool arguments and results (redacted, capped)"),
     MAX_PAYLOAD_CHARS("maxPayloadChars", "MCP_TELEMETRY_MAX_PAYLOAD_CHARS", "4096", "cap of each stored payload"),
     MAX_TEXT_CHARS("maxTextChars", "MCP_TELEMETRY_MAX_TEXT_CHARS", "16384", "cap of messages and error texts"),
+    MCP_CLIENT_REQUEST_TIMEOUT_MS("mcpClient.requestTimeoutMs", "MCP_TELEMETRY_MCP_CLIENT_REQUEST_TIMEOUT_MS", "20000",
+            "an MCP call without a response after this long is recorded as timeout, when the SDK's own timeout is unreadable"),
+    MCP_CLIENT_TIMEOUT_GRACE_MS("mcpClient.timeoutGraceMs", "MCP_TELEMETRY_MCP_CLIENT_TIMEOUT_GRACE_MS", "200",
+            "extra wait past the request timeout before an unanswered call counts as timeout"),
     REDACT_KEYS("redactKeys", "MCP_TELEMETRY_REDACT_KEYS",
             "password,passwd,secret,token,authorization,api_key,apikey,cookie,credential,private_key",
             "JSON keys whose values are replaced by [REDACTED] (case-insensitive, substring)");

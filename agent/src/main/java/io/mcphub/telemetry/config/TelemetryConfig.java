@@ -158,6 +158,14 @@ public final class TelemetryConfig {
         return intValue(ConfigOption.MAX_TEXT_CHARS);
     }
 
+    public Duration mcpClientRequestTimeout() {
+        return Duration.ofMillis(intValue(ConfigOption.MCP_CLIENT_REQUEST_TIMEOUT_MS));
+    }
+
+    public Duration mcpClientTimeoutGrace() {
+        return Duration.ofMillis(intValue(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS));
+    }
+
     public List<String> redactKeys() {
         return Arrays.stream(get(ConfigOption.REDACT_KEYS).split(","))
                 .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
@@ -189,6 +197,8 @@ public final class TelemetryConfig {
         range(ConfigOption.METRICS_INTERVAL_MS, 0, 3_600_000);
         range(ConfigOption.MAX_PAYLOAD_CHARS, 16, 16 * 1024 * 1024);
         range(ConfigOption.MAX_TEXT_CHARS, 16, 16 * 1024 * 1024);
+        range(ConfigOption.MCP_CLIENT_REQUEST_TIMEOUT_MS, 1, 86_400_000);
+        range(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS, 0, 600_000);
         parseBoolean(ConfigOption.TIMESCALEDB);
         parseBoolean(ConfigOption.CAPTURE_PAYLOADS);
         String embedded = get(ConfigOption.EMBEDDED).toLowerCase(Locale.ROOT);

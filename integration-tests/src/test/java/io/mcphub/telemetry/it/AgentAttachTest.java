@@ -35,7 +35,19 @@ class AgentAttachTest {
     @Test
     void hubStartsWithTheAgentAndItsInstanceIsRecordedUntilItStops(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("servers.json");
-        Files.writeString(config, "{\"mcpServers\": {}}");
+        try (JvmProcess tools = JvmProcess.javaToolServer("attach-tools")) {
+            Files.writeString(config, "{\"mcpServers\": {\"tools\": {\"url\": \"" + tools.url() + "/mcp\"}}}");
+            runHubUntilStopped(config);
+        }
+        // The hub closes its MCP clients in its own shutdown hook, beside the agent's: the disconnect is kept.
+        Db.await(db, "SELECT string_agg(status, ',' ORDER BY occurred_at) FROM server_status_history "
+                + "WHERE tenant_id = 'attach'", r -> "connected,disconnected".equals(r.get(0).get(0)), Duration.ofSeconds(30));
+        List<List<String>> metrics = Db.rows(db, "SELECT DISTINCT scope FROM infra_metrics WHERE tenant_id = 'attach'");
+        assertTrue(metrics.containsAll(List.of(List.of("jvm"), List.of("process"), List.of("system"), List.of("agent"))),
+                "infrastructure sampled: " + metrics);
+    }
+
+    private static void runHubUntilStopped(Path config) throws Exception {
         try (JvmProcess hub = JvmProcess.hub("attach-hub", config, Db.agentArgs(db, "attach"))) {
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(hub.url() + "/api/health")).build(),
@@ -49,6 +61,8 @@ class AgentAttachTest {
             assertTrue(rows.get(0).get(3).endsWith("demo-hub.jar"), rows.get(0).toString());
             assertTrue(hub.output.stream().anyMatch(l -> l.contains("MCP hub telemetry agent") && l.contains("active")),
                     String.join("\n", hub.output));
+            Db.awaitCount(db, "SELECT count(DISTINCT scope) FROM infra_metrics WHERE tenant_id = 'attach' "
+                    + "AND scope IN ('jvm', 'process', 'system')", 3);
         }
         // SIGTERM runs the agent's shutdown hook, which records the stop before the JVM exits
         Db.await(db, "SELECT count(*) FROM hub_instances WHERE tenant_id = 'attach' AND stopped_at IS NOT NULL",

@@ -419,15 +419,18 @@ public final class McpHubTelemetry implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         if (sink != null && Thread.currentThread() == shutdownHook) {
             awaitQuietBeforeExit();
+        }
+        if (sink != null) {
+            disconnectServersStillConnected();
         }
         closed = true;
         if (sink == null) {
             return;
-        }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
         }
         HubInstanceRecord h = hubRecord;
         Instant now = Instant.now();
@@ -446,14 +449,15 @@ public final class McpHubTelemetry implements AutoCloseable {
 
     /**
      * At JVM exit the hub's own shutdown hooks run beside ours, closing its MCP clients — the very
-     * disconnects worth recording. Wait until nothing new was published for a moment (at most 2 s).
+     * disconnects worth recording with their own detail. With our own sampling stopped, wait until nothing
+     * new was published for a moment (at most 1 s).
      */
     private void awaitQuietBeforeExit() {
-        long deadline = System.nanoTime() + 2_000_000_000L;
+        long deadline = System.nanoTime() + 1_000_000_000L;
         long last = sink.stats().accepted();
         long quietSince = System.nanoTime();
         try {
-            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 300_000_000L) {
+            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 250_000_000L) {
                 Thread.sleep(50);
                 long now = sink.stats().accepted();
                 if (now != last) {
@@ -463,6 +467,16 @@ public final class McpHubTelemetry implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A hub that stops ends its connections, whether or not it reported closing them. */
+    private void disconnectServersStillConnected() {
+        for (ServerRegistration server : List.copyOf(servers.values())) {
+            if (server.status() == null || server.status() == ServerStatus.CONNECTED
+                    || server.status() == ServerStatus.CONNECTING) {
+                updateServerStatus(server.name(), ServerStatus.DISCONNECTED, "hub stopped");
+            }
         }
     }
 

@@ -39,7 +39,7 @@ class AgentAttachTest {
             Files.writeString(config, "{\"mcpServers\": {\"tools\": {\"url\": \"" + tools.url() + "/mcp\"}}}");
             runHubUntilStopped(config);
         }
-        // The hub closes its MCP clients in its own shutdown hook, beside the agent's: the disconnect is kept.
+        // Stopping the hub ends its MCP connections: the status history says so.
         Db.await(db, "SELECT string_agg(status, ',' ORDER BY occurred_at) FROM server_status_history "
                 + "WHERE tenant_id = 'attach'", r -> "connected,disconnected".equals(r.get(0).get(0)), Duration.ofSeconds(30));
         List<List<String>> metrics = Db.rows(db, "SELECT DISTINCT scope FROM infra_metrics WHERE tenant_id = 'attach'");

@@ -18,18 +18,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ids come from sequences, but transactions commit in any order: a batch that took id 99 may commit
  * after one that took id 100. Delivering 100 and moving the cursor past it would lose 99 for good. So
- * each poll first reads how far the sequences have gone ({@code S}) and then the snapshot's
- * {@code xmax}; ids up to {@code S} are final once every transaction older than that {@code xmax} has
- * ended, i.e. once a later snapshot's {@code xmin} reaches it. Rows are delivered only up to the newest
- * such final position: usually at the next poll, at once when no write was in flight. A transaction
- * that stays open longer than {@code stallLimit} (not the sink's; say a manual session) is not waited
- * for any longer, and this is logged.
+ * each poll first reads how far the sequences have gone ({@code S}). A transaction holding an id up to
+ * {@code S} took it before that read, and has its transaction id by a moment later (a single INSERT
+ * takes the id, then its xid, within the same statement; the sink's batches have their xid before).
+ * So once {@code SETTLE} has passed, a snapshot's {@code xmax} bounds the transaction ids of all such
+ * holders, and when a later snapshot's {@code xmin} reaches that {@code xmax} they have all ended:
+ * every id up to {@code S} is final and is delivered. Rows thus reach the stream about one poll after
+ * their commit. A transaction that stays open longer than {@code stallLimit} (not the sink's; say a
+ * forgotten manual session) is not waited for any longer, and this is logged.
  */
 final class TenantFeed {
     private static final Logger LOG = LoggerFactory.getLogger(TenantFeed.class);
     private static final int MAX_PENDING = 1_000;
 
-    private record Pending(StreamCursor sequences, long xmax, long atNanos) {
+    private static final long SETTLE_NANOS = Duration.ofMillis(300).toNanos();
+
+    /** Ids up to {@code sequences} are final once the transactions below {@code xmax} ended (0: not yet known). */
+    private static final class Pending {
+        final StreamCursor sequences;
+        final long atNanos;
+        long xmax;
+
+        Pending(StreamCursor sequences, long atNanos) {
+            this.sequences = sequences;
+            this.atNanos = atNanos;
+        }
     }
 
     final String tenant;
@@ -125,12 +138,18 @@ final class TenantFeed {
     }
 
     private StreamCursor safeBound(StreamCursor sequences, long xmin, long xmax, Duration stallLimit) {
-        pending.addLast(new Pending(sequences, xmax, System.nanoTime()));
+        long now = System.nanoTime();
+        for (Pending p : pending) {
+            if (p.xmax == 0 && now - p.atNanos >= SETTLE_NANOS) {
+                p.xmax = xmax;
+            }
+        }
+        pending.addLast(new Pending(sequences, now));
         StreamCursor safe = null;
         while (!pending.isEmpty()) {
             Pending oldest = pending.peekFirst();
-            boolean finished = oldest.xmax <= xmin;
-            boolean stalled = System.nanoTime() - oldest.atNanos > stallLimit.toNanos() || pending.size() > MAX_PENDING;
+            boolean finished = oldest.xmax != 0 && oldest.xmax <= xmin;
+            boolean stalled = now - oldest.atNanos > stallLimit.toNanos() || pending.size() > MAX_PENDING;
             if (!finished && !stalled) {
                 break;
             }

@@ -92,6 +92,21 @@ public final class ApiServerMain {
     }
 
     private static int serve(Map<String, String> env, PrintStream out, boolean block) throws Exception {
+        ApiServer server = start(env, out);
+        if (!block) {
+            return 0;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }, "api-server-shutdown"));
+        stop.await();
+        return 0;
+    }
+
+    /** Migrates the database and starts the server described by {@code env}. */
+    public static ApiServer start(Map<String, String> env, PrintStream out) throws Exception {
         DatabaseTarget target = target(env);
         migrate(target, env);
         int port = Integer.parseInt(env.getOrDefault("MCP_TELEMETRY_API_PORT", "7077"));
@@ -107,16 +122,7 @@ public final class ApiServerMain {
         out.println("mcp telemetry API listening on " + server.url() + " (" + (auth == ApiSettings.AuthMode.TOKEN
                 ? "API tokens required" : "local mode: requests from this machine without a token see tenant " + tenant) + ")");
         out.flush();
-        if (!block) {
-            return 0;
-        }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stop.countDown();
-        }, "api-server-shutdown"));
-        stop.await();
-        return 0;
+        return server;
     }
 
     private static int token(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {

@@ -92,11 +92,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ApiSettings settings, DatabaseTarget target) throws IOException {
         TelemetryDatabase db = new TelemetryDatabase(target, Math.max(2, settings.threads()));
         try {
-            ApiServer s = new ApiServer(settings, db, true);
-            if (settings.authMode() == ApiSettings.AuthMode.LOCAL) {
-                s.prometheus.track(settings.localTenant());
-            }
-            return s;
+            return new ApiServer(settings, db, true);
         } catch (IOException | RuntimeException e) {
             db.close();
             throw e;

@@ -26,6 +26,8 @@ class PrometheusTest {
     @BeforeAll
     static void start() throws Exception {
         f = ApiFixture.start(ApiFixture.localSettings(SampleFleet.ACME));
+        // counting starts with the first scrape, as a Prometheus server would do it
+        assertEquals(200, f.get("/metrics", null).statusCode());
         f.publish(SampleFleet.acme().toArray(TelemetryRecord[]::new));
     }
 
@@ -112,7 +114,7 @@ class PrometheusTest {
         }
         assertEquals(1.0, success);
         assertEquals(1.0, toolError);
-        assertEquals(91.0, fleetSearches, "the sample fleet's successful searches, written after this server started counting");
+        assertEquals(91.0, fleetSearches, "the sample fleet's successful searches, written after the first scrape");
         assertEquals("HISTOGRAM", family(families, "mcp_tool_call_duration_seconds").get("type").asText());
         String prom = "{tenant=\"acme\",server=\"prom\",tool=\"search\",side=\"downstream\"";
         assertTrue(body.contains("mcp_tool_call_duration_seconds_bucket" + prom + ",le=\"0.025\"} 0\n"), body);

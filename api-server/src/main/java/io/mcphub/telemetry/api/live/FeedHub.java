@@ -43,7 +43,14 @@ public final class FeedHub implements AutoCloseable {
 
     /** Subscribes to a tenant's rows; returns the position from which rows will be offered. */
     public StreamCursor subscribe(String tenant, FeedSubscriber subscriber) {
-        return feeds.computeIfAbsent(tenant, TenantFeed::new).join(subscriber, db);
+        while (true) {
+            TenantFeed feed = feeds.computeIfAbsent(tenant, TenantFeed::new);
+            StreamCursor at = feed.join(subscriber, db);
+            if (at != null) {
+                return at;
+            }
+            feeds.remove(tenant, feed); // retired by the poller just now: take a fresh one
+        }
     }
 
     public void unsubscribe(String tenant, FeedSubscriber subscriber) {
@@ -59,7 +66,7 @@ public final class FeedHub implements AutoCloseable {
 
     private void pollAll() {
         for (TenantFeed feed : feeds.values()) {
-            if (feed.idleFor(IDLE)) {
+            if (feed.retireIfIdle(IDLE)) {
                 feeds.remove(feed.tenant, feed);
                 continue;
             }

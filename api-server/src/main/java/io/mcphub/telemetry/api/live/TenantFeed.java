@@ -51,13 +51,17 @@ final class TenantFeed {
     private StreamCursor head;
     private volatile long idleSinceNanos = System.nanoTime();
     private boolean stallReported;
+    private boolean retired;
 
     TenantFeed(String tenant) {
         this.tenant = tenant;
     }
 
-    /** Adds a subscriber and returns the position from which it will receive rows. */
+    /** Adds a subscriber and returns the position from which it will receive rows; null once retired. */
     synchronized StreamCursor join(FeedSubscriber subscriber, TelemetryDatabase db) {
+        if (retired) {
+            return null;
+        }
         if (head == null) {
             head = db.read(tenant, TenantFeed::sequences);
         }
@@ -72,8 +76,12 @@ final class TenantFeed {
         }
     }
 
-    boolean idleFor(Duration d) {
-        return subscribers.isEmpty() && System.nanoTime() - idleSinceNanos > d.toNanos();
+    /** Retires the feed when nobody listened for {@code d}; a retired feed accepts no subscriber. */
+    synchronized boolean retireIfIdle(Duration d) {
+        if (subscribers.isEmpty() && System.nanoTime() - idleSinceNanos > d.toNanos()) {
+            retired = true;
+        }
+        return retired;
     }
 
     int subscriberCount() {

@@ -30,11 +30,6 @@ public final class PrometheusExporter {
         this.stream = stream;
     }
 
-    /** Starts counting a tenant's calls now (the agent does this for its own tenant at start-up). */
-    public void track(String tenant) {
-        counters(tenant);
-    }
-
     private ExecutionCounters counters(String tenant) {
         forgetUnscraped();
         return counters.computeIfAbsent(tenant, t -> {

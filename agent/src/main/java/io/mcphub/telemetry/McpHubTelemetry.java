@@ -1,5 +1,8 @@
 package io.mcphub.telemetry;
 
+import io.mcphub.telemetry.api.ApiServer;
+import io.mcphub.telemetry.api.ApiSettings;
+import io.mcphub.telemetry.api.DatabaseTarget;
 import io.mcphub.telemetry.config.TelemetryConfig;
 import io.mcphub.telemetry.json.JsonWriter;
 import io.mcphub.telemetry.metrics.InfraMetricsSampler;
@@ -67,6 +70,7 @@ public final class McpHubTelemetry implements AutoCloseable {
     private volatile HubInstanceRecord hubRecord;
     private Thread shutdownHook;
     private volatile boolean closed;
+    private volatile ApiServer apiServer;
 
     private McpHubTelemetry(TelemetryConfig config) {
         this.config = config;
@@ -103,6 +107,7 @@ public final class McpHubTelemetry implements AutoCloseable {
             throw e;
         }
         begin(instance);
+        startApiServer();
         LOG.info("MCP hub telemetry initialized for tenant {} (instance {})", config.tenant(), config.instanceId());
         return this;
     }
@@ -131,6 +136,7 @@ public final class McpHubTelemetry implements AutoCloseable {
                         return;
                     }
                     sink.connect(databaseSettings());
+                    startApiServer();
                 }
                 LOG.info("MCP hub telemetry connected for tenant {} (instance {})", config.tenant(), config.instanceId());
                 return;
@@ -150,6 +156,36 @@ public final class McpHubTelemetry implements AutoCloseable {
             }
             delayMillis = Math.min(delayMillis * 2, 60_000);
         }
+    }
+
+    /**
+     * Serves the telemetry API once the database is there. Never fails the hub: a taken port (or a
+     * runtime without the JDK's HTTP server) costs one log line and no API.
+     */
+    private void startApiServer() {
+        if (!config.apiEnabled() || apiServer != null || closed) {
+            return;
+        }
+        SinkSettings db = sink.settings();
+        ApiSettings.AuthMode mode = config.apiTokensRequired() ? ApiSettings.AuthMode.TOKEN : ApiSettings.AuthMode.LOCAL;
+        try {
+            apiServer = ApiServer.start(ApiSettings.defaults(config.apiBind(), config.apiPort(), mode, config.tenant()),
+                    new DatabaseTarget(db.jdbcUrl(), db.adminUser(), db.adminPassword(), db.appPassword()));
+            if (mode == ApiSettings.AuthMode.LOCAL) {
+                LOG.info("telemetry API and dashboard on {}/ (local mode: requests from this machine need no token and see "
+                        + "tenant {}; set api.auth=token to require tokens)", apiServer.url(), config.tenant());
+            } else {
+                LOG.info("telemetry API and dashboard on {}/ (API tokens required)", apiServer.url());
+            }
+        } catch (Throwable e) {
+            LOG.warn("telemetry API not started on {}:{} ({}); the hub and its telemetry carry on without it "
+                    + "(set api.port, or api.enabled=false)", config.apiBind(), config.apiPort(), e.toString());
+        }
+    }
+
+    /** The telemetry API server started with this instance, or null (disabled, not connected yet, port taken). */
+    public ApiServer apiServer() {
+        return apiServer;
     }
 
     private void openSink() {
@@ -431,6 +467,14 @@ public final class McpHubTelemetry implements AutoCloseable {
         closed = true;
         if (sink == null) {
             return;
+        }
+        ApiServer api = apiServer;
+        if (api != null) {
+            try {
+                api.close();
+            } catch (RuntimeException e) {
+                LOG.debug("telemetry API close: {}", e.toString());
+            }
         }
         HubInstanceRecord h = hubRecord;
         Instant now = Instant.now();

@@ -43,7 +43,13 @@ public enum ConfigOption {
             "extra wait past the request timeout before an unanswered call counts as timeout"),
     REDACT_KEYS("redactKeys", "MCP_TELEMETRY_REDACT_KEYS",
             "password,passwd,secret,token,authorization,api_key,apikey,cookie,credential,private_key",
-            "JSON keys whose values are replaced by [REDACTED] (case-insensitive, substring)");
+            "JSON keys whose values are replaced by [REDACTED] (case-insensitive, substring)"),
+    API_ENABLED("api.enabled", "MCP_TELEMETRY_API_ENABLED", "true",
+            "serve the telemetry HTTP API and dashboard from the hub process"),
+    API_PORT("api.port", "MCP_TELEMETRY_API_PORT", "7077", "port of the telemetry API (0 = any free port, logged)"),
+    API_BIND("api.bind", "MCP_TELEMETRY_API_BIND", "127.0.0.1", "address the telemetry API listens on"),
+    API_AUTH("api.auth", "MCP_TELEMETRY_API_AUTH", "local",
+            "`local`: requests from this machine need no token and see this hub's tenant; `token`: an API token is always required");
 
     public static final String PROPERTY_PREFIX = "mcp.telemetry.";
 

@@ -171,6 +171,23 @@ public final class TelemetryConfig {
                 .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
     }
 
+    public boolean apiEnabled() {
+        return parseBoolean(ConfigOption.API_ENABLED);
+    }
+
+    public int apiPort() {
+        return intValue(ConfigOption.API_PORT);
+    }
+
+    public String apiBind() {
+        return get(ConfigOption.API_BIND).strip();
+    }
+
+    /** True for {@code api.auth=token}: every API request needs a token. */
+    public boolean apiTokensRequired() {
+        return get(ConfigOption.API_AUTH).strip().equalsIgnoreCase("token");
+    }
+
     /** Every setting with its origin; secrets masked. For the startup log line. */
     public String describe() {
         return Arrays.stream(ConfigOption.values()).filter(o -> values.get(o) != null)
@@ -201,6 +218,15 @@ public final class TelemetryConfig {
         range(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS, 0, 600_000);
         parseBoolean(ConfigOption.TIMESCALEDB);
         parseBoolean(ConfigOption.CAPTURE_PAYLOADS);
+        parseBoolean(ConfigOption.API_ENABLED);
+        range(ConfigOption.API_PORT, 0, 65_535);
+        String apiAuth = get(ConfigOption.API_AUTH).strip().toLowerCase(Locale.ROOT);
+        if (!apiAuth.equals("local") && !apiAuth.equals("token")) {
+            throw invalid(ConfigOption.API_AUTH, "must be local or token");
+        }
+        if (get(ConfigOption.API_BIND).isBlank() || get(ConfigOption.API_BIND).matches(".*[\\s/?#].*")) {
+            throw invalid(ConfigOption.API_BIND, "must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0");
+        }
         String embedded = get(ConfigOption.EMBEDDED).toLowerCase(Locale.ROOT);
         if (!embedded.equals("auto")) {
             parseBoolean(ConfigOption.EMBEDDED);

@@ -21,7 +21,7 @@ final class Db {
     static String agentArgs(TestDatabase db, String tenant) {
         return "tenant=" + tenant + ",jdbcUrl=" + db.jdbcUrl() + ",postgres.user=" + db.adminUser()
                 + (db.adminPassword().isEmpty() ? "" : ",postgres.password=" + db.adminPassword())
-                + ",flushIntervalMs=50,metricsIntervalMs=1000";
+                + ",flushIntervalMs=50,metricsIntervalMs=1000,api.port=0";
     }
 
     static List<List<String>> rows(TestDatabase db, String sql) throws SQLException {

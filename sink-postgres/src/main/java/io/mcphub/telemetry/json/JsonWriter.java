@@ -79,6 +79,8 @@ public final class JsonWriter {
             string(out, "[nested deeper than " + MAX_DEPTH + " levels]");
         } else if (value == null) {
             out.append("null");
+        } else if (value instanceof RawJson raw) {
+            out.append(raw.json());
         } else if (value instanceof CharSequence s) {
             string(out, s);
         } else if (value instanceof Boolean b) {
@@ -200,6 +202,11 @@ public final class JsonWriter {
         // 8 = the longest escape (6) plus the closing quote and brace, so the cap holds exactly
         escape(out, partial, partial.length(), Math.max(out.length(), maxChars - 8));
         return out.append('}').toString();
+    }
+
+    /** Already valid JSON text (e.g. a {@code jsonb} column read back), appended as it is. */
+    public interface RawJson {
+        String json();
     }
 
     /** Thrown to unwind as soon as the cap is passed, so huge values cost no more than the cap. */

@@ -1,0 +1,122 @@
+package io.mcphub.telemetry.api;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Query parameters of one request. Every endpoint names the parameters it accepts, so a typo
+ * ({@code ?sevrer=x}) is a 400 naming it rather than a silently ignored filter.
+ */
+public final class Params {
+    private final Map<String, String> values;
+
+    private Params(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static Params parse(String rawQuery) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1), key);
+                if (values.putIfAbsent(key, value) != null) {
+                    throw ApiException.badParameter(key, "given more than once");
+                }
+            }
+        }
+        return new Params(values);
+    }
+
+    private static String decode(String s, String parameter) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter(parameter, "malformed percent-encoding");
+        }
+    }
+
+    public Params allow(Set<String> allowed) {
+        for (String key : values.keySet()) {
+            if (!allowed.contains(key)) {
+                throw ApiException.badParameter(key, "unknown parameter (accepted: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+        return this;
+    }
+
+    public String text(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v.isBlank()) {
+            throw ApiException.badParameter(name, "must not be empty");
+        }
+        if (v.length() > 512) {
+            throw ApiException.badParameter(name, "longer than 512 characters");
+        }
+        return v;
+    }
+
+    public int integer(String name, int fallback, int min, int max) {
+        String v = text(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < min || n > max) {
+                throw ApiException.badParameter(name, "must be between " + min + " and " + max + ", got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter(name, "must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /** An ISO-8601 instant ({@code 2025-06-18T10:00:00Z}) or epoch milliseconds. */
+    public Instant instant(String name) {
+        String v = text(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            if (v.chars().allMatch(Character::isDigit)) {
+                return Instant.ofEpochMilli(Long.parseLong(v));
+            }
+            return Instant.parse(v);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw ApiException.badParameter(name, "must be an ISO-8601 instant (2025-06-18T10:00:00Z) or epoch milliseconds, got '" + v + "'");
+        }
+    }
+
+    /** One of the given values (case-insensitive), returned lower-case. */
+    public String choice(String name, List<String> allowed) {
+        String v = text(name);
+        if (v == null) {
+            return null;
+        }
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (!allowed.contains(lower)) {
+            throw ApiException.badParameter(name, "must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+        }
+        return lower;
+    }
+
+    public Map<String, String> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+}

@@ -1,0 +1,76 @@
+package io.mcphub.telemetry.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The time range a statistic covers: {@code window=15m|1h|24h|7d} (any {@code <n>m|h|d} up to 400
+ * days) ending now or at {@code until}, or an explicit {@code since}/{@code until}.
+ */
+public record Window(Instant since, Instant until) {
+    public static final Duration DEFAULT = Duration.ofHours(1);
+    private static final Duration MAX = Duration.ofDays(400);
+    private static final Pattern SPEC = Pattern.compile("([1-9][0-9]{0,5})([smhd])");
+    private static final Map<String, Duration> UNITS = Map.of("s", Duration.ofSeconds(1), "m", Duration.ofMinutes(1),
+            "h", Duration.ofHours(1), "d", Duration.ofDays(1));
+
+    public static Window from(Params params, Instant now) {
+        String spec = params.text("window");
+        Instant since = params.instant("since");
+        Instant until = params.instant("until");
+        if (spec != null && since != null) {
+            throw ApiException.badParameter("window", "give either window or since, not both");
+        }
+        Instant end = until != null ? until : now;
+        Instant start;
+        if (since != null) {
+            start = since;
+        } else {
+            start = end.minus(spec == null ? DEFAULT : parse(spec));
+        }
+        if (!start.isBefore(end)) {
+            throw ApiException.badParameter(since != null ? "since" : "until", "since must be before until");
+        }
+        if (Duration.between(start, end).compareTo(MAX) > 0) {
+            throw ApiException.badParameter(since != null ? "since" : "window", "covers more than 400 days");
+        }
+        return new Window(start, end);
+    }
+
+    static Duration parse(String spec) {
+        Matcher m = SPEC.matcher(spec.strip());
+        if (!m.matches()) {
+            throw ApiException.badParameter("window", "must look like 15m, 1h, 24h or 7d, got '" + spec + "'");
+        }
+        Duration d = UNITS.get(m.group(2)).multipliedBy(Long.parseLong(m.group(1)));
+        if (d.compareTo(MAX) > 0) {
+            throw ApiException.badParameter("window", "covers more than 400 days");
+        }
+        return d;
+    }
+
+    public Duration length() {
+        return Duration.between(since, until);
+    }
+
+    /** Per-minute rollups up to a day, per-hour beyond: at most ~1,440 buckets per series. */
+    public boolean useHourlyRollup() {
+        return length().compareTo(Duration.ofHours(25)) > 0;
+    }
+
+    /** Bucket width for chart series: about 60 points whatever the window. */
+    public Duration seriesStep() {
+        long minutes = Math.max(1, length().toMinutes() / 60);
+        if (useHourlyRollup()) {
+            minutes = Math.max(60, (minutes / 60) * 60);
+        }
+        return Duration.ofMinutes(minutes);
+    }
+
+    public Map<String, Object> json() {
+        return Json.object("since", since, "until", until, "seconds", length().toSeconds());
+    }
+}

@@ -1,0 +1,54 @@
+package io.mcphub.telemetry.api.query;
+
+import io.mcphub.telemetry.api.ApiRequest;
+import io.mcphub.telemetry.api.Json;
+import io.mcphub.telemetry.api.Params;
+import io.mcphub.telemetry.api.Rows;
+import io.mcphub.telemetry.api.Window;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/telemetry/dashboard}: everything the dashboard page shows in one round trip. Totals,
+ * top tools and the call series come from the rollups; the slowest tools and the latency series need
+ * raw durations (the latency series only up to a day). Answers are cached briefly per tenant and query.
+ */
+public final class DashboardQuery {
+
+    public Object handle(ApiRequest req) {
+        Params p = req.params("window", "since", "until");
+        Window w = Window.from(p, req.now());
+        return req.read(c -> {
+            var health = HealthQuery.health(c);
+            var totals = Stats.totals(c, w);
+            var top = Stats.perTool(c, w, null, "calls DESC, server_name, tool_name", 10);
+            List<Map<String, Object>> slowest = Stats.percentiles(c, w, null, "downstream");
+            slowest.sort(Comparator.comparing((Map<String, Object> m) -> -num(m.get("p95_ms")))
+                    .thenComparing(m -> (String) m.get("tool_name")));
+            slowest = slowest.subList(0, Math.min(10, slowest.size()));
+            var errors = Rows.list(c, "SELECT id, started_at, server_name, tool_name, outcome, error_class, error_message, "
+                    + "round(duration_us / 1000.0, 3) AS duration_ms FROM tool_executions "
+                    + "WHERE outcome <> 'success' AND started_at >= ? AND started_at < ? "
+                    + "ORDER BY started_at DESC, id DESC LIMIT 10", w.since(), w.until());
+            String oauthWhere = " FROM oauth_flows WHERE occurred_at >= ? AND occurred_at < ? AND (?::text IS NULL OR server_name = ?) ";
+            var oauth = OAuthQuery.summary(c, oauthWhere, w, null);
+            var api = ApiRequestsQuery.totals(c, w, null);
+            var series = Stats.callSeries(c, w);
+            var serverList = Rows.list(c, "SELECT s.server_name, s.status, s.transport, s.connected_since, s.last_error, "
+                    + "(SELECT count(*) FROM tools t WHERE t.server_name = s.server_name AND t.removed_at IS NULL) AS tool_count "
+                    + "FROM mcp_servers s ORDER BY s.server_name");
+            Object latency = w.length().compareTo(Duration.ofHours(25)) <= 0 ? Stats.latencySeries(c, w) : null;
+            return Json.object("window", w.json(), "generated_at", req.now(), "tenant", req.tenant(),
+                    "status", health.get("status"), "hubs", health.get("hubs"), "servers", health.get("servers"), "server_list", serverList,
+                    "executions", totals, "top_tools", top, "slowest_tools", slowest, "latest_errors", errors,
+                    "oauth", oauth, "api_requests", api,
+                    "series", Json.object("step_s", w.seriesStep().toSeconds(), "calls", series, "latency", latency));
+        });
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : -1;
+    }
+}

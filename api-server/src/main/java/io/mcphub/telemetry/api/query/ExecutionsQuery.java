@@ -1,0 +1,99 @@
+package io.mcphub.telemetry.api.query;
+
+import io.mcphub.telemetry.api.ApiException;
+import io.mcphub.telemetry.api.ApiRequest;
+import io.mcphub.telemetry.api.Json;
+import io.mcphub.telemetry.api.Params;
+import io.mcphub.telemetry.api.Rows;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/telemetry/executions}: newest first, filtered by server, tool, outcome, side and
+ * time, paged by keyset: {@code next_cursor} encodes the (started_at, id) of the last row, so a page
+ * costs the same however deep it is and rows arriving meanwhile never shift a page.
+ */
+public final class ExecutionsQuery {
+    static final List<String> OUTCOMES = List.of("success", "error", "tool_error", "protocol_error", "exception",
+            "timeout", "cancelled");
+
+    public Object handle(ApiRequest req) {
+        Params p = req.params("server", "tool", "outcome", "side", "since", "until", "limit", "cursor", "payloads");
+        String server = p.text("server");
+        String tool = p.text("tool");
+        String outcome = p.choice("outcome", OUTCOMES);
+        String side = p.choice("side", List.of("downstream", "served"));
+        Instant since = p.instant("since");
+        Instant until = p.instant("until");
+        int limit = p.integer("limit", 50, 1, 500);
+        boolean payloads = "true".equals(p.choice("payloads", List.of("true", "false")));
+        long[] cursor = decode(p.text("cursor"));
+        if (since != null && until != null && !since.isBefore(until)) {
+            throw ApiException.badParameter("since", "since must be before until");
+        }
+        StringBuilder sql = new StringBuilder("SELECT id, started_at, extract(epoch FROM date_trunc('second', started_at))::bigint * 1000000 + extract(microseconds FROM started_at)::bigint % 1000000 AS started_us, "
+                + "server_name, tool_name, side, outcome, round(duration_us / 1000.0, 3) AS duration_ms, error_class, "
+                + "error_message, argument_bytes, result_bytes, session_id, request_id, instance_id"
+                + (payloads ? ", arguments, result" : "") + " FROM tool_executions WHERE true");
+        List<Object> args = new ArrayList<>();
+        filter(sql, args, "server_name = ?", server);
+        filter(sql, args, "tool_name = ?", tool);
+        filter(sql, args, "side = ?", side);
+        if ("error".equals(outcome)) {
+            sql.append(" AND outcome <> 'success'");
+        } else {
+            filter(sql, args, "outcome = ?", outcome);
+        }
+        filter(sql, args, "started_at >= ?", since);
+        filter(sql, args, "started_at < ?", until);
+        if (cursor != null) {
+            sql.append(" AND (started_at, id) < (?::timestamptz, ?)");
+            args.add(Instant.ofEpochSecond(Math.floorDiv(cursor[0], 1_000_000L), Math.floorMod(cursor[0], 1_000_000L) * 1_000L));
+            args.add(cursor[1]);
+        }
+        sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
+        args.add(limit + 1);
+        return req.read(c -> {
+            List<Map<String, Object>> rows = Rows.list(c, sql.toString(), args.toArray());
+            String next = null;
+            if (rows.size() > limit) {
+                rows = new ArrayList<>(rows.subList(0, limit));
+                Map<String, Object> last = rows.get(limit - 1);
+                next = encode(((Number) last.get("started_us")).longValue(), ((Number) last.get("id")).longValue());
+            }
+            rows.forEach(r -> r.remove("started_us"));
+            return Json.object("items", rows, "count", rows.size(), "next_cursor", next);
+        });
+    }
+
+    private static void filter(StringBuilder sql, List<Object> args, String clause, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(clause);
+            args.add(value);
+        }
+    }
+
+    static String encode(long startedMicros, long id) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((startedMicros + ":" + id).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static long[] decode(String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException();
+            }
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter("cursor", "not a cursor returned as next_cursor by this endpoint");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.mcphub.telemetry.api.query;
+
+import io.mcphub.telemetry.api.ApiRequest;
+import io.mcphub.telemetry.api.Json;
+import io.mcphub.telemetry.api.Rows;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/telemetry/health}: the tenant's hub instances (up: heartbeat within 90 s, the agent
+ * beats every 30 s; stale: no beat since; stopped), servers by status, and the agent's own counters.
+ * Overall {@code status}: {@code ok}, {@code degraded} (a hub is up but a server is failed or
+ * disconnected), {@code down} (no hub up) or {@code unknown} (nothing recorded yet).
+ */
+public final class HealthQuery {
+    static final String HUBS = "SELECT instance_id, hub_name, hub_version, host, port, pid, jvm_version, agent_version, "
+            + "started_at, last_seen_at, stopped_at, "
+            + "CASE WHEN stopped_at IS NOT NULL THEN 'stopped' "
+            + "     WHEN last_seen_at > now() - interval '90 seconds' THEN 'up' ELSE 'stale' END AS state "
+            + "FROM hub_instances WHERE stopped_at IS NULL OR last_seen_at > now() - interval '24 hours' "
+            + "ORDER BY started_at DESC LIMIT 100";
+
+    public Object handle(ApiRequest req) {
+        req.params();
+        return req.read(HealthQuery::health);
+    }
+
+    static Map<String, Object> health(Connection c) throws SQLException {
+        List<Map<String, Object>> hubs = Rows.list(c, HUBS);
+        Map<String, Object> servers = serverCounts(c);
+        long up = hubs.stream().filter(h -> "up".equals(h.get("state"))).count();
+        long down = ((Number) servers.get("failed")).longValue() + ((Number) servers.get("disconnected")).longValue();
+        String status = hubs.isEmpty() ? "unknown" : up == 0 ? "down" : down > 0 ? "degraded" : "ok";
+        var agent = Rows.list(c, "SELECT DISTINCT ON (instance_id, metric) instance_id, metric, value, sampled_at "
+                + "FROM infra_metrics WHERE scope = 'agent' AND sampled_at > now() - interval '10 minutes' "
+                + "ORDER BY instance_id, metric, sampled_at DESC");
+        return Json.object("status", status, "hubs_up", up, "hubs", hubs, "servers", servers, "agent_counters", agent,
+                "database", Json.object("reachable", true, "time", Rows.one(c, "SELECT now() AS t").get("t")));
+    }
+
+    static Map<String, Object> serverCounts(Connection c) throws SQLException {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (String s : ServersQuery.STATUSES) {
+            counts.put(s, 0L);
+        }
+        long total = 0;
+        for (var r : Rows.list(c, "SELECT status, count(*) AS n FROM mcp_servers GROUP BY status")) {
+            long n = ((Number) r.get("n")).longValue();
+            counts.put((String) r.get("status"), n);
+            total += n;
+        }
+        counts.put("total", total);
+        return counts;
+    }
+}

@@ -1,0 +1,92 @@
+package io.mcphub.telemetry.api.query;
+
+import io.mcphub.telemetry.api.ApiRequest;
+import io.mcphub.telemetry.api.Json;
+import io.mcphub.telemetry.api.Params;
+import io.mcphub.telemetry.api.Rows;
+import io.mcphub.telemetry.api.Window;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/telemetry/tools}: per tool, calls, errors, error rate and p50/p95/p99/max latency in
+ * the window. Every registered tool is listed (zero calls included) plus any tool that was called.
+ * Percentiles are exact, computed from the raw rows of the window (see README: cost and choice).
+ */
+public final class ToolsQuery {
+    static final List<String> SORTS = List.of("calls", "errors", "error_rate", "p50", "p95", "p99", "max", "name");
+
+    public Object handle(ApiRequest req) {
+        Params p = req.params("window", "since", "until", "server", "side", "sort", "limit");
+        Window w = Window.from(p, req.now());
+        String server = p.text("server");
+        String side = p.choice("side", List.of("downstream", "served"));
+        String sort = p.choice("sort", SORTS);
+        int limit = p.integer("limit", 500, 1, 5_000);
+        return req.read(c -> {
+            Map<String, Map<String, Object>> tools = new LinkedHashMap<>();
+            for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, title, description, first_seen_at, "
+                    + "last_seen_at FROM tools WHERE removed_at IS NULL AND (?::text IS NULL OR server_name = ?) "
+                    + "ORDER BY server_name, tool_name", server, server)) {
+                Map<String, Object> t = Json.object("server_name", r.get("server_name"), "tool_name", r.get("tool_name"),
+                        "title", r.get("title"), "registered", true, "calls", 0L, "errors", 0L, "error_rate", 0.0,
+                        "latency_ms", Json.object("p50", null, "p95", null, "p99", null, "max", null),
+                        "last_called_at", null);
+                tools.put(key(r), t);
+            }
+            for (Map<String, Object> r : Stats.percentiles(c, w, server, side == null ? "downstream" : side)) {
+                Map<String, Object> t = tools.computeIfAbsent(key(r), k -> Json.object("server_name", r.get("server_name"),
+                        "tool_name", r.get("tool_name"), "title", null, "registered", false));
+                // counts from the same raw rows as the percentiles, so the numbers of a row agree
+                t.put("calls", r.get("sampled"));
+                t.put("errors", 0L);
+                t.put("error_rate", 0.0);
+                t.put("latency_ms", Json.object("p50", r.get("p50_ms"), "p95", r.get("p95_ms"), "p99", r.get("p99_ms"),
+                        "max", r.get("max_ms")));
+                t.put("last_called_at", r.get("last_called_at"));
+            }
+            for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, count(*) AS errors, "
+                    + "mode() WITHIN GROUP (ORDER BY coalesce(error_class, outcome)) AS top_error "
+                    + "FROM tool_executions WHERE started_at >= ? AND started_at < ? AND side = ? AND outcome <> 'success' "
+                    + "AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2",
+                    w.since(), w.until(), side == null ? "downstream" : side, server, server)) {
+                Map<String, Object> t = tools.get(key(r));
+                if (t != null) {
+                    long errors = ((Number) r.get("errors")).longValue();
+                    long calls = ((Number) t.get("calls")).longValue();
+                    t.put("errors", errors);
+                    t.put("error_rate", calls == 0 ? 0.0 : Math.round(errors * 10_000.0 / calls) / 10_000.0);
+                    t.put("top_error", r.get("top_error"));
+                }
+            }
+            List<Map<String, Object>> list = new ArrayList<>(tools.values());
+            list.sort(order(sort));
+            return Json.object("window", w.json(), "side", side == null ? "downstream" : side,
+                    "tools", list.subList(0, Math.min(limit, list.size())));
+        });
+    }
+
+    private static String key(Map<String, Object> r) {
+        return r.get("server_name") + "\u0000" + r.get("tool_name");
+    }
+
+    private static Comparator<Map<String, Object>> order(String sort) {
+        Comparator<Map<String, Object>> byName = Comparator.comparing((Map<String, Object> m) -> (String) m.get("server_name"))
+                .thenComparing(m -> (String) m.get("tool_name"));
+        if (sort == null || sort.equals("name")) {
+            return sort == null ? Comparator.comparing((Map<String, Object> m) -> -num(m.get("calls"))).thenComparing(byName)
+                    : byName;
+        }
+        return Comparator.comparing((Map<String, Object> m) -> -num(switch (sort) {
+            case "p50", "p95", "p99", "max" -> ((Map<?, ?>) m.get("latency_ms")).get(sort);
+            default -> m.get(sort);
+        })).thenComparing(byName);
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : -1; // missing values sort last
+    }
+}

@@ -1,0 +1,189 @@
+package io.mcphub.telemetry.api.standalone;
+
+import io.mcphub.telemetry.api.ApiServer;
+import io.mcphub.telemetry.api.ApiSettings;
+import io.mcphub.telemetry.api.DatabaseTarget;
+import io.mcphub.telemetry.api.Json;
+import io.mcphub.telemetry.api.TokenStore;
+import io.mcphub.telemetry.schema.SchemaMigrator;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar api-server.jar [serve] | token create --tenant T [--label L] [--expires-days N] |
+ * token list | token revoke ID}. Configuration from the environment, with the agent's names:
+ * {@code POSTGRES_HOST/PORT/DB/USER/PASSWORD} or {@code MCP_TELEMETRY_JDBC_URL},
+ * {@code MCP_HUB_DB_PASSWORD}, {@code TIMESCALEDB_ENABLED}, and {@code MCP_TELEMETRY_API_PORT}
+ * (7077), {@code MCP_TELEMETRY_API_BIND} (0.0.0.0), {@code MCP_TELEMETRY_API_AUTH} (token; or
+ * local with {@code MCP_TELEMETRY_TENANT}).
+ */
+public final class ApiServerMain {
+
+    private ApiServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.getenv(), System.out, System.err, true));
+    }
+
+    /** Runs a command; {@code block} false returns after start (tests). Exit code: 0 ok, 1 failure, 2 usage. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean block) {
+        try {
+            String command = args.length == 0 ? "serve" : args[0];
+            return switch (command) {
+                case "serve" -> serve(env, out, block);
+                case "token" -> token(args, env, out, err);
+                case "help", "--help", "-h" -> usage(out, 0);
+                default -> usage(err, 2);
+            };
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int usage(PrintStream to, int code) {
+        to.println("usage: java -jar api-server.jar [serve]\n"
+                + "       java -jar api-server.jar token create --tenant TENANT [--label TEXT] [--expires-days N]\n"
+                + "       java -jar api-server.jar token list\n"
+                + "       java -jar api-server.jar token revoke TOKEN_ID\n"
+                + "environment: POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD (or MCP_TELEMETRY_JDBC_URL),\n"
+                + "  MCP_HUB_DB_PASSWORD, TIMESCALEDB_ENABLED, MCP_TELEMETRY_API_PORT (7077), MCP_TELEMETRY_API_BIND (0.0.0.0),\n"
+                + "  MCP_TELEMETRY_API_AUTH (token | local: no token needed from this machine, tenant MCP_TELEMETRY_TENANT)");
+        return code;
+    }
+
+    static DatabaseTarget target(Map<String, String> env) {
+        String url = env.get("MCP_TELEMETRY_JDBC_URL");
+        if (url == null || url.isBlank()) {
+            String host = env.get("POSTGRES_HOST");
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("set POSTGRES_HOST (and POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, "
+                        + "POSTGRES_PASSWORD) or MCP_TELEMETRY_JDBC_URL to the telemetry database");
+            }
+            url = "jdbc:postgresql://" + host + ":" + env.getOrDefault("POSTGRES_PORT", "5432") + "/"
+                    + env.getOrDefault("POSTGRES_DB", "mcp_hub_telemetry");
+        }
+        return new DatabaseTarget(url, env.getOrDefault("POSTGRES_USER", "postgres"), env.getOrDefault("POSTGRES_PASSWORD", ""),
+                env.get("MCP_HUB_DB_PASSWORD"));
+    }
+
+    private static Connection owner(DatabaseTarget t) throws SQLException {
+        return DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password());
+    }
+
+    /** The standalone server migrates like a hub does, so it can be the first to touch a database. */
+    private static void migrate(DatabaseTarget t, Map<String, String> env) throws SQLException {
+        boolean timescale = !"false".equalsIgnoreCase(env.getOrDefault("TIMESCALEDB_ENABLED", "true"));
+        try (Connection c = owner(t)) {
+            new SchemaMigrator(timescale).migrate(c);
+            SchemaMigrator.configureAppRole(c, t.appPassword());
+        }
+    }
+
+    private static int serve(Map<String, String> env, PrintStream out, boolean block) throws Exception {
+        ApiServer server = start(env, out);
+        if (!block) {
+            return 0;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }, "api-server-shutdown"));
+        stop.await();
+        return 0;
+    }
+
+    /** Migrates the database and starts the server described by {@code env}. */
+    public static ApiServer start(Map<String, String> env, PrintStream out) throws Exception {
+        DatabaseTarget target = target(env);
+        migrate(target, env);
+        int port = Integer.parseInt(env.getOrDefault("MCP_TELEMETRY_API_PORT", "7077"));
+        String bind = env.getOrDefault("MCP_TELEMETRY_API_BIND", "0.0.0.0");
+        String mode = env.getOrDefault("MCP_TELEMETRY_API_AUTH", "token").toLowerCase(Locale.ROOT);
+        ApiSettings.AuthMode auth = switch (mode) {
+            case "token" -> ApiSettings.AuthMode.TOKEN;
+            case "local" -> ApiSettings.AuthMode.LOCAL;
+            default -> throw new IllegalArgumentException("MCP_TELEMETRY_API_AUTH must be token or local, got '" + mode + "'");
+        };
+        String tenant = env.getOrDefault("MCP_TELEMETRY_TENANT", "default");
+        ApiServer server = ApiServer.start(ApiSettings.defaults(bind, port, auth, tenant), target);
+        out.println("mcp telemetry API listening on " + server.url() + " (" + (auth == ApiSettings.AuthMode.TOKEN
+                ? "API tokens required" : "local mode: requests from this machine without a token see tenant " + tenant) + ")");
+        out.flush();
+        return server;
+    }
+
+    private static int token(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+        if (args.length < 2) {
+            return usage(err, 2);
+        }
+        DatabaseTarget target = target(env);
+        migrate(target, env);
+        try (Connection c = owner(target)) {
+            switch (args[1]) {
+                case "create" -> {
+                    String tenant = null;
+                    String label = null;
+                    Instant expires = null;
+                    for (int i = 2; i < args.length; i++) {
+                        String value = i + 1 < args.length ? args[i + 1] : null;
+                        switch (args[i]) {
+                            case "--tenant" -> tenant = required(value, "--tenant");
+                            case "--label" -> label = required(value, "--label");
+                            case "--expires-days" -> expires = Instant.now().plus(Duration.ofDays(
+                                    Long.parseLong(required(value, "--expires-days"))));
+                            default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                        }
+                        i++;
+                    }
+                    if (tenant == null) {
+                        throw new IllegalArgumentException("token create needs --tenant TENANT");
+                    }
+                    String token = TokenStore.create(c, tenant, label, expires);
+                    err.println("API token for tenant " + tenant + " (shown once; only its hash is stored):");
+                    out.println(token);
+                    return 0;
+                }
+                case "list" -> {
+                    for (var row : TokenStore.list(c)) {
+                        out.println(Json.write(row));
+                    }
+                    return 0;
+                }
+                case "revoke" -> {
+                    if (args.length != 3) {
+                        return usage(err, 2);
+                    }
+                    if (!TokenStore.revoke(c, args[2])) {
+                        err.println("no active token with id " + args[2]);
+                        return 1;
+                    }
+                    out.println("revoked " + args[2]);
+                    return 0;
+                }
+                default -> {
+                    return usage(err, 2);
+                }
+            }
+        }
+    }
+
+    private static String required(String value, String option) {
+        if (value == null || value.startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,198 @@
+package io.mcphub.telemetry.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcphub.telemetry.record.TelemetryRecord;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every JSON endpoint against telemetry written by the real sink, with exactly known answers. */
+class EndpointsTest {
+    private static ApiFixture f;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = ApiFixture.start(ApiFixture.localSettings(SampleFleet.ACME));
+        f.publish(SampleFleet.acme().toArray(TelemetryRecord[]::new));
+        f.publish(SampleFleet.globex().toArray(TelemetryRecord[]::new));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode n : array) {
+            if (value.equals(n.path(field).asText())) {
+                return n;
+            }
+        }
+        throw new AssertionError("no element with " + field + "=" + value + " in " + array);
+    }
+
+    @Test
+    void serversShowStatusTransportUptimeAndToolCount() throws Exception {
+        JsonNode servers = f.json("/api/telemetry/servers?window=1h").get("servers");
+        assertEquals(3, servers.size(), servers.toString());
+        JsonNode github = find(servers, "server_name", "github");
+        assertEquals("connected", github.get("status").asText());
+        assertEquals("streamable-http", github.get("transport").asText());
+        assertEquals(100.0, github.get("uptime_percent").asDouble(), 0.01);
+        assertEquals(2, github.get("tool_count").asInt());
+        assertEquals(105, github.get("calls").asLong());
+        JsonNode files = find(servers, "server_name", "files");
+        assertEquals("failed", files.get("status").asText());
+        assertEquals(75.0, files.get("uptime_percent").asDouble(), 0.5);
+        assertEquals(1, files.get("outages").asInt());
+        assertEquals("process exited with 1", files.get("last_error").asText());
+        assertFalse(files.get("last_connected_at").isNull());
+        JsonNode failedOnly = f.json("/api/telemetry/servers?status=failed").get("servers");
+        assertEquals(1, failedOnly.size());
+    }
+
+    @Test
+    void toolsHaveExactPercentilesAndErrorRates() throws Exception {
+        JsonNode tools = f.json("/api/telemetry/tools?window=1h").get("tools");
+        JsonNode search = find(tools, "tool_name", "search");
+        assertEquals(100, search.get("calls").asLong());
+        assertEquals(10, search.get("errors").asLong());
+        assertEquals(0.1, search.get("error_rate").asDouble(), 1e-9);
+        assertEquals(50.5, search.at("/latency_ms/p50").asDouble(), 1e-6);
+        assertEquals(95.05, search.at("/latency_ms/p95").asDouble(), 1e-6);
+        assertEquals(99.01, search.at("/latency_ms/p99").asDouble(), 1e-6);
+        assertEquals(100.0, search.at("/latency_ms/max").asDouble(), 1e-6);
+        JsonNode unused = find(tools, "tool_name", "unused");
+        assertEquals(0, unused.get("calls").asLong());
+        assertTrue(unused.at("/latency_ms/p95").isNull());
+        assertEquals("search", tools.get(0).get("tool_name").asText(), "default order: most calls first");
+        // 24 h includes the 3-hour-old call
+        assertEquals(101, find(f.json("/api/telemetry/tools?window=24h").get("tools"), "tool_name", "search").get("calls").asLong());
+        JsonNode bySlowest = f.json("/api/telemetry/tools?window=1h&sort=p95&limit=1").get("tools");
+        assertEquals(1, bySlowest.size());
+        assertEquals("read", bySlowest.get(0).get("tool_name").asText());
+    }
+
+    @Test
+    void executionsPageByKeysetWithFilters() throws Exception {
+        Set<Long> seen = new HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        String previousStart = null;
+        do {
+            JsonNode page = f.json("/api/telemetry/executions?server=github&tool=search&limit=30"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            for (JsonNode item : page.get("items")) {
+                assertTrue(seen.add(item.get("id").asLong()), "no row twice");
+                String started = item.get("started_at").asText();
+                if (previousStart != null) {
+                    assertTrue(started.compareTo(previousStart) <= 0, "newest first");
+                }
+                previousStart = started;
+            }
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+            pages++;
+        } while (cursor != null);
+        assertEquals(101, seen.size());
+        assertEquals(4, pages);
+        JsonNode errors = f.json("/api/telemetry/executions?outcome=error&limit=500");
+        assertEquals(14, errors.get("count").asInt(), "10 tool errors + 1 exception + 3 timeouts");
+        JsonNode timeouts = f.json("/api/telemetry/executions?outcome=timeout");
+        assertEquals(3, timeouts.get("count").asInt());
+        assertEquals("timed out after 2 s", timeouts.at("/items/0/error_message").asText());
+        assertEquals(2000.0, timeouts.at("/items/0/duration_ms").asDouble(), 1e-9);
+        JsonNode since = f.json("/api/telemetry/executions?since=" + SampleFleet.ago(java.time.Duration.ofSeconds(990)) + "&limit=500");
+        // search i = 54..100 started 1800 - 15 i s ago, create_issue 16 min ago, the 3 reads 13..15 min ago
+        assertEquals(47 + 1 + 3, since.get("count").asInt());
+    }
+
+    @Test
+    void errorsGroupByServerToolClassAndOutcome() throws Exception {
+        JsonNode e = f.json("/api/telemetry/errors?window=1h");
+        assertEquals(108, e.at("/totals/calls").asLong());
+        assertEquals(14, e.at("/totals/errors").asLong());
+        assertEquals(11, find(e.get("by_server"), "server_name", "github").get("errors").asLong());
+        assertEquals(3, find(e.get("by_server"), "server_name", "files").get("errors").asLong());
+        assertEquals(1, find(e.get("by_tool"), "tool_name", "create_issue").get("errors").asLong());
+        JsonNode io = find(e.get("by_error_class"), "error_class", "java.io.IOException");
+        assertEquals(1, io.get("errors").asLong());
+        assertEquals("connection reset", io.get("last_message").asText());
+        assertEquals(10, find(e.get("by_error_class"), "error_class", "tool_error").get("errors").asLong());
+        assertEquals(3, find(e.get("by_outcome"), "outcome", "timeout").get("errors").asLong());
+        long seriesErrors = 0;
+        for (JsonNode p : e.get("series")) {
+            seriesErrors += p.get("errors").asLong();
+        }
+        assertEquals(14, seriesErrors);
+    }
+
+    @Test
+    void oauthApiRequestsAndInfraMetrics() throws Exception {
+        JsonNode o = f.json("/api/telemetry/oauth?window=1h");
+        assertEquals(3, o.at("/totals/success").asLong());
+        assertEquals(1, o.at("/totals/failure").asLong());
+        assertEquals(0.75, o.at("/totals/success_rate").asDouble(), 1e-9);
+        assertEquals("invalid_grant", o.at("/recent_failures/0/error").asText());
+        JsonNode a = f.json("/api/telemetry/api-requests?window=1h");
+        assertEquals(10, a.at("/totals/requests").asLong());
+        assertEquals(0.2, a.at("/totals/server_error_rate").asDouble(), 1e-9);
+        assertEquals(10.0 / 60, a.at("/totals/per_minute").asDouble(), 0.001);
+        assertEquals(2, a.at("/by_route/0/server_errors").asLong());
+        JsonNode m = f.json("/api/telemetry/metrics?window=15m&metric=jvm.heap.used");
+        assertEquals(102.0, find(m.get("latest"), "metric", "jvm.heap.used").get("value").asDouble(), 1e-9);
+        assertFalse(m.get("series").isEmpty());
+    }
+
+    @Test
+    void healthAndDashboard() throws Exception {
+        JsonNode h = f.json("/api/telemetry/health");
+        assertEquals("degraded", h.get("status").asText(), "hub up, one server failed and one disconnected");
+        assertEquals(1, h.get("hubs_up").asInt());
+        assertEquals(1, h.at("/servers/failed").asInt());
+        JsonNode d = f.json("/api/telemetry/dashboard?window=1h");
+        assertEquals(108, d.at("/executions/calls").asLong());
+        assertEquals(14, d.at("/executions/errors").asLong());
+        assertEquals("search", d.at("/top_tools/0/tool_name").asText());
+        assertEquals("read", d.at("/slowest_tools/0/tool_name").asText());
+        assertEquals(10, d.get("latest_errors").size());
+        assertEquals(0.75, d.at("/oauth/success_rate").asDouble(), 1e-9);
+        assertEquals(10, d.at("/api_requests/requests").asLong());
+        assertEquals(3, d.get("server_list").size());
+        assertFalse(d.at("/series/calls").isEmpty());
+        assertFalse(d.at("/series/latency").isEmpty());
+        assertEquals(SampleFleet.ACME, d.get("tenant").asText());
+    }
+
+    @Test
+    void badParametersAre400sNamingTheParameter() throws Exception {
+        List<String[]> cases = new ArrayList<>();
+        cases.add(new String[] {"/api/telemetry/tools?window=5x", "window"});
+        cases.add(new String[] {"/api/telemetry/tools?since=yesterday", "since"});
+        cases.add(new String[] {"/api/telemetry/executions?limit=0", "limit"});
+        cases.add(new String[] {"/api/telemetry/executions?outcome=great", "outcome"});
+        cases.add(new String[] {"/api/telemetry/executions?cursor=nonsense", "cursor"});
+        cases.add(new String[] {"/api/telemetry/servers?sevrer=x", "sevrer"});
+        cases.add(new String[] {"/api/telemetry/dashboard?window=1h&since=2025-01-01T00:00:00Z", "window"});
+        cases.add(new String[] {"/api/telemetry/events?last_event_id=abc", "last_event_id"});
+        for (String[] c : cases) {
+            HttpResponse<String> r = f.get(c[0], null);
+            assertEquals(400, r.statusCode(), c[0] + " -> " + r.body());
+            JsonNode body = ApiFixture.JSON.readTree(r.body());
+            assertEquals(c[1], body.get("parameter").asText(), r.body());
+            assertTrue(body.get("message").asText().contains(c[1]), r.body());
+        }
+        assertEquals(404, f.get("/api/telemetry/nothing", null).statusCode());
+    }
+}

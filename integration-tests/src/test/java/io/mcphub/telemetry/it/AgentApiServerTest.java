@@ -36,7 +36,13 @@ class AgentApiServerTest {
     @Test
     void theAgentStartedApiAnswersWithTheHubsOwnTelemetry(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("servers.json");
-        Files.writeString(config, "{\"mcpServers\": {}}");
+        try (JvmProcess tools = JvmProcess.javaToolServer("api-tools")) {
+            Files.writeString(config, "{\"mcpServers\": {\"tools\": {\"url\": \"" + tools.url() + "/mcp\"}}}");
+            checkTheAgentsApi(config);
+        }
+    }
+
+    private static void checkTheAgentsApi(Path config) throws Exception {
         try (JvmProcess hub = JvmProcess.hub("api-hub", config, Db.agentArgs(db, "api-it"))) {
             String api = awaitApiUrl(hub);
             HttpClient http = HttpClient.newHttpClient();
@@ -65,7 +71,52 @@ class AgentApiServerTest {
                         HttpResponse.BodyHandlers.ofString()).body();
             }
             assertTrue(metrics.contains("mcp_hub_infra_metric{tenant=\"api-it\""), metrics);
+
+            // Tool calls made through the hub show up in the API the agent serves, from the agent's own records.
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> call = http.send(HttpRequest.newBuilder(URI.create(hub.url()
+                        + "/api/servers/tools/tools/add/call")).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"a\": " + i + ", \"b\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, call.statusCode(), call.body());
+            }
+            HttpResponse<String> failed = http.send(HttpRequest.newBuilder(URI.create(hub.url()
+                    + "/api/servers/tools/tools/fail/call")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(failed.body().contains("\"isError\":true"), failed.body());
+            String executions = awaitBody(http, api + "/api/telemetry/executions?server=java-tool-server&limit=10",
+                    b -> b.contains("\"count\":4"));
+            assertTrue(executions.contains("\"tool_name\":\"add\"") && executions.contains("\"outcome\":\"tool_error\""),
+                    executions);
+            String servers = awaitBody(http, api + "/api/telemetry/servers", b -> b.contains("java-tool-server"));
+            assertTrue(servers.contains("\"status\":\"connected\"") && servers.contains("\"transport\":\"streamable-http\"")
+                    && servers.contains("\"tool_count\":6"), servers);
+            String toolStats = awaitBody(http, api + "/api/telemetry/tools?server=java-tool-server&sort=calls",
+                    b -> b.contains("\"calls\":3"));
+            assertTrue(toolStats.contains("\"tool_name\":\"add\"") && toolStats.contains("\"p95\""), toolStats);
+            String errors = awaitBody(http, api + "/api/telemetry/errors", b -> b.contains("fail"));
+            assertTrue(errors.contains("tool_error"), errors);
+            String served = awaitBody(http, api + "/api/telemetry/api-requests",
+                    b -> b.contains("/api/servers/{id}/tools/{id}/call") || b.contains("/api/servers/"));
+            assertTrue(served.contains("POST"), served);
         }
+    }
+
+    /** Polls an API URL (the sink writes asynchronously) until the body satisfies {@code done}. */
+    private static String awaitBody(HttpClient http, String url, java.util.function.Predicate<String> done)
+            throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String body = "";
+        while (System.nanoTime() < end) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), url + " -> " + r.body());
+            body = r.body();
+            if (done.test(body)) {
+                return body;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out waiting on " + url + "; last body: " + body);
     }
 
     private static String awaitApiUrl(JvmProcess hub) throws InterruptedException {

@@ -66,7 +66,7 @@ class McpSdk1ClientTest {
         List<List<String>> servers = Db.await(db, "SELECT server_name, transport, status, protocol_version IS NOT NULL "
                 + "FROM mcp_servers WHERE tenant_id = 'sdk1'", r -> !r.isEmpty(), Duration.ofSeconds(30));
         assertEquals(List.of("java-tool-server", "streamable-http"), servers.get(0).subList(0, 2));
-        assertEquals("true", servers.get(0).get(3));
+        assertEquals("t", servers.get(0).get(3), "protocol version recorded");
         assertEquals(6, Db.count(db, "SELECT count(*) FROM tools WHERE tenant_id = 'sdk1' AND removed_at IS NULL"));
         assertEquals(List.of(List.of("add", "success"), List.of("fail", "tool_error")), Db.rows(db,
                 "SELECT tool_name, outcome FROM tool_executions WHERE tenant_id = 'sdk1' ORDER BY tool_name"));

@@ -120,9 +120,9 @@ class HttpApiTest {
 
                 // MCP endpoint: initialize and the tools/call (answered on an SSE stream) are POSTs; the tool call's
                 // latency covers the handler, the session's DELETE comes last
+                // (the slowest POST is the tool call; under CPU load initialize may also pass 300 ms)
                 List<List<String>> mcp = Db.await(db, q + "AND route = '/mcp' AND method = 'POST' AND status = 200 "
-                        + "AND latency_us >= 300000", r -> r.size() >= 1, Duration.ofSeconds(30));
-                assertEquals(1, mcp.size(), mcp.toString());
+                        + "AND latency_us >= 300000 ORDER BY latency_us DESC", r -> r.size() >= 1, Duration.ofSeconds(30));
                 assertTrue(Long.parseLong(mcp.get(0).get(3)) <= sessionMicros, mcp + " vs client " + sessionMicros);
                 Db.await(db, q + "AND route = '/mcp' AND method = 'DELETE' AND status = 200", r -> r.size() == 1,
                         Duration.ofSeconds(30));

@@ -3,7 +3,6 @@ package io.mcphub.telemetry.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,25 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent serves the telemetry API from inside the hub process, answering with that hub's data. */
-class AgentApiServerTest {
+class AgentApiServerTest extends WithDatabase {
     private static final Pattern API = Pattern.compile("telemetry API and dashboard on (http://[0-9.]+:\\d+)/");
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     @Test
     void theAgentStartedApiAnswersWithTheHubsOwnTelemetry(@TempDir Path dir) throws Exception {

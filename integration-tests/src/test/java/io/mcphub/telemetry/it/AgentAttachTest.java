@@ -3,7 +3,6 @@ package io.mcphub.telemetry.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,25 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent attaches to an unmodified hub, records the hub instance, and leaves the hub working. */
-class AgentAttachTest {
+class AgentAttachTest extends WithDatabase {
 
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     @Test
     void hubStartsWithTheAgentAndItsInstanceIsRecordedUntilItStops(@TempDir Path dir) throws Exception {

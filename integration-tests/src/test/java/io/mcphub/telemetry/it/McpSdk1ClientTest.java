@@ -3,7 +3,6 @@ package io.mcphub.telemetry.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.testing.TestDatabase;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,20 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent on an application built on the MCP Java SDK 1.x line (1.1.5): its client side is
  * instrumented by the same advice as 2.x, since the classes and methods it hooks have the same shapes.
  */
-class McpSdk1ClientTest {
+class McpSdk1ClientTest extends WithDatabase {
 
     private static final Path SDK1_LIB = Path.of(System.getProperty("it.sdk1Lib", "target/sdk1-lib"));
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     @Test
     void aClientOnSdk1IsRecordedLikeOneOnSdk2(@TempDir Path dir) throws Exception {

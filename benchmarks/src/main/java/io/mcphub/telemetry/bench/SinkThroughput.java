@@ -56,7 +56,8 @@ public final class SinkThroughput {
         int insertRowsPerStatement = Integer.parseInt(arg(args, "insertRows", "1000"));
         System.out.printf(Locale.ROOT, "# records=%d producers=%d batches=%s flushMs=%s modes=%s%n",
                 records, producers, batches, flushes, modes);
-        System.out.println("mode,batch,flush_ms,records,seconds,rows_per_s,stored,dropped_retries,loadavg_before,loadavg_after");
+        System.out.println("mode,batch,flush_ms,records,seconds,rows_per_s,stored,ring_full_waits,java_cpu_us_per_row,"
+                + "pg_cpu_us_per_row,rows_per_cpu_s,loadavg_before,loadavg_after");
         for (String mode : modes) {
             for (int batch : batches) {
                 for (int flush : mode.equals("copy") ? flushes : List.of(0)) {
@@ -64,14 +65,50 @@ public final class SinkThroughput {
                     Result r = mode.equals("copy")
                             ? runSink(records, producers, batch, flush)
                             : runInsert(records, batch, insertRowsPerStatement);
-                    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%.2f,%.0f,%d,%d,%s,%s%n", mode, batch, flush, records,
-                            r.seconds, records / r.seconds, r.stored, r.retries, load, loadAverage());
+                    double javaUs = r.javaCpuNanos / 1e3 / records;
+                    double pgUs = r.pgCpuNanos / 1e3 / records;
+                    System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%.2f,%.0f,%d,%d,%.2f,%.2f,%.0f,%s,%s%n", mode, batch, flush,
+                            records, r.seconds, records / r.seconds, r.stored, r.retries, javaUs, pgUs,
+                            1e6 / (javaUs + pgUs), load, loadAverage());
                 }
             }
         }
     }
 
-    record Result(double seconds, long stored, long retries) {
+    /** CPU is counted too: on a machine shared with other work, CPU per row is the stable figure. */
+    record Result(double seconds, long stored, long retries, long javaCpuNanos, long pgCpuNanos) {
+    }
+
+    private static long javaCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** User+system CPU of the PostgreSQL backends serving this database (same machine only; 0 otherwise). */
+    private static long pgCpu(ThrowawayDatabase db) {
+        long ticks = 0;
+        try (Connection c = DriverManager.getConnection(ThrowawayDatabase.url("postgres"), USER, PASSWORD);
+             PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?")) {
+            ps.setString(1, db.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ticks += procTicks(rs.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ = 100
+    }
+
+    private static long procTicks(int pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private static Result runSink(long records, int producers, int batch, int flushMs) throws Exception {
@@ -111,6 +148,8 @@ public final class SinkThroughput {
                     t.start();
                     threads.add(t);
                 }
+                long cpu0 = javaCpu();
+                long pg0 = pgCpu(db);
                 long t0 = System.nanoTime();
                 start.countDown();
                 for (Thread t : threads) {
@@ -120,12 +159,14 @@ public final class SinkThroughput {
                     throw new IllegalStateException("flush timed out");
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                long javaCpu = javaCpu() - cpu0;
+                long pgCpu = pgCpu(db) - pg0;
                 long stored = db.count() - before;
                 SinkStats.Snapshot s = sink.stats();
                 if (s.rejected() > 0 || s.lost() > 0) {
                     throw new IllegalStateException("sink rejected/lost rows: " + s);
                 }
-                return new Result(seconds, stored, fullRing.get());
+                return new Result(seconds, stored, fullRing.get(), javaCpu, pgCpu);
             }
         }
     }
@@ -156,10 +197,14 @@ public final class SinkThroughput {
                 c.setAutoCommit(false);
                 writeInserts(c, Math.min(200_000, records / 5), batch, rowsPerStatement);
                 long before = db.count();
+                long cpu0 = javaCpu();
+                long pg0 = pgCpu(db);
                 long t0 = System.nanoTime();
                 writeInserts(c, records, batch, rowsPerStatement);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                return new Result(seconds, db.count() - before, 0);
+                long javaCpu = javaCpu() - cpu0;
+                long pgCpu = pgCpu(db) - pg0;
+                return new Result(seconds, db.count() - before, 0, javaCpu, pgCpu);
             }
         }
     }

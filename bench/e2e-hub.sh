@@ -12,7 +12,7 @@ work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work";
             psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS mcp_bench_e2e WITH (FORCE)' >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-wait_line() { for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && { grep -o "http://127.0.0.1:[0-9]*" "$1" | head -1; return; }; sleep 0.1; done; echo "timeout waiting for $2 in $1" >&2; cat "$1" >&2; exit 1; }
+wait_line() { for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && { grep "$2" "$1" | grep -o "http://127.0.0.1:[0-9]*" | head -1; return; }; sleep 0.1; done; echo "timeout waiting for $2 in $1" >&2; cat "$1" >&2; exit 1; }
 
 java -Xmx256m -cp demo-hub/target/demo-hub.jar io.mcphub.demohub.sample.JavaToolServer --port 0 >"$work/tools.log" 2>&1 & pids+=($!)
 tools=$(wait_line "$work/tools.log" "listening on")
@@ -25,7 +25,7 @@ run_hub() { # $1 label, $2... extra JVM args
   local hub=$!; pids+=($hub)
   local url; url=$(wait_line "$work/hub-$label.log" "demo-hub listening on")
   for t in $THREADS; do
-    java -Xmx512m -cp benchmarks/target/benchmarks.jar io.mcphub.telemetry.bench.HubLoad url="$url" threads="$t" \
+    java -Xmx512m -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar io.mcphub.telemetry.bench.HubLoad url="$url" threads="$t" \
       seconds="$SECONDS_RUN" warmup="$WARMUP" label="$label"
   done
   # Memory (benchmark 5): heap after a full GC, and the agent's own objects by class.

@@ -43,7 +43,7 @@ public final class HubLoad {
         List<int[]> counts = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            long[] lat = new long[4_000_000];
+            long[] lat = new long[500_000];
             int[] n = new int[1];
             perThread.add(lat);
             counts.add(n);
@@ -53,11 +53,15 @@ public final class HubLoad {
                     try {
                         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() != 200) {
-                            failures.incrementAndGet();
+                            if (failures.incrementAndGet() == 1) {
+                                System.err.println("first failure: " + r.statusCode() + " " + r.body());
+                            }
                             continue;
                         }
                     } catch (Exception e) {
-                        failures.incrementAndGet();
+                        if (failures.incrementAndGet() == 1) {
+                            System.err.println("first failure: " + e);
+                        }
                         continue;
                     }
                     long took = System.nanoTime() - t0;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmark 3: the demo hub under concurrent REST tool-call load (java-tools/echo over streamable HTTP),
+# without and with the agent (writing to PostgreSQL on 127.0.0.1:5432, database mcp_bench_e2e, dropped after).
+# Usage: bench/e2e-hub.sh [threads="8 32 64"] [seconds=20] [warmup=10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS="${THREADS:-8 32 64}"; SECONDS_RUN="${SECONDS_RUN:-20}"; WARMUP="${WARMUP:-10}"; ROUNDS="${ROUNDS:-1}"
+if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+  mvn -B -q -Pbench -pl benchmarks,demo-hub -am package -DskipTests
+fi
+work=$(mktemp -d); pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work";
+            psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS mcp_bench_e2e WITH (FORCE)' >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+wait_line() { for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && { grep "$2" "$1" | grep -o "http://127.0.0.1:[0-9]*" | head -1; return; }; sleep 0.1; done; echo "timeout waiting for $2 in $1" >&2; cat "$1" >&2; exit 1; }
+
+java -Xmx256m -cp demo-hub/target/demo-hub.jar io.mcphub.demohub.sample.JavaToolServer --port 0 >"$work/tools.log" 2>&1 & pids+=($!)
+tools=$(wait_line "$work/tools.log" "listening on")
+echo "{\"mcpServers\": {\"java-tools\": {\"url\": \"$tools/mcp\"}}}" > "$work/hub.json"
+echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1); tool server $tools"
+
+run_hub() { # $1 label, $2... extra JVM args
+  local label=$1; shift
+  java -Xms512m -Xmx512m "$@" -jar demo-hub/target/demo-hub.jar --config "$work/hub.json" --port 0 >"$work/hub-$label.log" 2>&1 &
+  local hub=$!; pids+=($hub)
+  local url; url=$(wait_line "$work/hub-$label.log" "demo-hub listening on")
+  for t in $THREADS; do
+    java -Xmx512m -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar io.mcphub.telemetry.bench.HubLoad url="$url" threads="$t" \
+      seconds="$SECONDS_RUN" warmup="$WARMUP" label="$label"
+  done
+  # Memory (benchmark 5): heap after a full GC, and the agent's own objects by class.
+  jcmd "$hub" GC.run >/dev/null
+  echo "# $label heap after full GC: $(jcmd "$hub" GC.heap_info | grep -o 'used [0-9]*K' | head -1)"
+  jcmd "$hub" GC.class_histogram | awk '/io\.mcphub\.telemetry/ {n+=$2; b+=$3} END {printf "# %s agent objects (io.mcphub.telemetry.*): %d instances, %.1f MB\n", "'"$label"'", n, b/1048576}'
+  kill "$hub"; wait "$hub" 2>/dev/null || true
+}
+AGENT="-javaagent:agent/target/mcp-telemetry-agent.jar=tenant=bench,hubName=e2e,postgres.host=127.0.0.1,postgres.db=mcp_bench_e2e,api.enabled=false"
+for r in $(seq 1 "$ROUNDS"); do
+  echo "# round $r, uptime: $(uptime)"
+  run_hub without-agent
+  run_hub with-agent "$AGENT"
+done
+psql -h 127.0.0.1 -U postgres -Atc "SELECT 'rows stored by the agent: ' || count(*) FROM tool_executions" mcp_bench_e2e 2>/dev/null || true

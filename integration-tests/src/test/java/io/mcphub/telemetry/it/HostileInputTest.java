@@ -49,6 +49,10 @@ class HostileInputTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static String refusedOrOk(String answer) {
+        return answer.startsWith("200") ? "200" : answer.startsWith("4") || answer.startsWith("refused") ? "refused" : answer;
+    }
+
     /** Status and body, or how the connection ended when there was no answer. */
     private static String answer(String url, String body) {
         try {
@@ -119,7 +123,8 @@ class HostileInputTest {
                     // 10 MB arguments: whatever the hub and server make of them, the agent changes nothing
                     String tenMb = "{\"text\":\"T10 " + "m".repeat(10 * 1024 * 1024) + "\"}";
                     String big = answer(call + "echo/call", tenMb);
-                    assertEquals(answer(plain.url() + "/api/servers/tools/tools/echo/call", tenMb).substring(0, 3), big.substring(0, 3));
+                    // the hub answers 400 and closes while the client may still be sending: a refusal either way
+                    assertEquals(refusedOrOk(answer(plain.url() + "/api/servers/tools/tools/echo/call", tenMb)), refusedOrOk(big));
                     tenMbAnswer = big.substring(0, Math.min(big.length(), 160));
                 }
                 // Jetty refuses NUL, tab, backslash, '%' and '<' in a path before the hub sees them; those characters reach the
@@ -148,9 +153,12 @@ class HostileInputTest {
                 int paths = 0;
                 for (String p : List.of("/api/servers/" + pathSegment(SQL), "/" + pathSegment(SQL), "/api/%00", "/api/servers/%ED%A0%80",
                         "/api/" + "p".repeat(5_000), "/api/servers/tools/tools/echo/call/../../../x")) {
-                    int status = get(hub.url() + p).statusCode();
-                    assertTrue(status >= 400 && status < 500, p + " -> " + status);
-                    paths++;
+                    HttpResponse<String> r = get(hub.url() + p);
+                    assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, p + " -> " + r.statusCode());
+                    // what Jetty refuses itself (an HTML error page) never reaches the hub's servlets, nor the agent
+                    if (!r.body().startsWith("<html>")) {
+                        paths++;
+                    }
                 }
 
                 // everything forwarded is stored, exactly

@@ -390,8 +390,18 @@ public final class McpHubTelemetry implements AutoCloseable {
                 e.startedAt() == null ? Instant.now().minus(e.duration()) : e.startedAt(),
                 Math.max(0, e.duration().toNanos() / 1_000), e.outcome(), e.errorClass(), text(e.errorMessage()),
                 e.argumentBytes(), e.resultBytes(), e.sessionId(), e.requestId(),
-                capture ? payloadJson.write(e.arguments()) : null, capture ? payloadJson.write(e.result()) : null,
+                capture ? payload(e.arguments()) : null, capture ? payload(e.result()) : null,
                 e.side() == null ? ExecutionSide.DOWNSTREAM : e.side()));
+    }
+
+    /**
+     * A captured payload: secret-named keys are redacted by the writer, and credentials inside string
+     * values (a bearer token in a message, {@code token=} in a URL) are scrubbed like error texts. The
+     * writer caps the JSON first, so the scan is bounded.
+     */
+    private String payload(Object value) {
+        String written = payloadJson.write(value);
+        return written == null ? null : SecretScrubber.scrub(written);
     }
 
     public boolean logEvent(String type, String serverName, Map<String, ?> payload) {

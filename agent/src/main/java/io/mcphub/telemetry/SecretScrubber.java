@@ -15,6 +15,8 @@ final class SecretScrubber {
             "(?i)(\"(?:[a-z_]*(?:token|secret|password|authorization|api_?key)[a-z_]*)\"\\s*:\\s*)\"[^\"]*\"");
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]+:[^/\\s@]+@");
 
+    private static final int SCRUB_MARGIN = 1_024;
+
     private SecretScrubber() {
     }
 
@@ -30,7 +32,15 @@ final class SecretScrubber {
 
     /** Scrubbed and cut to {@code maxChars}, with a marker saying how much was cut. */
     static String cap(String text, int maxChars) {
-        String s = scrub(text);
+        // Scrubbing runs on the hub's thread: scan only what can be kept (plus room for a credential
+        // straddling the cut), not a multi-megabyte message.
+        int scan = maxChars + SCRUB_MARGIN;
+        String s = scrub(text != null && text.length() > scan ? text.substring(0, scan) : text);
+        if (s != null && text.length() > scan) {
+            int cutAt = Math.min(s.length(), maxChars);
+            return s.substring(0, Character.isHighSurrogate(s.charAt(cutAt - 1)) ? cutAt - 1 : cutAt)
+                    + "…[truncated " + (text.length() - cutAt) + " chars]";
+        }
         if (s == null || s.length() <= maxChars) {
             return s;
         }

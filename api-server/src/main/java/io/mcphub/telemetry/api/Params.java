@@ -16,6 +16,9 @@ import java.util.Set;
  * ({@code ?sevrer=x}) is a 400 naming it rather than a silently ignored filter.
  */
 public final class Params {
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private final Map<String, String> values;
 
     private Params(Map<String, String> values) {
@@ -68,6 +71,10 @@ public final class Params {
         if (v.length() > 512) {
             throw ApiException.badParameter(name, "longer than 512 characters");
         }
+        if (v.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold NUL (stored telemetry has it as U+2400); the query would fail as a 503
+            throw ApiException.badParameter(name, "must not contain NUL characters (stored as U+2400)");
+        }
         return v;
     }
 
@@ -94,10 +101,12 @@ public final class Params {
             return null;
         }
         try {
-            if (v.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochMilli(Long.parseLong(v));
+            Instant t = v.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(v)) : Instant.parse(v);
+            if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+                // beyond what PostgreSQL's timestamptz holds, the query would fail (a 503, not the client's 400)
+                throw ApiException.badParameter(name, "must be between " + EARLIEST + " and " + LATEST + ", got '" + v + "'");
             }
-            return Instant.parse(v);
+            return t;
         } catch (DateTimeParseException | NumberFormatException e) {
             throw ApiException.badParameter(name, "must be an ISO-8601 instant (2025-06-18T10:00:00Z) or epoch milliseconds, got '" + v + "'");
         }

@@ -91,7 +91,12 @@ public final class ExecutionsQuery {
             if (parts.length != 2) {
                 throw new IllegalArgumentException();
             }
-            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+            long micros = Long.parseLong(parts[0]);
+            // a forged cursor outside timestamptz's range would make the query fail (a 503 instead of a 400)
+            if (micros < -62_135_596_800_000_000L || micros > 253_402_300_799_000_000L) {
+                throw new IllegalArgumentException();
+            }
+            return new long[] {micros, Long.parseLong(parts[1])};
         } catch (IllegalArgumentException e) {
             throw ApiException.badParameter("cursor", "not a cursor returned as next_cursor by this endpoint");
         }

@@ -1,0 +1,53 @@
+package io.mcphub.telemetry.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcphub.telemetry.testing.TestDatabase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent on an application that has none of the classes it instruments (no MCP SDK, no servlet
+ * container): the application's output and exit code are the same as without the agent, and the agent
+ * says nothing worse than its start-up line.
+ */
+class AgentWithoutSdkTest {
+
+    private static List<String> run(String name, String agentArgs) throws Exception {
+        String classes = Path.of(PlainApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        List<String> cmd = new ArrayList<>(List.of(JvmProcess.java()));
+        if (agentArgs != null) {
+            cmd.add("-javaagent:" + JvmProcess.AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
+        }
+        cmd.addAll(List.of("-cp", classes, PlainApp.class.getName(), "3000"));
+        JvmProcess p = JvmProcess.start(name, cmd, Map.of(), 60);
+        assertTrue(p.process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.process.exitValue(), String.join("\n", p.output));
+        Thread.sleep(200);
+        return p.output;
+    }
+
+    @Test
+    void anApplicationWithoutTheSdkRunsUnchanged() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            List<String> plain = run("plain-app", null);
+            List<String> withAgent = run("plain-app-agent", Db.agentArgs(db, "plain"));
+            // Known: the JVM warns once that class-data sharing is limited to boot classes once the agent appended
+            // its OAuth bridge to the bootstrap class path (see RELIABILITY.md); that line is the JVM's, not the app's.
+            List<String> appLines = withAgent.stream().filter(l -> !l.contains("telemetry") && !l.contains("] INFO ")
+                    && !l.contains("VM warning: Sharing is only supported for boot loader classes")).toList();
+            assertEquals(plain, appLines, "the application's own output is unchanged");
+            assertTrue(withAgent.stream().anyMatch(l -> l.contains("MCP hub telemetry agent")), String.join("\n", withAgent));
+            List<String> problems = withAgent.stream().filter(l -> l.contains("WARN") || l.contains("ERROR")
+                    || l.contains("Exception") || l.contains("telemetry hook")).toList();
+            assertEquals(List.of(), problems);
+            assertTrue(plain.contains("is io.modelcontextprotocol present: false"));
+            Db.awaitCount(db, "SELECT count(*) FROM hub_instances WHERE tenant_id = 'plain' AND stopped_at IS NOT NULL", 1);
+        }
+    }
+}

@@ -26,6 +26,12 @@ class HttpApiTest extends WithDatabase {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /**
+     * The servlet flushes its response before {@code service} returns, so the client may hold the whole
+     * answer a moment before the server-side measurement ends (seen: 1.8 ms on a loaded machine).
+     */
+    private static final long FLUSH_SLACK_US = 50_000;
+
     private record Call(int status, String body, long micros) {
     }
 
@@ -84,7 +90,7 @@ class HttpApiTest extends WithDatabase {
                 for (List<String> row : health) {
                     assertEquals("GET", row.get(0));
                     assertEquals("200", row.get(2));
-                    assertTrue(Long.parseLong(row.get(3)) <= maxHealth, row + " vs client " + maxHealth);
+                    assertTrue(Long.parseLong(row.get(3)) <= maxHealth + FLUSH_SLACK_US, row + " vs client " + maxHealth);
                 }
                 List<List<String>> serverRows = Db.await(db, q + "AND route = '/api/servers'", r -> r.size() >= 1,
                         Duration.ofSeconds(30));
@@ -100,7 +106,7 @@ class HttpApiTest extends WithDatabase {
                 List<String> e = echoRows.get(0);
                 assertEquals("POST", e.get(0));
                 assertEquals("200", e.get(2));
-                assertTrue(Long.parseLong(e.get(3)) <= echo.micros(), e + " vs client " + echo.micros());
+                assertTrue(Long.parseLong(e.get(3)) <= echo.micros() + FLUSH_SLACK_US, e + " vs client " + echo.micros());
                 assertEquals(String.valueOf(args.length()), e.get(4));
                 assertEquals(String.valueOf(echo.body().getBytes(StandardCharsets.UTF_8).length), e.get(5));
 

@@ -57,6 +57,12 @@ final class ApiFixture implements AutoCloseable {
         return new DatabaseTarget(db.jdbcUrl(), db.adminUser(), db.adminPassword(), null);
     }
 
+    /** Both tenants of {@link SampleFleet}, so every test can check one tenant against the other. */
+    void publishSampleFleet() {
+        publish(SampleFleet.acme().toArray(TelemetryRecord[]::new));
+        publish(SampleFleet.globex().toArray(TelemetryRecord[]::new));
+    }
+
     void publish(TelemetryRecord... records) {
         for (TelemetryRecord r : records) {
             assertTrue(sink.publish(r), "queued: " + r);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcphub.telemetry.record.TelemetryRecord;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -59,8 +58,7 @@ class ApiParameterFuzzTest {
     @BeforeAll
     static void start() throws Exception {
         f = ApiFixture.start(ApiFixture.localSettings(SampleFleet.ACME));
-        f.publish(SampleFleet.acme().toArray(TelemetryRecord[]::new));
-        f.publish(SampleFleet.globex().toArray(TelemetryRecord[]::new));
+        f.publishSampleFleet();
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcphub.telemetry.record.TelemetryRecord;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,8 +22,7 @@ class EndpointsTest {
     @BeforeAll
     static void start() throws Exception {
         f = ApiFixture.start(ApiFixture.localSettings(SampleFleet.ACME));
-        f.publish(SampleFleet.acme().toArray(TelemetryRecord[]::new));
-        f.publish(SampleFleet.globex().toArray(TelemetryRecord[]::new));
+        f.publishSampleFleet();
     }
 
     @AfterAll

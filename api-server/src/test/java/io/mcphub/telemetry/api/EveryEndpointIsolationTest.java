@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.record.TelemetryRecord;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -52,8 +51,7 @@ class EveryEndpointIsolationTest {
     static void start() throws Exception {
         f = ApiFixture.start(ApiSettings.defaults("127.0.0.1", 0, ApiSettings.AuthMode.TOKEN, null)
                 .withTiming(Duration.ofMillis(100), Duration.ofMillis(500)).withCacheTtl(Duration.ZERO));
-        f.publish(SampleFleet.acme().toArray(TelemetryRecord[]::new));
-        f.publish(SampleFleet.globex().toArray(TelemetryRecord[]::new));
+        f.publishSampleFleet();
         acme = f.token(SampleFleet.ACME);
         globex = f.token(SampleFleet.GLOBEX);
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcphub.telemetry.record.TelemetryRecord;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,8 +28,7 @@ class TenantIsolationTest {
     static void start() throws Exception {
         f = ApiFixture.start(ApiSettings.defaults("127.0.0.1", 0, ApiSettings.AuthMode.TOKEN, null)
                 .withTiming(Duration.ofMillis(100), Duration.ofMillis(500)));
-        f.publish(SampleFleet.acme().toArray(TelemetryRecord[]::new));
-        f.publish(SampleFleet.globex().toArray(TelemetryRecord[]::new));
+        f.publishSampleFleet();
         acme = f.token(SampleFleet.ACME);
         globex = f.token(SampleFleet.GLOBEX);
     }

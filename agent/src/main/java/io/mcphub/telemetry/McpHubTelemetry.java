@@ -16,6 +16,7 @@ import io.mcphub.telemetry.record.LogRecord;
 import io.mcphub.telemetry.record.MetricRecord;
 import io.mcphub.telemetry.record.MetricScope;
 import io.mcphub.telemetry.record.OAuthFlowRecord;
+import io.mcphub.telemetry.record.Outcome;
 import io.mcphub.telemetry.record.PromptRecord;
 import io.mcphub.telemetry.record.ResourceRecord;
 import io.mcphub.telemetry.record.ServerRecord;
@@ -386,12 +387,43 @@ public final class McpHubTelemetry implements AutoCloseable {
         require(e, "execution");
         require(e.duration(), "duration");
         boolean capture = config.capturePayloads();
+        if (!capture || (e.arguments() == null && e.result() == null)) {
+            Instant started = e.startedAt();
+            long durationMicros = Math.max(0, e.duration().toNanos() / 1_000);
+            long startedMicros = started == null
+                    ? Math.multiplyExact(System.currentTimeMillis(), 1_000L) - durationMicros
+                    : epochMicros(started);
+            return logToolExecution(e.server(), e.tool(), startedMicros, durationMicros, e.outcome(), e.errorClass(),
+                    e.errorMessage(), e.argumentBytes() == null ? -1 : e.argumentBytes(),
+                    e.resultBytes() == null ? -1 : e.resultBytes(), e.sessionId(), e.requestId(), e.side());
+        }
         return publish(new ToolExecutionRecord(config.tenant(), config.instanceId(), e.server(), e.tool(),
                 e.startedAt() == null ? Instant.now().minus(e.duration()) : e.startedAt(),
                 Math.max(0, e.duration().toNanos() / 1_000), e.outcome(), e.errorClass(), text(e.errorMessage()),
                 e.argumentBytes(), e.resultBytes(), e.sessionId(), e.requestId(),
                 capture ? payload(e.arguments()) : null, capture ? payload(e.result()) : null,
                 e.side() == null ? ExecutionSide.DOWNSTREAM : e.side()));
+    }
+
+    /**
+     * The same as {@link #logToolExecution(ToolExecution)} without payloads, given field by field so that
+     * nothing is allocated on the calling thread (the error message is only copied when it must be
+     * scrubbed or capped). {@code startedAtEpochMicros} counts microseconds since 1970-01-01T00:00Z;
+     * sizes below 0 mean unknown; {@code side} null means a downstream call.
+     */
+    public boolean logToolExecution(String server, String tool, long startedAtEpochMicros, long durationMicros,
+                                    Outcome outcome, String errorClass, String errorMessage, int argumentBytes,
+                                    int resultBytes, String sessionId, String requestId, ExecutionSide side) {
+        return started().publishExecution(config.tenant(), config.instanceId(), server, tool, startedAtEpochMicros,
+                Math.max(0, durationMicros), outcome, errorClass, text(errorMessage), argumentBytes, resultBytes, sessionId,
+                requestId, side == null ? ExecutionSide.DOWNSTREAM : side);
+    }
+
+    private static long epochMicros(Instant t) {
+        if (t.getEpochSecond() < 0 || t.getEpochSecond() > ToolExecutionRecord.MAX_STARTED_AT_MICROS / 1_000_000L) {
+            throw new IllegalArgumentException("startedAt must lie between years 1970 and 9999, got " + t);
+        }
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 
     /**

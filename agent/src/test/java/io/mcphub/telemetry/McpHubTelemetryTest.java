@@ -9,6 +9,7 @@ import io.mcphub.telemetry.config.ConfigOption;
 import io.mcphub.telemetry.config.TelemetryConfig;
 import io.mcphub.telemetry.record.LogLevel;
 import io.mcphub.telemetry.record.MetricScope;
+import io.mcphub.telemetry.record.ExecutionSide;
 import io.mcphub.telemetry.record.OAuthOutcome;
 import io.mcphub.telemetry.record.OAuthPhase;
 import io.mcphub.telemetry.record.Outcome;
@@ -115,6 +116,37 @@ class McpHubTelemetryTest {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             assertEquals("null", one(st, "SELECT coalesce(arguments, 'null') || coalesce(result, '') FROM tool_executions"));
         }
+    }
+
+    @Test
+    void executionsWithoutPayloadsAreScrubbedAndPublishedWithoutAllocating() throws Exception {
+        telemetry = McpHubTelemetry.create(config(db).set(ConfigOption.METRICS_INTERVAL_MS, "0").build())
+                .initialize(HubInstance.of("hub", "1", 1));
+        Instant started = Instant.parse("2026-01-02T03:04:05.123456Z");
+        assertTrue(telemetry.logToolExecution("s", "t", started.getEpochSecond() * 1_000_000L + 123_456, 5_000,
+                Outcome.TOOL_ERROR, null, "denied for Authorization: Bearer eyJhbGciOi.sig", 10, -1, "sess", "r-1",
+                ExecutionSide.SERVED));
+        ToolExecution prebuilt = ToolExecution.success("s", "prebuilt", started, Duration.ofMillis(2)).withSizes(3, 4);
+        assertTrue(telemetry.logToolExecution(prebuilt));
+        assertTrue(telemetry.flush(Duration.ofSeconds(30)));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals("served|tool_error|5000|denied for Authorization: Bearer [REDACTED]|10||sess|r-1|true", one(st,
+                    "SELECT concat_ws('|', side, outcome, duration_us, error_message, argument_bytes, coalesce(result_bytes::text, ''), "
+                    + "session_id, request_id, (started_at = '2026-01-02T03:04:05.123456Z')::text) FROM tool_executions WHERE tool_name = 't'"));
+            assertEquals("downstream|success|2000|3|4|true", one(st, "SELECT concat_ws('|', side, outcome, duration_us, "
+                    + "argument_bytes, result_bytes, (started_at = '2026-01-02T03:04:05.123456Z')::text) FROM tool_executions "
+                    + "WHERE tool_name = 'prebuilt'"));
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 20_000; i++) {
+            telemetry.logToolExecution(prebuilt);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 50_000; i++) {
+            telemetry.logToolExecution(prebuilt);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 4_096, "50,000 logToolExecution calls allocated " + allocated + " bytes on the calling thread");
     }
 
     @Test

@@ -30,4 +30,24 @@ public record ToolExecutionRecord(String tenantId, String instanceId, String ser
         Require.nonNegative(durationMicros, "durationMicros");
         Require.present(outcome, "outcome");
     }
+
+    /** Latest start accepted, in microseconds since the epoch (as for every time: before year 10000). */
+    public static final long MAX_STARTED_AT_MICROS = 253_402_300_799_000_000L;
+
+    /**
+     * The constructor's checks for an execution given field by field ({@code startedAtMicros} since the
+     * epoch), so a producer that publishes without building the record fails the same way, at once.
+     */
+    public static void check(String tenantId, String serverName, String toolName, long startedAtMicros,
+                             long durationMicros, Outcome outcome, ExecutionSide side) {
+        Require.present(side, "side");
+        Require.text(tenantId, "tenantId");
+        Require.text(serverName, "serverName");
+        Require.text(toolName, "toolName");
+        if (startedAtMicros < 0 || startedAtMicros > MAX_STARTED_AT_MICROS) {
+            throw new IllegalArgumentException("startedAt must lie between years 1970 and 9999, got " + startedAtMicros + " µs");
+        }
+        Require.nonNegative(durationMicros, "durationMicros");
+        Require.present(outcome, "outcome");
+    }
 }

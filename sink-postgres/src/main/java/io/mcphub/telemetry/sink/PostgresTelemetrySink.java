@@ -2,7 +2,10 @@ package io.mcphub.telemetry.sink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.mcphub.telemetry.record.ExecutionSide;
+import io.mcphub.telemetry.record.Outcome;
 import io.mcphub.telemetry.record.TelemetryRecord;
+import io.mcphub.telemetry.record.ToolExecutionRecord;
 import io.mcphub.telemetry.schema.SchemaMigrator;
 import io.mcphub.telemetry.schema.StorageLayout;
 import java.sql.Connection;
@@ -175,6 +178,24 @@ public final class PostgresTelemetrySink implements AutoCloseable {
             return false;
         }
         return ring.publish(record);
+    }
+
+    /**
+     * Queues a tool execution given field by field, allocating nothing on the caller's thread; the sink
+     * thread builds the {@link ToolExecutionRecord}. {@code startedAtMicros} counts from the epoch; sizes
+     * below 0 are unknown. Arguments are checked as the record's constructor checks them.
+     */
+    public boolean publishExecution(String tenantId, String instanceId, String serverName, String toolName,
+                                    long startedAtMicros, long durationMicros, Outcome outcome, String errorClass,
+                                    String errorMessage, int argumentBytes, int resultBytes, String sessionId,
+                                    String requestId, ExecutionSide side) {
+        ToolExecutionRecord.check(tenantId, serverName, toolName, startedAtMicros, durationMicros, outcome, side);
+        if (closed) {
+            stats.dropped.increment();
+            return false;
+        }
+        return ring.publishExecution(tenantId, instanceId, serverName, toolName, startedAtMicros, durationMicros, outcome,
+                errorClass, errorMessage, argumentBytes, resultBytes, sessionId, requestId, side);
     }
 
     /** Blocks until everything published so far is written; false if that took longer than the timeout. */

@@ -42,7 +42,7 @@ final class SinkHandler implements EventHandler<RingEvent> {
 
     @Override
     public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
-        TelemetryRecord record = event.record;
+        TelemetryRecord record = event.takeRecord();
         java.util.concurrent.CountDownLatch flushed = event.flushed;
         event.clear();
         if (record != null) {

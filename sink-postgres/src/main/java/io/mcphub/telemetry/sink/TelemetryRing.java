@@ -2,10 +2,13 @@ package io.mcphub.telemetry.sink;
 
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.mcphub.telemetry.record.ExecutionSide;
+import io.mcphub.telemetry.record.Outcome;
 import io.mcphub.telemetry.record.TelemetryRecord;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +52,27 @@ final class TelemetryRing implements AutoCloseable {
         }
         stats.dropped.increment();
         return false;
+    }
+
+    /** A tool execution written into the claimed slot's fields: nothing is allocated (see {@link RingEvent}). */
+    boolean publishExecution(String tenantId, String instanceId, String serverName, String toolName, long startedAtMicros,
+                             long durationMicros, Outcome outcome, String errorClass, String errorMessage,
+                             int argumentBytes, int resultBytes, String sessionId, String requestId, ExecutionSide side) {
+        long sequence;
+        try {
+            sequence = ring.tryNext();
+        } catch (InsufficientCapacityException full) { // a shared instance: throwing it allocates nothing
+            stats.dropped.increment();
+            return false;
+        }
+        try {
+            ring.get(sequence).setExecution(tenantId, instanceId, serverName, toolName, startedAtMicros, durationMicros,
+                    outcome, errorClass, errorMessage, argumentBytes, resultBytes, sessionId, requestId, side);
+        } finally {
+            ring.publish(sequence);
+        }
+        stats.accepted.increment();
+        return true;
     }
 
     /** Waits until everything published before this call is written (or given up); false on timeout. */

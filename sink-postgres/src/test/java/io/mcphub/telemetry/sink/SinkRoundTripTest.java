@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcphub.telemetry.record.ApiRequestRecord;
 import io.mcphub.telemetry.record.EventRecord;
+import io.mcphub.telemetry.record.ExecutionSide;
 import io.mcphub.telemetry.record.HubInstanceRecord;
 import io.mcphub.telemetry.record.LogLevel;
 import io.mcphub.telemetry.record.LogRecord;
@@ -276,6 +277,44 @@ class SinkRoundTripTest {
         assertEquals(0, sink.stats().lost());
         assertFalse(sink.publish(new ApiRequestRecord("a", T0, "h", "GET", "/", 200, 1, null, null)), "closed sink drops");
         assertNull(sink.stats().lastError());
+    }
+
+    @Test
+    void executionsPublishedFieldByFieldLandLikeRecordsAndAllocateNothingOnTheCaller() throws Exception {
+        long t0 = T0.getEpochSecond() * 1_000_000L + T0.getNano() / 1_000;
+        assertTrue(sink.publishExecution("acme", "hub-1", "everything", "echo", t0, 1_234, Outcome.TOOL_ERROR, "McpError",
+                "bad input", 17, -1, "session-9", "req-3", ExecutionSide.SERVED));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sink.publishExecution("acme", null, " ", "echo", t0, 1, Outcome.SUCCESS, null, null, -1, -1, null, null,
+                        ExecutionSide.DOWNSTREAM));
+        assertTrue(bad.getMessage().contains("serverName"), bad.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sink.publishExecution("acme", null, "s", "echo", -1, 1, Outcome.SUCCESS, null, null, -1, -1, null, null,
+                        ExecutionSide.DOWNSTREAM));
+        assertTrue(sink.flush(Duration.ofSeconds(30)));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals("served|tool_error|1234|McpError|bad input|17||session-9|req-3", one(st, "SELECT concat_ws('|', side, "
+                    + "outcome, duration_us, error_class, error_message, argument_bytes, coalesce(result_bytes::text, ''), "
+                    + "session_id, request_id) FROM tool_executions"));
+            try (ResultSet rs = st.executeQuery("SELECT started_at FROM tool_executions")) {
+                assertTrue(rs.next());
+                assertEquals(T0, rs.getTimestamp(1).toInstant());
+            }
+        }
+
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        String[] tools = {"a", "b", "c", "d"};
+        for (int i = 0; i < 20_000; i++) { // warm up (and fill the ring past full: the drop path counts too)
+            sink.publishExecution("acme", "hub-1", "everything", tools[i & 3], t0 + i, i, Outcome.SUCCESS, null, null, 10, 20,
+                    null, null, ExecutionSide.DOWNSTREAM);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            sink.publishExecution("acme", "hub-1", "everything", tools[i & 3], t0 + i, i, Outcome.SUCCESS, null, null, 10, 20,
+                    null, null, ExecutionSide.DOWNSTREAM);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 4_096, "100,000 publishes allocated " + allocated + " bytes on the calling thread");
     }
 
     private static String one(Statement st, String sql) throws Exception {

@@ -253,6 +253,14 @@ public final class McpClientHooks {
         Duration duration = Duration.ofNanos(Math.max(1_000, endNanos - p.startNanos()));
         boolean capture = t.config().capturePayloads();
         p.connection().whenNamed(server -> {
+            if (!capture) { // field by field: no execution objects built on the hub's thread
+                Instant started = p.startedAt();
+                t.logToolExecution(server, p.tool() == null ? "?" : p.tool(),
+                        started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000, duration.toNanos() / 1_000,
+                        outcome, errorClass, errorMessage, p.argumentBytes() == null ? -1 : p.argumentBytes(),
+                        resultBytes == null ? -1 : resultBytes, p.sessionId(), p.id(), null);
+                return;
+            }
             ToolExecution e = outcome == Outcome.SUCCESS
                     ? ToolExecution.success(server, p.tool() == null ? "?" : p.tool(), p.startedAt(), duration)
                     : ToolExecution.failure(server, p.tool() == null ? "?" : p.tool(), p.startedAt(), duration,

@@ -51,12 +51,12 @@ class SchemaMigratorTest {
             assertEquals(StorageLayout.PLAIN, first.layout());
             assertEquals(List.of("V001__registry_tables.sql", "V002__timeseries_tables.sql",
                     "V003__timeseries_layout.plain.sql", "V004__tenant_isolation.sql", "V005__execution_side.plain.sql",
-                    "V006__api_tokens.sql"), first.applied());
+                    "V006__api_tokens.sql", "V007__live_stream_index.sql"), first.applied());
 
             SchemaMigrator.Result second = new SchemaMigrator(true).migrate(c);
             assertEquals(StorageLayout.PLAIN, second.layout());
             assertEquals(List.of(), second.applied());
-            assertEquals(6, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
+            assertEquals(7, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
             // tool_executions is a partitioned table with daily partitions made ahead
             assertEquals("p", string(c, "SELECT relkind::text FROM pg_class WHERE relname = 'tool_executions'"));
             assertTrue(count(c, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'tool_executions'::regclass") >= 5);
@@ -82,12 +82,12 @@ class SchemaMigratorTest {
             for (Future<SchemaMigrator.Result> f : results) {
                 appliedTotal += f.get().applied().size();
             }
-            assertEquals(6, appliedTotal, "each of the six files applied by exactly one hub");
+            assertEquals(7, appliedTotal, "each of the seven files applied by exactly one hub");
         } finally {
             pool.shutdownNow();
         }
         try (Connection c = db.connect()) {
-            assertEquals(6, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
+            assertEquals(7, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
         }
     }
 

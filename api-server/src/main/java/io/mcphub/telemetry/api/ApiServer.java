@@ -77,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
+        enableNoDelay();
         try {
             this.server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 128);
         } catch (IOException e) {
@@ -87,6 +88,21 @@ public final class ApiServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
     }
+
+    /**
+     * The JDK server writes a response's headers and body as two segments; without TCP_NODELAY, Nagle's
+     * algorithm holds the body until the client acknowledges the headers, and clients delay that
+     * acknowledgement by ~40 ms: every keep-alive request took 40 ms more (measured: p50 48 ms, with it
+     * 2.6 ms). The JDK reads the switch once, when its server classes first load; a value the JVM was
+     * started with is left alone, and so, once loaded, is a server the hub itself started before.
+     */
+    static void enableNoDelay() {
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
+
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     /** Starts a server with its own database pool. Throws IOException when the port cannot be bound. */
     public static ApiServer start(ApiSettings settings, DatabaseTarget target) throws IOException {

@@ -65,7 +65,9 @@ public final class TelemetryDatabase implements AutoCloseable {
             c.setReadOnly(true);
             try {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT set_config('mcp.tenant_id', ?, true), set_config('statement_timeout', '15s', true)")) {
+                        "SELECT set_config('mcp.tenant_id', ?, true), set_config('statement_timeout', '15s', true), "
+                                // percentiles sort the window's durations: in memory, not in temporary files
+                                + "set_config('work_mem', '32MB', true)")) {
                     ps.setString(1, tenant);
                     ps.execute();
                 }

@@ -64,6 +64,8 @@ class StandaloneServerTest {
             ByteArrayOutputStream banner = new ByteArrayOutputStream();
             try (ApiServer server = ApiServerMain.start(env, new PrintStream(banner, true, StandardCharsets.UTF_8))) {
                 assertTrue(banner.toString(StandardCharsets.UTF_8).contains("API tokens required"), banner.toString());
+                // Without TCP_NODELAY each keep-alive response of the JDK server waits ~40 ms for a delayed ACK.
+                assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/telemetry/servers"))
                         .header("Authorization", "Bearer " + acme).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark 3: the demo hub under concurrent REST tool-call load (java-tools/echo over streamable HTTP),
 # without and with the agent (writing to PostgreSQL on 127.0.0.1:5432, database mcp_bench_e2e, dropped after).
-# Usage: bench/e2e-hub.sh [threads="8 32 64"] [seconds=20] [warmup=10]
+# Rounds alternate the order (without/with, then with/without, ...) so that warm-up of the tool server
+# and the machine's drift do not favour one side. Each line also gives the CPU time per call of the hub,
+# the tool server and PostgreSQL (all its processes) during the measured seconds.
+# Usage: THREADS="8 32 64" SECONDS_RUN=20 WARMUP=10 ROUNDS=1 bench/e2e-hub.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS="${THREADS:-8 32 64}"; SECONDS_RUN="${SECONDS_RUN:-20}"; WARMUP="${WARMUP:-10}"; ROUNDS="${ROUNDS:-1}"
@@ -15,6 +18,7 @@ trap cleanup EXIT
 wait_line() { for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && { grep "$2" "$1" | grep -o "http://127.0.0.1:[0-9]*" | head -1; return; }; sleep 0.1; done; echo "timeout waiting for $2 in $1" >&2; cat "$1" >&2; exit 1; }
 
 java -Xmx256m -cp demo-hub/target/demo-hub.jar io.mcphub.demohub.sample.JavaToolServer --port 0 >"$work/tools.log" 2>&1 & pids+=($!)
+toolpid=$!
 tools=$(wait_line "$work/tools.log" "listening on")
 echo "{\"mcpServers\": {\"java-tools\": {\"url\": \"$tools/mcp\"}}}" > "$work/hub.json"
 echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1); tool server $tools"
@@ -26,7 +30,7 @@ run_hub() { # $1 label, $2... extra JVM args
   local url; url=$(wait_line "$work/hub-$label.log" "demo-hub listening on")
   for t in $THREADS; do
     java -Xmx512m -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar io.mcphub.telemetry.bench.HubLoad url="$url" threads="$t" \
-      seconds="$SECONDS_RUN" warmup="$WARMUP" label="$label"
+      seconds="$SECONDS_RUN" warmup="$WARMUP" label="$label" cpu="hub:$hub,tools:$toolpid,pg:$(pgrep -d+ -x postgres)"
   done
   # Memory (benchmark 5): heap after a full GC, and the agent's own objects by class.
   jcmd "$hub" GC.run >/dev/null
@@ -37,7 +41,12 @@ run_hub() { # $1 label, $2... extra JVM args
 AGENT="-javaagent:agent/target/mcp-telemetry-agent.jar=tenant=bench,hubName=e2e,postgres.host=127.0.0.1,postgres.db=mcp_bench_e2e,api.enabled=false"
 for r in $(seq 1 "$ROUNDS"); do
   echo "# round $r, uptime: $(uptime)"
-  run_hub without-agent
-  run_hub with-agent "$AGENT"
+  if (( r % 2 == 1 )); then
+    run_hub without-agent
+    run_hub with-agent "$AGENT"
+  else
+    run_hub with-agent "$AGENT"
+    run_hub without-agent
+  fi
 done
 psql -h 127.0.0.1 -U postgres -Atc "SELECT 'rows stored by the agent: ' || count(*) FROM tool_executions" mcp_bench_e2e 2>/dev/null || true

@@ -14,7 +14,7 @@ fi
 CP=benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar
 echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1)"
 echo "# uptime: $(uptime)"
-java -cp "$CP" org.openjdk.jmh.Main 'ToolCallBenchmark|PublishBenchmark' -prof gc -rf json -rff target/jmh-hot-path.json "$@" \
+java -cp "$CP" org.openjdk.jmh.Main 'ToolCallBenchmark|PublishBenchmark' -prof gc -rf json -rff benchmarks/target/jmh-hot-path.json "$@" \
   2> >(grep -v ' INFO ' >&2)
 echo "# uptime: $(uptime)"
 java -Xmx256m -cp "$CP" io.mcphub.telemetry.bench.PublishAllocation 2> >(grep -v ' INFO ' >&2)

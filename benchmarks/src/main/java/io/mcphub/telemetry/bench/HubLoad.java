@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code POST <hub>/api/servers/<server>/tools/<tool>/call} back to back for {@code seconds} after a
  * warm-up, and it prints calls/s and latency percentiles (from every call's latency, in µs).
  *
+ * <p>With {@code cpu=hub:123,tools:456,pg:7+8+9} it also prints the CPU time (user + system, from
+ * {@code /proc/<pid>/stat}) that each named group of processes used during the measured seconds, per
+ * call: on a machine whose cores are all busy, that is what decides throughput.
+ *
  * <p>Usage: {@code HubLoad url=http://127.0.0.1:8080 server=java-tools tool=echo threads=8 seconds=30 warmup=10 label=x}
  */
 public final class HubLoad {
@@ -30,6 +34,7 @@ public final class HubLoad {
         int seconds = Integer.parseInt(SinkThroughput.arg(args, "seconds", "30"));
         int warmup = Integer.parseInt(SinkThroughput.arg(args, "warmup", "10"));
         String label = SinkThroughput.arg(args, "label", "run");
+        String cpu = SinkThroughput.arg(args, "cpu", "");
         URI target = URI.create(url + "/api/servers/" + server + "/tools/" + tool + "/call");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,10 +80,12 @@ public final class HubLoad {
         }
         Thread.sleep(warmup * 1000L);
         measuring.set(true);
+        long[] cpuBefore = cpuTicks(cpu);
         long start = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         measuring.set(false);
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] cpuAfter = cpuTicks(cpu);
         stop.set(true);
         for (Thread w : workers) {
             w.join();
@@ -91,9 +98,31 @@ public final class HubLoad {
             at += counts.get(t)[0];
         }
         Arrays.sort(all);
-        System.out.printf(Locale.ROOT, "%s,threads=%d,calls=%d,calls_per_s=%.1f,p50_us=%d,p95_us=%d,p99_us=%d,max_us=%d,failures=%d,loadavg=%s%n",
+        StringBuilder cpuPerCall = new StringBuilder();
+        String[] groups = cpu.isEmpty() ? new String[0] : cpu.split(",");
+        for (int g = 0; g < groups.length; g++) {
+            // clock ticks are 10 ms (USER_HZ 100 on Linux)
+            cpuPerCall.append(String.format(Locale.ROOT, ",%s_cpu_us_per_call=%.0f", groups[g].split(":")[0],
+                    total == 0 ? 0.0 : (cpuAfter[g] - cpuBefore[g]) * 10_000.0 / total));
+        }
+        System.out.printf(Locale.ROOT, "%s,threads=%d,calls=%d,calls_per_s=%.1f,p50_us=%d,p95_us=%d,p99_us=%d,max_us=%d,failures=%d%s,loadavg=%s%n",
                 label, threads, total, total / elapsed, pct(all, 0.50), pct(all, 0.95), pct(all, 0.99),
-                total == 0 ? 0 : all[total - 1] / 1000, failures.get(), SinkThroughput.loadAverage());
+                total == 0 ? 0 : all[total - 1] / 1000, failures.get(), cpuPerCall, SinkThroughput.loadAverage());
+    }
+
+    /** Per group of {@code name:pid+pid+...}, the processes' user + system clock ticks (exited ones count 0). */
+    private static long[] cpuTicks(String spec) {
+        if (spec.isEmpty()) {
+            return new long[0];
+        }
+        String[] groups = spec.split(",");
+        long[] ticks = new long[groups.length];
+        for (int g = 0; g < groups.length; g++) {
+            for (String pid : groups[g].substring(groups[g].indexOf(':') + 1).split("\\+")) {
+                ticks[g] += SinkThroughput.procTicks(Integer.parseInt(pid.strip()));
+            }
+        }
+        return ticks;
     }
 
     private static long pct(long[] sorted, double p) {

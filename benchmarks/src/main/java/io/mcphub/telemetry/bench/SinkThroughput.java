@@ -101,7 +101,7 @@ public final class SinkThroughput {
         return ticks * 10_000_000L; // USER_HZ = 100
     }
 
-    private static long procTicks(int pid) {
+    static long procTicks(int pid) {
         try {
             String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

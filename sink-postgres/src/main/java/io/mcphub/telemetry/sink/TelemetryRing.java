@@ -3,7 +3,6 @@ package io.mcphub.telemetry.sink;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -35,11 +34,12 @@ final class TelemetryRing implements AutoCloseable {
         this.handler = handler;
         this.stats = stats;
         long tickNanos = Math.max(1_000_000L, flushInterval.toNanos() / 2);
+        long parkNanos = Math.max(100_000L, Math.min(5_000_000L, flushInterval.toNanos() / 10));
         this.disruptor = new Disruptor<>(RingEvent::new, size, runnable -> {
             Thread t = new Thread(runnable, "mcp-telemetry-sink");
             t.setDaemon(true);
             return t;
-        }, ProducerType.MULTI, new LiteTimeoutBlockingWaitStrategy(tickNanos, TimeUnit.NANOSECONDS));
+        }, ProducerType.MULTI, new ParkingWaitStrategy(parkNanos, tickNanos));
         disruptor.handleEventsWith(handler);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         this.ring = disruptor.start();

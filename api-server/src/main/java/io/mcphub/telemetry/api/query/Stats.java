@@ -16,6 +16,11 @@ final class Stats {
     private Stats() {
     }
 
+    /** p50/p95/p99 of the durations of a group, from one sort: the array {@code p} of {@link #QUANTILES_MS}. */
+    private static final String QUANTILES = "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS p";
+    private static final String QUANTILES_MS = "round((p[1] / 1000)::numeric, 3) AS p50_ms, "
+            + "round((p[2] / 1000)::numeric, 3) AS p95_ms, round((p[3] / 1000)::numeric, 3) AS p99_ms";
+
     static String rollup(Window w) {
         return w.useHourlyRollup() ? "tool_stats_1h" : "tool_stats_1m";
     }
@@ -54,10 +59,8 @@ final class Stats {
      * The three percentiles come from one sort per tool (the array form of percentile_cont).
      */
     static List<Map<String, Object>> percentiles(Connection c, Window w, String server, String side) throws SQLException {
-        return Rows.list(c, "SELECT server_name, tool_name, sampled, round((p[1] / 1000)::numeric, 3) AS p50_ms, "
-                + "round((p[2] / 1000)::numeric, 3) AS p95_ms, round((p[3] / 1000)::numeric, 3) AS p99_ms, max_ms, last_called_at "
-                + "FROM (SELECT server_name, tool_name, count(*) AS sampled, "
-                + "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS p, "
+        return Rows.list(c, "SELECT server_name, tool_name, sampled, " + QUANTILES_MS + ", max_ms, last_called_at "
+                + "FROM (SELECT server_name, tool_name, count(*) AS sampled, " + QUANTILES + ", "
                 + "round(max(duration_us)::numeric / 1000, 3) AS max_ms, max(started_at) AS last_called_at "
                 + "FROM tool_executions WHERE started_at >= ? AND started_at < ? AND side = ? "
                 + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name) t",
@@ -87,10 +90,8 @@ final class Stats {
     /** Latency percentiles per step from raw rows; only offered up to a day (a week of raw rows is too many). */
     static List<Map<String, Object>> latencySeries(Connection c, Window w) throws SQLException {
         long step = w.seriesStep().toSeconds();
-        return Rows.list(c, "SELECT t, calls, round((p[1] / 1000)::numeric, 3) AS p50_ms, round((p[2] / 1000)::numeric, 3) AS p95_ms, "
-                + "round((p[3] / 1000)::numeric, 3) AS p99_ms FROM ("
-                + "SELECT to_timestamp(floor(extract(epoch FROM started_at) / ?) * ?) AS t, count(*) AS calls, "
-                + "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS p "
+        return Rows.list(c, "SELECT t, calls, " + QUANTILES_MS + " FROM ("
+                + "SELECT to_timestamp(floor(extract(epoch FROM started_at) / ?) * ?) AS t, count(*) AS calls, " + QUANTILES + " "
                 + "FROM tool_executions WHERE started_at >= ? AND started_at < ? AND side = 'downstream' "
                 + "GROUP BY 1) s ORDER BY t", (double) step, (double) step, w.since(), w.until());
     }

@@ -5,6 +5,9 @@
 # and the machine's drift do not favour one side. Each line also gives the CPU time per call of the hub,
 # the tool server and PostgreSQL (all its processes) during the measured seconds.
 # Usage: THREADS="8 32 64" SECONDS_RUN=20 WARMUP=10 ROUNDS=1 bench/e2e-hub.sh
+#        PAIRED=1 THREADS=32 SECONDS_RUN=10 ROUNDS=8 bench/e2e-hub.sh
+# PAIRED=1 starts both hubs at once, warms both, then loads them in turn (ROUNDS times each, order
+# alternating), so that JVM-to-JVM differences and the machine's drift reach both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS="${THREADS:-8 32 64}"; SECONDS_RUN="${SECONDS_RUN:-20}"; WARMUP="${WARMUP:-10}"; ROUNDS="${ROUNDS:-1}"
@@ -39,6 +42,27 @@ run_hub() { # $1 label, $2... extra JVM args
   kill "$hub"; wait "$hub" 2>/dev/null || true
 }
 AGENT="-javaagent:agent/target/mcp-telemetry-agent.jar=tenant=bench,hubName=e2e,postgres.host=127.0.0.1,postgres.db=mcp_bench_e2e,api.enabled=false"
+load() { # $1 url, $2 hub pid, $3 label, $4 warm-up seconds
+  java -Xmx512m -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar io.mcphub.telemetry.bench.HubLoad url="$1" threads="$THREADS" \
+    seconds="$SECONDS_RUN" warmup="$4" label="$3" cpu="hub:$2,tools:$toolpid,pg:$(pgrep -d+ -x postgres)"
+}
+if [[ "${PAIRED:-}" == 1 ]]; then
+  java -Xms512m -Xmx512m -jar demo-hub/target/demo-hub.jar --config "$work/hub.json" --port 0 >"$work/hub-a.log" 2>&1 &
+  plain=$!; pids+=($plain)
+  java -Xms512m -Xmx512m $AGENT -jar demo-hub/target/demo-hub.jar --config "$work/hub.json" --port 0 >"$work/hub-b.log" 2>&1 &
+  agent=$!; pids+=($agent)
+  plain_url=$(wait_line "$work/hub-a.log" "demo-hub listening on"); agent_url=$(wait_line "$work/hub-b.log" "demo-hub listening on")
+  echo "# warm-up, uptime: $(uptime)"
+  load "$plain_url" "$plain" warmup-without-agent "$WARMUP"; load "$agent_url" "$agent" warmup-with-agent "$WARMUP"
+  for r in $(seq 1 "$ROUNDS"); do
+    if (( r % 2 == 1 )); then
+      load "$plain_url" "$plain" without-agent 2; load "$agent_url" "$agent" with-agent 2
+    else
+      load "$agent_url" "$agent" with-agent 2; load "$plain_url" "$plain" without-agent 2
+    fi
+  done
+  exit 0
+fi
 for r in $(seq 1 "$ROUNDS"); do
   echo "# round $r, uptime: $(uptime)"
   if (( r % 2 == 1 )); then

@@ -407,8 +407,8 @@ public final class McpHubTelemetry implements AutoCloseable {
 
     /**
      * The same as {@link #logToolExecution(ToolExecution)} without payloads, given field by field so that
-     * nothing is allocated on the calling thread (the error message is only copied when it must be
-     * scrubbed or capped). {@code startedAtEpochMicros} counts microseconds since 1970-01-01T00:00Z;
+     * nothing is allocated on the calling thread for a call without an error message (an error message
+     * is scrubbed of credentials first, which does allocate). {@code startedAtEpochMicros} counts microseconds since 1970-01-01T00:00Z;
      * sizes below 0 mean unknown; {@code side} null means a downstream call.
      */
     public boolean logToolExecution(String server, String tool, long startedAtEpochMicros, long durationMicros,
@@ -419,7 +419,8 @@ public final class McpHubTelemetry implements AutoCloseable {
                 requestId, side == null ? ExecutionSide.DOWNSTREAM : side);
     }
 
-    private static long epochMicros(Instant t) {
+    /** Microseconds since the epoch, as {@link #logToolExecution(String, String, long, long, Outcome, String, String, int, int, String, String, ExecutionSide)} takes them. */
+    public static long epochMicros(Instant t) {
         if (t.getEpochSecond() < 0 || t.getEpochSecond() > ToolExecutionRecord.MAX_STARTED_AT_MICROS / 1_000_000L) {
             throw new IllegalArgumentException("startedAt must lie between years 1970 and 9999, got " + t);
         }

@@ -254,9 +254,8 @@ public final class McpClientHooks {
         boolean capture = t.config().capturePayloads();
         p.connection().whenNamed(server -> {
             if (!capture) { // field by field: no execution objects built on the hub's thread
-                Instant started = p.startedAt();
                 t.logToolExecution(server, p.tool() == null ? "?" : p.tool(),
-                        started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000, duration.toNanos() / 1_000,
+                        McpHubTelemetry.epochMicros(p.startedAt()), duration.toNanos() / 1_000,
                         outcome, errorClass, errorMessage, p.argumentBytes() == null ? -1 : p.argumentBytes(),
                         resultBytes == null ? -1 : resultBytes, p.sessionId(), p.id(), null);
                 return;

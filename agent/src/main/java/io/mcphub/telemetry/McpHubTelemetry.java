@@ -386,10 +386,9 @@ public final class McpHubTelemetry implements AutoCloseable {
     public boolean logToolExecution(ToolExecution e) {
         require(e, "execution");
         require(e.duration(), "duration");
-        boolean capture = config.capturePayloads();
-        if (!capture || (e.arguments() == null && e.result() == null)) {
+        long durationMicros = Math.max(0, e.duration().toNanos() / 1_000);
+        if (!config.capturePayloads() || (e.arguments() == null && e.result() == null)) {
             Instant started = e.startedAt();
-            long durationMicros = Math.max(0, e.duration().toNanos() / 1_000);
             long startedMicros = started == null
                     ? Math.multiplyExact(System.currentTimeMillis(), 1_000L) - durationMicros
                     : epochMicros(started);
@@ -397,11 +396,12 @@ public final class McpHubTelemetry implements AutoCloseable {
                     e.errorMessage(), e.argumentBytes() == null ? -1 : e.argumentBytes(),
                     e.resultBytes() == null ? -1 : e.resultBytes(), e.sessionId(), e.requestId(), e.side());
         }
+        // payloads are captured: the record carries them
         return publish(new ToolExecutionRecord(config.tenant(), config.instanceId(), e.server(), e.tool(),
                 e.startedAt() == null ? Instant.now().minus(e.duration()) : e.startedAt(),
-                Math.max(0, e.duration().toNanos() / 1_000), e.outcome(), e.errorClass(), text(e.errorMessage()),
+                durationMicros, e.outcome(), e.errorClass(), text(e.errorMessage()),
                 e.argumentBytes(), e.resultBytes(), e.sessionId(), e.requestId(),
-                capture ? payload(e.arguments()) : null, capture ? payload(e.result()) : null,
+                payload(e.arguments()), payload(e.result()),
                 e.side() == null ? ExecutionSide.DOWNSTREAM : e.side()));
     }
 

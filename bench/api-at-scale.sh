@@ -41,10 +41,10 @@ grep -q "listening on" "$work/api.log" || { cat "$work/api.log" >&2; exit 1; }
 base="http://127.0.0.1:$PORT"
 
 first=${tokens%%,*}
-cursor=$(curl -sf -H "Authorization: Bearer $first" "$base/api/telemetry/executions?limit=50" | grep -o '"next_cursor":"[^"]*"' | cut -d'"' -f4)
-deep=$cursor
-for _ in $(seq 1 20); do # page 21: keyset paging costs the same however deep
-  deep=$(curl -sf -H "Authorization: Bearer $first" "$base/api/telemetry/executions?limit=50&cursor=$deep" | grep -o '"next_cursor":"[^"]*"' | cut -d'"' -f4)
+deep=""
+for _ in $(seq 1 21); do # the cursor of page 21: keyset paging costs the same however deep
+  deep=$(curl -sf -H "Authorization: Bearer $first" "$base/api/telemetry/executions?limit=50${deep:+&cursor=$deep}" \
+    | grep -o '"next_cursor":"[^"]*"' | cut -d'"' -f4)
 done
 
 idle() { # requests wrk gave up on may still run in PostgreSQL: let them end before the next measurement

@@ -35,7 +35,7 @@ SELECT 'tenant-' || t, 'server-' || lpad(s::text, 2, '0'), 'tool_' || k, 'Tool '
 ON CONFLICT DO NOTHING;
 
 -- Executions: uniform over the period; tool popularity skewed (tool k of every server gets weight ~1/(k+1));
--- durations log-normal-ish (1-2,000 ms, a slow tail on tool_9); ~5 % errors of four kinds.
+-- durations log-uniform from 1 ms to 1.1 s (3.3 s for tool_9); ~5 % errors of four kinds.
 INSERT INTO tool_executions (tenant_id, instance_id, server_name, tool_name, started_at, duration_us, outcome,
                              error_class, error_message, argument_bytes, result_bytes, session_id, request_id)
 SELECT 'tenant-' || (1 + i % 3), 'hub-' || (1 + i % 3),

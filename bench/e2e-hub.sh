@@ -26,14 +26,22 @@ tools=$(wait_line "$work/tools.log" "listening on")
 echo "{\"mcpServers\": {\"java-tools\": {\"url\": \"$tools/mcp\"}}}" > "$work/hub.json"
 echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1); tool server $tools"
 
-run_hub() { # $1 label, $2... extra JVM args
+AGENT="-javaagent:agent/target/mcp-telemetry-agent.jar=tenant=bench,hubName=e2e,postgres.host=127.0.0.1,postgres.db=mcp_bench_e2e,api.enabled=false"
+start_hub() { # $1 label, $2... extra JVM args; sets hub (pid) and url
   local label=$1; shift
   java -Xms512m -Xmx512m "$@" -jar demo-hub/target/demo-hub.jar --config "$work/hub.json" --port 0 >"$work/hub-$label.log" 2>&1 &
-  local hub=$!; pids+=($hub)
-  local url; url=$(wait_line "$work/hub-$label.log" "demo-hub listening on")
+  hub=$!; pids+=($hub)
+  url=$(wait_line "$work/hub-$label.log" "demo-hub listening on")
+}
+load() { # $1 url, $2 hub pid, $3 label, $4 threads, $5 warm-up seconds
+  java -Xmx512m -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar io.mcphub.telemetry.bench.HubLoad url="$1" threads="$4" \
+    seconds="$SECONDS_RUN" warmup="$5" label="$3" cpu="hub:$2,tools:$toolpid,pg:$(pgrep -d+ -x postgres)"
+}
+run_hub() { # $1 label, $2... extra JVM args
+  local label=$1; shift
+  start_hub "$label" "$@"
   for t in $THREADS; do
-    java -Xmx512m -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar io.mcphub.telemetry.bench.HubLoad url="$url" threads="$t" \
-      seconds="$SECONDS_RUN" warmup="$WARMUP" label="$label" cpu="hub:$hub,tools:$toolpid,pg:$(pgrep -d+ -x postgres)"
+    load "$url" "$hub" "$label" "$t" "$WARMUP"
   done
   # Memory (benchmark 5): heap after a full GC, and the agent's own objects by class.
   jcmd "$hub" GC.run >/dev/null
@@ -41,24 +49,16 @@ run_hub() { # $1 label, $2... extra JVM args
   jcmd "$hub" GC.class_histogram | awk '/io\.mcphub\.telemetry/ {n+=$2; b+=$3} END {printf "# %s agent objects (io.mcphub.telemetry.*): %d instances, %.1f MB\n", "'"$label"'", n, b/1048576}'
   kill "$hub"; wait "$hub" 2>/dev/null || true
 }
-AGENT="-javaagent:agent/target/mcp-telemetry-agent.jar=tenant=bench,hubName=e2e,postgres.host=127.0.0.1,postgres.db=mcp_bench_e2e,api.enabled=false"
-load() { # $1 url, $2 hub pid, $3 label, $4 warm-up seconds
-  java -Xmx512m -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar io.mcphub.telemetry.bench.HubLoad url="$1" threads="$THREADS" \
-    seconds="$SECONDS_RUN" warmup="$4" label="$3" cpu="hub:$2,tools:$toolpid,pg:$(pgrep -d+ -x postgres)"
-}
 if [[ "${PAIRED:-}" == 1 ]]; then
-  java -Xms512m -Xmx512m -jar demo-hub/target/demo-hub.jar --config "$work/hub.json" --port 0 >"$work/hub-a.log" 2>&1 &
-  plain=$!; pids+=($plain)
-  java -Xms512m -Xmx512m $AGENT -jar demo-hub/target/demo-hub.jar --config "$work/hub.json" --port 0 >"$work/hub-b.log" 2>&1 &
-  agent=$!; pids+=($agent)
-  plain_url=$(wait_line "$work/hub-a.log" "demo-hub listening on"); agent_url=$(wait_line "$work/hub-b.log" "demo-hub listening on")
+  start_hub a; plain=$hub; plain_url=$url
+  start_hub b $AGENT; agent=$hub; agent_url=$url
   echo "# warm-up, uptime: $(uptime)"
-  load "$plain_url" "$plain" warmup-without-agent "$WARMUP"; load "$agent_url" "$agent" warmup-with-agent "$WARMUP"
+  load "$plain_url" "$plain" warmup-without-agent "$THREADS" "$WARMUP"; load "$agent_url" "$agent" warmup-with-agent "$THREADS" "$WARMUP"
   for r in $(seq 1 "$ROUNDS"); do
     if (( r % 2 == 1 )); then
-      load "$plain_url" "$plain" without-agent 2; load "$agent_url" "$agent" with-agent 2
+      load "$plain_url" "$plain" without-agent "$THREADS" 2; load "$agent_url" "$agent" with-agent "$THREADS" 2
     else
-      load "$agent_url" "$agent" with-agent 2; load "$plain_url" "$plain" without-agent 2
+      load "$agent_url" "$agent" with-agent "$THREADS" 2; load "$plain_url" "$plain" without-agent "$THREADS" 2
     fi
   done
   exit 0

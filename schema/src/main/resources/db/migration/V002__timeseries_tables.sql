@@ -28,11 +28,16 @@ CREATE TABLE IF NOT EXISTS tool_executions (
     session_id      text,
     request_id      text,
     arguments       text,
-    result          text
+    result          text,
+    -- downstream: the hub calling a server; served: a client calling the hub's own MCP endpoint
+    side            text        NOT NULL DEFAULT 'downstream' CHECK (side IN ('downstream', 'served'))
 ) {{PARTITION BY RANGE (started_at)}};
 CREATE INDEX IF NOT EXISTS tool_executions_tenant_time ON tool_executions (tenant_id, started_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS tool_executions_tenant_tool_time ON tool_executions (tenant_id, server_name, tool_name, started_at DESC);
 CREATE INDEX IF NOT EXISTS tool_executions_tenant_errors ON tool_executions (tenant_id, started_at DESC) WHERE outcome <> 'success';
+-- The live stream polls "id > last seen AND id <= newest": ids grow in insertion order, so a BRIN index
+-- answers from a few block ranges per partition, for a maintenance cost per row far below a b-tree's.
+CREATE INDEX IF NOT EXISTS tool_executions_id_brin ON tool_executions USING brin (id) WITH (pages_per_range = 32, autosummarize = on);
 
 -- Event ids only grow, so an SSE client resumes with id > Last-Event-ID.
 CREATE SEQUENCE IF NOT EXISTS events_id_seq;

@@ -1,5 +1,5 @@
 -- TimescaleDB layout: hypertables, continuous aggregates, compression and retention policies.
--- Exposes the same functions and views as the plain layout (V003__timeseries_layout.plain.sql).
+-- Exposes the same functions and views as the plain layout (R__*.timescale.sql).
 -- Continuous aggregates are created WITH NO DATA so this file can run inside a transaction.
 
 CREATE TABLE IF NOT EXISTS telemetry_timeseries (
@@ -29,12 +29,13 @@ BEGIN
     END LOOP;
 END $$;
 
+-- Per-server statistics are about downstream servers only.
 CREATE MATERIALIZED VIEW IF NOT EXISTS tool_stats_1m_cagg WITH (timescaledb.continuous) AS
     SELECT tenant_id, time_bucket(interval '1 minute', started_at) AS bucket, server_name, tool_name,
            count(*) AS calls, count(*) FILTER (WHERE outcome <> 'success') AS errors,
            sum(duration_us)::bigint AS total_duration_us, min(duration_us) AS min_duration_us,
            max(duration_us) AS max_duration_us
-      FROM tool_executions
+      FROM tool_executions WHERE side = 'downstream'
      GROUP BY 1, 2, 3, 4
 WITH NO DATA;
 
@@ -43,7 +44,7 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS tool_stats_1h_cagg WITH (timescaledb.cont
            count(*) AS calls, count(*) FILTER (WHERE outcome <> 'success') AS errors,
            sum(duration_us)::bigint AS total_duration_us, min(duration_us) AS min_duration_us,
            max(duration_us) AS max_duration_us
-      FROM tool_executions
+      FROM tool_executions WHERE side = 'downstream'
      GROUP BY 1, 2, 3, 4
 WITH NO DATA;
 
@@ -53,34 +54,3 @@ SELECT add_continuous_aggregate_policy('tool_stats_1h_cagg', start_offset => int
        end_offset => interval '1 hour', schedule_interval => interval '30 minutes', if_not_exists => true);
 SELECT add_retention_policy('tool_stats_1m_cagg', interval '30 days', if_not_exists => true);
 SELECT add_retention_policy('tool_stats_1h_cagg', interval '400 days', if_not_exists => true);
-
--- Policies do the work under TimescaleDB; these keep the maintenance contract of the plain layout.
-CREATE OR REPLACE FUNCTION mcp_telemetry_refresh_rollups(p_from timestamptz, p_to timestamptz) RETURNS void
-LANGUAGE plpgsql AS $$ BEGIN
-    -- Real-time aggregation covers data newer than the last policy run.
-    RETURN;
-END $$;
-
-CREATE OR REPLACE FUNCTION mcp_telemetry_maintain(p_retention_days integer, p_days_ahead integer) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE r record;
-BEGIN
-    IF p_retention_days < 1 OR p_days_ahead < 0 THEN
-        RAISE EXCEPTION 'retention days must be >= 1 and days ahead >= 0 (got %, %)', p_retention_days, p_days_ahead;
-    END IF;
-    FOR r IN SELECT table_name FROM telemetry_timeseries LOOP
-        PERFORM remove_retention_policy(r.table_name::regclass, if_exists => true);
-        PERFORM add_retention_policy(r.table_name::regclass, make_interval(days => p_retention_days));
-    END LOOP;
-    DELETE FROM ingest_batches WHERE committed_at < now() - interval '7 days';
-END $$;
-
-CREATE OR REPLACE VIEW tool_stats_1m WITH (security_barrier) AS
-    SELECT tenant_id, bucket, server_name, tool_name, calls, errors, total_duration_us, min_duration_us, max_duration_us
-      FROM tool_stats_1m_cagg
-     WHERE tenant_id = current_setting('mcp.tenant_id', true);
-
-CREATE OR REPLACE VIEW tool_stats_1h WITH (security_barrier) AS
-    SELECT tenant_id, bucket, server_name, tool_name, calls, errors, total_duration_us, min_duration_us, max_duration_us
-      FROM tool_stats_1h_cagg
-     WHERE tenant_id = current_setting('mcp.tenant_id', true);

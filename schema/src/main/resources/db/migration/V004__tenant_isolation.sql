@@ -1,14 +1,3 @@
--- Per-server stats derived from per-tool stats, identical on both layouts.
-CREATE OR REPLACE VIEW server_stats_1m AS
-    SELECT tenant_id, bucket, server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
-           sum(total_duration_us)::bigint AS total_duration_us, max(max_duration_us) AS max_duration_us
-      FROM tool_stats_1m GROUP BY tenant_id, bucket, server_name;
-
-CREATE OR REPLACE VIEW server_stats_1h AS
-    SELECT tenant_id, bucket, server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
-           sum(total_duration_us)::bigint AS total_duration_us, max(max_duration_us) AS max_duration_us
-      FROM tool_stats_1h GROUP BY tenant_id, bucket, server_name;
-
 -- The application role: may read and write telemetry rows of the tenant named by the transaction's
 -- mcp.tenant_id setting, and nothing else. It owns nothing, so it can neither disable row-level
 -- security nor bypass it. Its password is set by the migration runner from MCP_HUB_DB_PASSWORD.
@@ -40,7 +29,5 @@ GRANT USAGE ON SCHEMA public TO mcp_hub_app;
 GRANT SELECT, INSERT, UPDATE ON tenants, hub_instances, mcp_servers, tools, resources, prompts TO mcp_hub_app;
 GRANT SELECT, INSERT ON ingest_batches, server_status_history, tool_executions, events, logs, oauth_flows,
                         api_requests, infra_metrics TO mcp_hub_app;
-GRANT SELECT ON tool_stats_1m, tool_stats_1h, server_stats_1m, server_stats_1h TO mcp_hub_app;
-GRANT USAGE ON SEQUENCE tool_executions_id_seq, events_id_seq, logs_id_seq TO mcp_hub_app;
-REVOKE ALL ON FUNCTION mcp_telemetry_maintain(integer, integer) FROM PUBLIC;
-REVOKE ALL ON FUNCTION mcp_telemetry_refresh_rollups(timestamptz, timestamptz) FROM PUBLIC;
+-- The live stream reads how far each id sequence has gone (see the API server's README section).
+GRANT USAGE, SELECT ON SEQUENCE tool_executions_id_seq, events_id_seq, logs_id_seq TO mcp_hub_app;

@@ -3,9 +3,11 @@ package io.mcphub.telemetry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcphub.telemetry.agent.AgentRuntime;
+import io.mcphub.telemetry.agent.embedded.EmbeddedDatabase;
 import io.mcphub.telemetry.config.ConfigOption;
 import io.mcphub.telemetry.config.TelemetryConfig;
-import io.mcphub.telemetry.record.MetricScope;
+import io.mcphub.telemetry.model.MetricScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,7 +37,7 @@ class EmbeddedDefaultTest {
                 .tenant("solo").build();
         assertTrue(config.useEmbedded());
         for (int run = 1; run <= 2; run++) {
-            try (McpHubTelemetry telemetry = McpHubTelemetry.create(config)) {
+            try (McpHubTelemetry telemetry = AgentRuntime.telemetry(config).build()) {
                 telemetry.initialize(HubInstance.of("hub", "1", 1));
                 telemetry.recordMetrics(MetricScope.PROCESS, Map.of("run", run));
                 assertTrue(telemetry.flush(Duration.ofSeconds(30)));
@@ -43,7 +45,7 @@ class EmbeddedDefaultTest {
         }
         assertTrue(Files.exists(dataDir.resolve("postgresql.conf")), "data directory initialised where configured");
         // Started a third time to read what the two runs left behind.
-        try (var db = io.mcphub.telemetry.sink.EmbeddedDatabase.start(dataDir, port, "mcp_hub_telemetry");
+        try (var db = EmbeddedDatabase.start(dataDir, port, "mcp_hub_telemetry");
              Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT string_agg(value::int::text, ',' ORDER BY value) FROM infra_metrics "

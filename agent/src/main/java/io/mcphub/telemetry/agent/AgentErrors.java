@@ -35,8 +35,4 @@ public final class AgentErrors {
         LongAdder count = COUNTS.get(hook);
         return count == null ? 0 : count.sum();
     }
-
-    public static long total() {
-        return COUNTS.values().stream().mapToLong(LongAdder::sum).sum();
-    }
 }

@@ -18,7 +18,8 @@ public final class AgentTelemetry {
         return t != null && t.isInitialized() ? t : null;
     }
 
-    static void set(McpHubTelemetry telemetry) {
+    /** Sets the instance the hooks report to (the agent at start; tests, with a sink of their own). */
+    public static void set(McpHubTelemetry telemetry) {
         instance = telemetry;
     }
 

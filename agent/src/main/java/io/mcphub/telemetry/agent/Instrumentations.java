@@ -3,6 +3,7 @@ package io.mcphub.telemetry.agent;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import io.mcphub.telemetry.McpHubTelemetry;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -18,15 +19,15 @@ final class Instrumentations {
     private static final Logger LOG = LoggerFactory.getLogger(Instrumentations.class);
 
     static final List<InstrumentationModule> MODULES = List.of(
-            new io.mcphub.telemetry.agent.mcpclient.McpClientInstrumentation(),
-            new io.mcphub.telemetry.agent.mcpserver.McpServerInstrumentation(),
-            new io.mcphub.telemetry.agent.httpserver.HttpServerInstrumentation(),
-            new io.mcphub.telemetry.agent.oauth.OAuthInstrumentation());
+            new io.mcphub.telemetry.agent.instrumentation.mcpclient.McpClientInstrumentation(),
+            new io.mcphub.telemetry.agent.instrumentation.mcpserver.McpServerInstrumentation(),
+            new io.mcphub.telemetry.agent.instrumentation.httpserver.HttpServerInstrumentation(),
+            new io.mcphub.telemetry.agent.instrumentation.oauth.OAuthInstrumentation());
 
     private Instrumentations() {
     }
 
-    static int install(Instrumentation inst, boolean attachedLate) {
+    static int install(Instrumentation inst, boolean attachedLate, McpHubTelemetry telemetry) {
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -37,6 +38,7 @@ final class Instrumentations {
                         .or(isSynthetic()));
         for (InstrumentationModule module : MODULES) {
             module.prepare(inst);
+            module.reportCounters(telemetry);
             builder = module.extend(builder);
         }
         builder.installOn(inst);

@@ -46,10 +46,10 @@ public final class McpTelemetryAgent {
         }
         Logger log = LoggerFactory.getLogger(McpTelemetryAgent.class);
         try {
-            McpHubTelemetry telemetry = McpHubTelemetry.create(config).initializeInBackground(
+            AgentRuntime runtime = AgentRuntime.startInBackground(config,
                     new HubInstance(config.hubName(), config.hubVersion(), null, null, Map.of("mainCommand", mainCommand())));
-            AgentTelemetry.set(telemetry);
-            int installed = Instrumentations.install(inst, attachedLate);
+            AgentTelemetry.set(runtime.telemetry());
+            int installed = Instrumentations.install(inst, attachedLate, runtime.telemetry());
             log.info("MCP hub telemetry agent {} active for tenant {}: {} instrumentation modules",
                     McpHubTelemetry.AGENT_VERSION, config.tenant(), installed);
         } catch (Throwable t) {

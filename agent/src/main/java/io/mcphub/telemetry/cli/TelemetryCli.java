@@ -5,13 +5,14 @@ import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.ServerRegistration;
 import io.mcphub.telemetry.ToolExecution;
 import io.mcphub.telemetry.ToolInfo;
+import io.mcphub.telemetry.agent.AgentRuntime;
 import io.mcphub.telemetry.config.ConfigException;
 import io.mcphub.telemetry.config.ConfigOption;
 import io.mcphub.telemetry.config.TelemetryConfig;
-import io.mcphub.telemetry.record.LogLevel;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.ServerStatus;
-import io.mcphub.telemetry.record.Transport;
+import io.mcphub.telemetry.model.LogLevel;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ServerStatus;
+import io.mcphub.telemetry.model.Transport;
 import io.mcphub.telemetry.sink.SinkStats;
 import io.mcphub.telemetry.sink.TelemetryStartupException;
 import java.io.PrintStream;
@@ -60,7 +61,7 @@ public final class TelemetryCli {
 
     private static void setupDb(PrintStream out) {
         TelemetryConfig config = TelemetryConfig.builder().set(ConfigOption.METRICS_INTERVAL_MS, "0").build();
-        try (McpHubTelemetry telemetry = McpHubTelemetry.create(config)) {
+        try (McpHubTelemetry telemetry = AgentRuntime.telemetry(config).build()) {
             telemetry.initialize(new HubInstance("setup-db", McpHubTelemetry.AGENT_VERSION, null, null, Map.of()));
             out.println("database ready: schema migrated, role mcp_hub_app "
                     + (config.appPassword() == null ? "usable through SET ROLE (MCP_HUB_DB_PASSWORD not set)"
@@ -71,7 +72,7 @@ public final class TelemetryCli {
     private static void sample(PrintStream out, int count) {
         TelemetryConfig config = TelemetryConfig.fromEnvironment();
         long start = System.nanoTime();
-        try (McpHubTelemetry telemetry = McpHubTelemetry.create(config)) {
+        try (McpHubTelemetry telemetry = AgentRuntime.telemetry(config).build()) {
             telemetry.initialize(new HubInstance("sample-hub", McpHubTelemetry.AGENT_VERSION, null, 0, Map.of("sample", true)));
             telemetry.registerServer(new ServerRegistration("everything", Transport.STDIO,
                     "npx @modelcontextprotocol/server-everything stdio", ServerStatus.CONNECTED, "2026.8.31", "2025-06-18",

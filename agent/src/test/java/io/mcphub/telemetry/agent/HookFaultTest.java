@@ -9,7 +9,7 @@ import io.mcphub.telemetry.HubInstance;
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.config.ConfigOption;
 import io.mcphub.telemetry.config.TelemetryConfig;
-import io.mcphub.telemetry.agent.mcpclient.McpClientInstrumentation;
+import io.mcphub.telemetry.agent.instrumentation.mcpclient.McpClientInstrumentation;
 import io.mcphub.telemetry.testing.TestDatabase;
 import io.modelcontextprotocol.spec.OddSdkShapes;
 import java.io.ByteArrayOutputStream;

@@ -14,6 +14,7 @@ import io.mcphub.telemetry.api.query.InfraMetricsQuery;
 import io.mcphub.telemetry.api.query.OAuthQuery;
 import io.mcphub.telemetry.api.query.ServersQuery;
 import io.mcphub.telemetry.api.query.ToolsQuery;
+import io.mcphub.telemetry.schema.DatabaseTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.api;
 
+import io.mcphub.telemetry.model.SqlNamed;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -123,6 +124,12 @@ public final class Params {
             throw ApiException.badParameter(name, "must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
         }
         return lower;
+    }
+
+    /** One value of a vocabulary of the model, by its one spelling (case-insensitive); null when absent. */
+    public <E extends Enum<E> & SqlNamed> E named(String name, Class<E> vocabulary) {
+        String v = choice(name, SqlNamed.names(vocabulary));
+        return v == null ? null : SqlNamed.parse(vocabulary, v);
     }
 
     public Map<String, String> asMap() {

@@ -2,12 +2,12 @@ package io.mcphub.telemetry.api;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.mcphub.telemetry.schema.SchemaMigrator;
+import io.mcphub.telemetry.schema.DatabaseTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.ds.PGSimpleDataSource;
+import java.time.Duration;
 
 /**
  * The API server's own small pool, working as {@code mcp_hub_app}: every query runs in a read-only
@@ -27,20 +27,8 @@ public final class TelemetryDatabase implements AutoCloseable {
 
     public TelemetryDatabase(DatabaseTarget target, int poolSize) {
         this.target = target;
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(target.jdbcUrl());
-        ds.setApplicationName("mcp-telemetry-api");
-        ds.setConnectTimeout(5);
-        ds.setSocketTimeout(60);
-        if (target.setRole()) {
-            ds.setUser(target.user());
-            ds.setPassword(target.password());
-        } else {
-            ds.setUser(SchemaMigrator.APP_ROLE);
-            ds.setPassword(target.appPassword());
-        }
         HikariConfig config = new HikariConfig();
-        config.setDataSource(ds);
+        config.setDataSource(target.appDataSource("mcp-telemetry-api", Duration.ofSeconds(5), Duration.ofSeconds(60)));
         config.setPoolName("mcp-telemetry-api");
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(1);
@@ -48,9 +36,7 @@ public final class TelemetryDatabase implements AutoCloseable {
         config.setValidationTimeout(2_000);
         // the server starts even while the database is down; requests then answer 503
         config.setInitializationFailTimeout(-1);
-        config.setConnectionInitSql(target.setRole()
-                ? "SET client_min_messages = warning; SET ROLE " + SchemaMigrator.APP_ROLE
-                : "SET client_min_messages = warning");
+        config.setConnectionInitSql(target.appInitSql());
         this.pool = new HikariDataSource(config);
     }
 

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcphub.telemetry.record.TelemetryRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
+import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.sink.SinkSettings;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.io.IOException;
@@ -37,12 +38,12 @@ final class ApiFixture implements AutoCloseable {
 
     static ApiFixture start(ApiSettings settings) throws IOException {
         TestDatabase db = TestDatabase.create();
-        PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder(db.jdbcUrl(), db.adminUser(), db.adminPassword())
+        PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder()
                 .flushInterval(Duration.ofMillis(20))
                 .statsInterval(Duration.ofHours(1))
                 .rollupInterval(Duration.ofMillis(200))
                 .statsTenant("sink-self")
-                .build());
+                .build(), target(db));
         ApiServer server = ApiServer.start(settings, target(db));
         return new ApiFixture(db, sink, server);
     }

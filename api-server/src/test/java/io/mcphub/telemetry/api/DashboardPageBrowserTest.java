@@ -1,11 +1,13 @@
 package io.mcphub.telemetry.api;
 
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.TelemetryRecord;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +43,8 @@ class DashboardPageBrowserTest {
                 for (String line; (line = out.readLine()) != null; ) {
                     output.add(line);
                     if (line.startsWith("READY")) {
-                        f.publish(new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "github", "live_tool_call", Instant.now(),
-                                42_000, Outcome.SUCCESS, null, null, 10, 10, null, null, null, null));
+                        f.publish(new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "github", "live_tool_call", Times.micros(Instant.now(), "startedAt"),
+                                42_000, Outcome.SUCCESS, null, null, 10, 10, null, null, null, null, ExecutionSide.DOWNSTREAM));
                     }
                 }
             } finally {

@@ -1,15 +1,17 @@
 package io.mcphub.telemetry.api;
 
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcphub.telemetry.record.EventRecord;
-import io.mcphub.telemetry.record.LogLevel;
-import io.mcphub.telemetry.record.LogRecord;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.EventRecord;
+import io.mcphub.telemetry.model.LogLevel;
+import io.mcphub.telemetry.model.LogRecord;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -44,8 +46,8 @@ class LiveStreamTest {
     }
 
     private static ToolExecutionRecord call(String tenant, String tool) {
-        return new ToolExecutionRecord(tenant, "hub-l", "srv", tool, Instant.now(), 1_500, Outcome.SUCCESS, null, null,
-                null, null, null, null, null, null);
+        return new ToolExecutionRecord(tenant, "hub-l", "srv", tool, Times.micros(Instant.now(), "startedAt"), 1_500, Outcome.SUCCESS, null, null,
+                null, null, null, null, null, null, ExecutionSide.DOWNSTREAM);
     }
 
     private static String events() {
@@ -116,11 +118,11 @@ class LiveStreamTest {
     void filtersByTypeAndServer() throws Exception {
         try (SseReader sse = new SseReader(events() + "?types=executions&server=wanted", null, null)) {
             sse.await(m -> m.event().equals("ready"), WAIT);
-            f.publish(new ToolExecutionRecord("live", "hub-l", "other", "t", Instant.now(), 1, Outcome.SUCCESS, null, null,
-                    null, null, null, null, null, null),
+            f.publish(new ToolExecutionRecord("live", "hub-l", "other", "t", Times.micros(Instant.now(), "startedAt"), 1, Outcome.SUCCESS, null, null,
+                    null, null, null, null, null, null, ExecutionSide.DOWNSTREAM),
                     new LogRecord("live", Instant.now(), "hub-l", "wanted", LogLevel.INFO, "x", "not an execution", null),
-                    new ToolExecutionRecord("live", "hub-l", "wanted", "t", Instant.now(), 1, Outcome.SUCCESS, null, null,
-                            null, null, null, null, null, null));
+                    new ToolExecutionRecord("live", "hub-l", "wanted", "t", Times.micros(Instant.now(), "startedAt"), 1, Outcome.SUCCESS, null, null,
+                            null, null, null, null, null, null, ExecutionSide.DOWNSTREAM));
             SseReader.Message m = sse.await(x -> !x.event().equals("ready"), WAIT);
             assertEquals("execution", m.event());
             assertEquals("wanted", ApiFixture.JSON.readTree(m.data()).get("server_name").asText());

@@ -1,12 +1,14 @@
 package io.mcphub.telemetry.api;
 
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.TelemetryRecord;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,12 +78,12 @@ class PrometheusTest {
     @Test
     void exposesCountersHistogramsAndGaugesThatAParserAccepts() throws Exception {
         // calls counted from now on (Prometheus counters start with the process)
-        f.publish(new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "prom", "search", Instant.now(), 30_000, Outcome.SUCCESS,
-                        null, null, null, null, null, null, null, null),
-                new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "prom", "search", Instant.now(), 700_000, Outcome.TOOL_ERROR,
-                        null, "no", null, null, null, null, null, null),
-                new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "files", "read \"quoted\"\nname", Instant.now(), 5, Outcome.SUCCESS,
-                        null, null, null, null, null, null, null, null));
+        f.publish(new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "prom", "search", Times.micros(Instant.now(), "startedAt"), 30_000, Outcome.SUCCESS,
+                        null, null, null, null, null, null, null, null, ExecutionSide.DOWNSTREAM),
+                new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "prom", "search", Times.micros(Instant.now(), "startedAt"), 700_000, Outcome.TOOL_ERROR,
+                        null, "no", null, null, null, null, null, null, ExecutionSide.DOWNSTREAM),
+                new ToolExecutionRecord(SampleFleet.ACME, "hub-1", "files", "read \"quoted\"\nname", Times.micros(Instant.now(), "startedAt"), 5, Outcome.SUCCESS,
+                        null, null, null, null, null, null, null, null, ExecutionSide.DOWNSTREAM));
         String body = "";
         for (int attempt = 0; attempt < 100 && !body.contains("mcp_tool_call_duration_seconds_count{tenant=\"acme\",server=\"prom\",tool=\"search\",side=\"downstream\"} 2"); attempt++) {
             Thread.sleep(100);

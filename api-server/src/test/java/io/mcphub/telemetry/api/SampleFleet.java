@@ -1,24 +1,26 @@
 package io.mcphub.telemetry.api;
 
-import io.mcphub.telemetry.record.ApiRequestRecord;
-import io.mcphub.telemetry.record.EventRecord;
-import io.mcphub.telemetry.record.HubInstanceRecord;
-import io.mcphub.telemetry.record.LogLevel;
-import io.mcphub.telemetry.record.LogRecord;
-import io.mcphub.telemetry.record.MetricRecord;
-import io.mcphub.telemetry.record.MetricScope;
-import io.mcphub.telemetry.record.OAuthFlowRecord;
-import io.mcphub.telemetry.record.OAuthOutcome;
-import io.mcphub.telemetry.record.OAuthPhase;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.ServerRecord;
-import io.mcphub.telemetry.record.ServerStatus;
-import io.mcphub.telemetry.record.ServerStatusRecord;
-import io.mcphub.telemetry.record.TelemetryRecord;
-import io.mcphub.telemetry.record.TenantRecord;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
-import io.mcphub.telemetry.record.ToolRecord;
-import io.mcphub.telemetry.record.Transport;
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
+import io.mcphub.telemetry.model.ApiRequestRecord;
+import io.mcphub.telemetry.model.EventRecord;
+import io.mcphub.telemetry.model.HubInstanceRecord;
+import io.mcphub.telemetry.model.LogLevel;
+import io.mcphub.telemetry.model.LogRecord;
+import io.mcphub.telemetry.model.MetricRecord;
+import io.mcphub.telemetry.model.MetricScope;
+import io.mcphub.telemetry.model.OAuthFlowRecord;
+import io.mcphub.telemetry.model.OAuthOutcome;
+import io.mcphub.telemetry.model.OAuthPhase;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ServerRecord;
+import io.mcphub.telemetry.model.ServerStatus;
+import io.mcphub.telemetry.model.ServerStatusRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.TenantRecord;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.model.ToolRecord;
+import io.mcphub.telemetry.model.Transport;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,22 +72,22 @@ final class SampleFleet {
         r.add(new ToolRecord(ACME, "files", "unused", null, "Never called", "{}", ago(Duration.ofMinutes(40)), false));
         for (int i = 1; i <= 100; i++) {
             boolean error = i % 10 == 0;
-            r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "search", ago(Duration.ofSeconds(1800 - i * 15L)),
+            r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "search", Times.micros(ago(Duration.ofSeconds(1800 - i * 15L)), "startedAt"),
                     i * 1000L, error ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, error ? "rate limited" : null,
-                    20, 300, "s-1", "r-" + i, null, null));
+                    20, 300, "s-1", "r-" + i, null, null, ExecutionSide.DOWNSTREAM));
         }
         for (int i = 0; i < 5; i++) {
             boolean error = i == 4;
-            r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "create_issue", ago(Duration.ofMinutes(20 - i)), 500_000L,
+            r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "create_issue", Times.micros(ago(Duration.ofMinutes(20 - i)), "startedAt"), 500_000L,
                     error ? Outcome.EXCEPTION : Outcome.SUCCESS, error ? "java.io.IOException" : null,
-                    error ? "connection reset" : null, 50, 10, "s-1", "c-" + i, null, null));
+                    error ? "connection reset" : null, 50, 10, "s-1", "c-" + i, null, null, ExecutionSide.DOWNSTREAM));
         }
         for (int i = 0; i < 3; i++) {
-            r.add(new ToolExecutionRecord(ACME, "hub-1", "files", "read", ago(Duration.ofMinutes(15 - i)), 2_000_000L,
-                    Outcome.TIMEOUT, null, "timed out after 2 s", 10, null, "s-2", "f-" + i, null, null));
+            r.add(new ToolExecutionRecord(ACME, "hub-1", "files", "read", Times.micros(ago(Duration.ofMinutes(15 - i)), "startedAt"), 2_000_000L,
+                    Outcome.TIMEOUT, null, "timed out after 2 s", 10, null, "s-2", "f-" + i, null, null, ExecutionSide.DOWNSTREAM));
         }
-        r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "search", ago(Duration.ofHours(3)), 7_000L, Outcome.SUCCESS,
-                null, null, 20, 300, "s-0", "old", null, null));
+        r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "search", Times.micros(ago(Duration.ofHours(3)), "startedAt"), 7_000L, Outcome.SUCCESS,
+                null, null, 20, 300, "s-0", "old", null, null, ExecutionSide.DOWNSTREAM));
         r.add(new EventRecord(ACME, ago(Duration.ofMinutes(10)), "hub-1", "server.status", "files", "{\"status\":\"failed\"}"));
         r.add(new LogRecord(ACME, ago(Duration.ofMinutes(9)), "hub-1", "files", LogLevel.ERROR, "server", "files crashed",
                 "{\"exit\":1}"));
@@ -114,8 +116,8 @@ final class SampleFleet {
                 null, null, ago(Duration.ofHours(1))));
         r.add(new ToolRecord(GLOBEX, "vault", "hidden", null, null, "{}", ago(Duration.ofHours(1)), false));
         for (int i = 0; i < 7; i++) {
-            r.add(new ToolExecutionRecord(GLOBEX, "hub-g", "vault", "hidden", ago(Duration.ofMinutes(10 + i)), 3_000L,
-                    Outcome.SUCCESS, null, null, 1, 1, null, null, null, null));
+            r.add(new ToolExecutionRecord(GLOBEX, "hub-g", "vault", "hidden", Times.micros(ago(Duration.ofMinutes(10 + i)), "startedAt"), 3_000L,
+                    Outcome.SUCCESS, null, null, 1, 1, null, null, null, null, ExecutionSide.DOWNSTREAM));
         }
         return r;
     }

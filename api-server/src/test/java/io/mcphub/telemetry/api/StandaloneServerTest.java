@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcphub.telemetry.api.standalone.ApiServerMain;
-import io.mcphub.telemetry.record.TelemetryRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
 import io.mcphub.telemetry.sink.SinkSettings;
 import io.mcphub.telemetry.testing.TestDatabase;
@@ -54,8 +54,8 @@ class StandaloneServerTest {
             assertEquals(2, run(env, "token", "create").code, "usage error without --tenant");
             assertEquals(2, run(env, "frobnicate").code);
 
-            try (PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder(db.jdbcUrl(), db.adminUser(),
-                    db.adminPassword()).flushInterval(Duration.ofMillis(20)).statsTenant("sink-self").build())) {
+            try (PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder()
+                    .flushInterval(Duration.ofMillis(20)).statsTenant("sink-self").build(), ApiFixture.target(db))) {
                 for (TelemetryRecord r : SampleFleet.acme()) {
                     sink.publish(r);
                 }

@@ -1,8 +1,10 @@
 package io.mcphub.telemetry.bench;
 
-import io.mcphub.telemetry.record.ExecutionSide;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.model.Times;
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.schema.SchemaMigrator;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
 import io.mcphub.telemetry.sink.SinkSettings;
@@ -113,13 +115,13 @@ public final class SinkThroughput {
 
     private static Result runSink(long records, int producers, int batch, int flushMs) throws Exception {
         try (ThrowawayDatabase db = ThrowawayDatabase.create()) {
-            SinkSettings settings = SinkSettings.builder(db.url(), USER, PASSWORD)
+            SinkSettings settings = SinkSettings.builder()
                     .timescaleWanted(false)
                     .batchSize(batch)
                     .flushInterval(Duration.ofMillis(flushMs))
                     .statsTenant(TENANT)
                     .build();
-            try (PostgresTelemetrySink sink = PostgresTelemetrySink.start(settings)) {
+            try (PostgresTelemetrySink sink = PostgresTelemetrySink.start(settings, new DatabaseTarget(db.url(), USER, PASSWORD, null))) {
                 warmUp(sink, Math.min(200_000, records / 5));
                 long before = db.count();
                 AtomicLong fullRing = new AtomicLong();
@@ -233,7 +235,7 @@ public final class SinkThroughput {
                     ps.setString(p++, r.instanceId());
                     ps.setString(p++, r.serverName());
                     ps.setString(p++, r.toolName());
-                    ps.setTimestamp(p++, Timestamp.from(r.startedAt()));
+                    ps.setTimestamp(p++, Timestamp.from(Times.ofMicros(r.startedAtMicros())));
                     ps.setLong(p++, r.durationMicros());
                     ps.setString(p++, r.outcome().sqlName());
                     ps.setString(p++, r.errorClass());
@@ -272,7 +274,7 @@ public final class SinkThroughput {
         Outcome outcome = failure < 95 ? Outcome.SUCCESS : OUTCOMES[1 + failure % (OUTCOMES.length - 1)];
         Instant started = Instant.now().minusMillis(rnd.nextInt(60_000));
         return new ToolExecutionRecord(TENANT, "bench-hub-1", SERVERS[(int) (i % SERVERS.length)],
-                TOOLS[rnd.nextInt(TOOLS.length)], started, rnd.nextInt(500_000), outcome,
+                TOOLS[rnd.nextInt(TOOLS.length)], Times.micros(started, "startedAt"), rnd.nextInt(500_000), outcome,
                 outcome == Outcome.EXCEPTION ? "java.io.IOException" : null,
                 outcome == Outcome.SUCCESS ? null : "downstream call failed: connection reset",
                 80 + rnd.nextInt(400), 200 + rnd.nextInt(4000), SESSIONS[rnd.nextInt(SESSIONS.length)],

@@ -61,7 +61,7 @@ class McpServerSideTest extends WithDatabase {
                     List<String> row = opened.get(i);
                     assertEquals("it-client-" + (i + 1), row.get(0));
                     assertEquals("1." + (i + 1), row.get(1));
-                    assertEquals("streamable_http", row.get(2));
+                    assertEquals("streamable-http", row.get(2), "the one spelling of the transport");
                     assertNotNull(row.get(3), row.toString());
                     assertNotNull(row.get(4), row.toString());
                     sessionOf.put(row.get(0), row.get(4));

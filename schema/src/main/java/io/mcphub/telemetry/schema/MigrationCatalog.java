@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the migrations named in {@code db/migration/migrations.txt}. An explicit list, rather than a
- * directory scan, works the same from a directory, a jar and a shaded agent jar.
+ * Reads the migrations named in {@code db/migration/migrations.txt}: versioned files in order, then
+ * repeatable ones. An explicit list, rather than a directory scan, works the same from a directory, a
+ * jar and a shaded agent jar.
  */
 public final class MigrationCatalog {
 
@@ -22,12 +23,18 @@ public final class MigrationCatalog {
     public static List<Migration> load() {
         List<Migration> migrations = new ArrayList<>();
         int lastVersion = 0;
+        boolean repeatables = false;
         for (String fileName : readLines(BASE + "migrations.txt")) {
             Migration migration = Migration.parse(fileName, String.join("\n", readLines(BASE + fileName)));
-            if (migration.version() < lastVersion) {
-                throw new MigrationException("migrations.txt lists " + fileName + " after version " + lastVersion);
+            if (migration.kind() == Migration.Kind.REPEATABLE) {
+                repeatables = true;
+            } else if (repeatables || migration.version() < lastVersion) {
+                throw new MigrationException("migrations.txt lists " + fileName + " after "
+                        + (repeatables ? "a repeatable migration" : "version " + lastVersion)
+                        + ": versioned files come first, in order");
+            } else {
+                lastVersion = migration.version();
             }
-            lastVersion = migration.version();
             migrations.add(migration);
         }
         return List.copyOf(migrations);

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.schema;
 
+import io.mcphub.telemetry.model.StorageLayout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,14 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the versioned migrations in order, each in its own transaction, under a session advisory
- * lock so that hubs starting together migrate once. Needs a connection of the schema owner (a role
+ * Applies the versioned migrations in order, then the repeatable ones whose text changed, each in its
+ * own transaction, under a session advisory lock so that hubs starting together migrate once. Needs a connection of the schema owner (a role
  * that may create tables and roles); the hub itself then works as {@code mcp_hub_app}.
  */
 public final class SchemaMigrator {
 
     public static final String APP_ROLE = "mcp_hub_app";
-    static final String HISTORY_TABLE = "mcp_telemetry_schema_migrations";
+    static final String HISTORY_TABLE = "mcp_telemetry_schema_history";
+    /** The history table of pre-release schemas, which had another baseline. */
+    static final String LEGACY_HISTORY_TABLE = "mcp_telemetry_schema_migrations";
     private static final long LOCK_KEY = 0x4d43505f54454c45L; // "MCP_TELE"
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
@@ -58,46 +61,56 @@ public final class SchemaMigrator {
     private Result migrateLocked(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("SET client_min_messages = warning");
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + LEGACY_HISTORY_TABLE + "') IS NOT NULL")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    throw new MigrationException("this database was created by a pre-release version of MCP Hub "
+                            + "Telemetry (it has table " + LEGACY_HISTORY_TABLE + ") whose schema cannot be upgraded: "
+                            + "point the agent at a new database (POSTGRES_DB), or drop this one; for the embedded "
+                            + "database, remove its data directory (mcp.telemetry.embedded.dir, default "
+                            + "~/.mcp-hub-telemetry/postgres)");
+                }
+            }
             st.execute("CREATE TABLE IF NOT EXISTS " + HISTORY_TABLE + " ("
-                    + "version integer PRIMARY KEY, file_name text NOT NULL, checksum text NOT NULL, "
+                    + "script text PRIMARY KEY, file_name text NOT NULL, checksum text NOT NULL, "
                     + "layout text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
         }
-        Map<Integer, String[]> applied = appliedMigrations(connection);
+        Map<String, String[]> applied = appliedScripts(connection);
         StorageLayout layout = applied.isEmpty()
                 ? chooseLayout(connection)
                 : StorageLayout.fromTag(applied.values().iterator().next()[1]);
         if (!applied.isEmpty()) {
-            LOG.debug("database uses the {} layout chosen at its first migration", layout.fileTag());
+            LOG.debug("database uses the {} layout chosen at its first migration", layout.sqlName());
         }
         List<String> done = new ArrayList<>();
         for (Migration migration : migrations) {
             if (!migration.appliesTo(layout)) {
                 continue;
             }
-            String[] recorded = applied.get(migration.version());
-            if (recorded != null) {
-                if (!recorded[0].equals(migration.checksum())) {
-                    throw new MigrationException("migration " + migration.fileName()
-                            + " was changed after it was applied to this database (checksum differs); "
-                            + "add a new migration instead of editing an applied one");
-                }
+            String[] recorded = applied.get(migration.script());
+            if (recorded != null && recorded[0].equals(migration.checksum())) {
                 continue;
+            }
+            if (recorded != null && migration.kind() == Migration.Kind.VERSIONED) {
+                throw new MigrationException("migration " + migration.fileName()
+                        + " was changed after it was applied to this database (checksum differs); "
+                        + "add a new migration instead of editing an applied one");
             }
             apply(connection, migration, layout);
             done.add(migration.fileName());
         }
         if (!done.isEmpty()) {
-            LOG.info("applied {} schema migration(s) with the {} layout: {}", done.size(), layout.fileTag(), done);
+            LOG.info("applied {} schema migration(s) with the {} layout: {}", done.size(), layout.sqlName(), done);
         }
         return new Result(layout, List.copyOf(done));
     }
 
-    private static Map<Integer, String[]> appliedMigrations(Connection connection) throws SQLException {
-        Map<Integer, String[]> applied = new HashMap<>();
+    private static Map<String, String[]> appliedScripts(Connection connection) throws SQLException {
+        Map<String, String[]> applied = new HashMap<>();
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version, checksum, layout FROM " + HISTORY_TABLE)) {
+             ResultSet rs = st.executeQuery("SELECT script, checksum, layout FROM " + HISTORY_TABLE)) {
             while (rs.next()) {
-                applied.put(rs.getInt(1), new String[] {rs.getString(2), rs.getString(3)});
+                applied.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
             }
         }
         return applied;
@@ -130,22 +143,33 @@ public final class SchemaMigrator {
         }
     }
 
+    /** Runs the file statement by statement in one transaction; a failure names file, line, statement and error. */
     private static void apply(Connection connection, Migration migration, StorageLayout layout) throws SQLException {
         connection.setAutoCommit(false);
+        SqlScript.Statement current = null;
         try (Statement st = connection.createStatement()) {
-            st.execute(migration.sqlFor(layout));
+            for (SqlScript.Statement statement : SqlScript.parse(migration.sqlFor(layout)).statements()) {
+                current = statement;
+                st.execute(statement.sql());
+            }
+            current = null;
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + HISTORY_TABLE
-                    + " (version, file_name, checksum, layout) VALUES (?, ?, ?, ?)")) {
-                ps.setInt(1, migration.version());
+                    + " (script, file_name, checksum, layout) VALUES (?, ?, ?, ?) ON CONFLICT (script) DO UPDATE "
+                    + "SET file_name = EXCLUDED.file_name, checksum = EXCLUDED.checksum, applied_at = now()")) {
+                ps.setString(1, migration.script());
                 ps.setString(2, migration.fileName());
                 ps.setString(3, migration.checksum());
-                ps.setString(4, layout.fileTag());
+                ps.setString(4, layout.sqlName());
                 ps.executeUpdate();
             }
             connection.commit();
         } catch (SQLException e) {
-            connection.rollback();
-            throw new MigrationException("migration " + migration.fileName() + " failed: " + e.getMessage(), e);
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new MigrationFailedException(migration.fileName(), current, layout, e);
         } finally {
             connection.setAutoCommit(true);
         }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.mcphub.telemetry.model.StorageLayout;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +33,11 @@ import org.junit.jupiter.api.Test;
 
 class SchemaMigratorTest {
 
+    /** What a fresh database without TimescaleDB gets, in order: versioned files, then repeatable ones. */
+    static final List<String> PLAIN_FILES = List.of("V001__registry_tables.sql", "V002__timeseries_tables.sql",
+            "V003__timeseries_layout.plain.sql", "V004__tenant_isolation.sql", "V005__api_tokens.sql",
+            "R__partitions.plain.sql", "R__maintenance.plain.sql", "R__stats_views.plain.sql", "R__api_tokens.sql");
+
     private TestDatabase db;
 
     @BeforeEach
@@ -49,14 +55,12 @@ class SchemaMigratorTest {
         try (Connection c = db.connect()) {
             SchemaMigrator.Result first = new SchemaMigrator(true).migrate(c);
             assertEquals(StorageLayout.PLAIN, first.layout());
-            assertEquals(List.of("V001__registry_tables.sql", "V002__timeseries_tables.sql",
-                    "V003__timeseries_layout.plain.sql", "V004__tenant_isolation.sql", "V005__execution_side.plain.sql",
-                    "V006__api_tokens.sql", "V007__live_stream_index.sql"), first.applied());
+            assertEquals(PLAIN_FILES, first.applied());
 
             SchemaMigrator.Result second = new SchemaMigrator(true).migrate(c);
             assertEquals(StorageLayout.PLAIN, second.layout());
             assertEquals(List.of(), second.applied());
-            assertEquals(7, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
+            assertEquals(PLAIN_FILES.size(), count(c, "SELECT count(*) FROM mcp_telemetry_schema_history"));
             // tool_executions is a partitioned table with daily partitions made ahead
             assertEquals("p", string(c, "SELECT relkind::text FROM pg_class WHERE relname = 'tool_executions'"));
             assertTrue(count(c, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'tool_executions'::regclass") >= 5);
@@ -82,12 +86,12 @@ class SchemaMigratorTest {
             for (Future<SchemaMigrator.Result> f : results) {
                 appliedTotal += f.get().applied().size();
             }
-            assertEquals(7, appliedTotal, "each of the seven files applied by exactly one hub");
+            assertEquals(PLAIN_FILES.size(), appliedTotal, "each file applied by exactly one hub");
         } finally {
             pool.shutdownNow();
         }
         try (Connection c = db.connect()) {
-            assertEquals(7, count(c, "SELECT count(*) FROM mcp_telemetry_schema_migrations"));
+            assertEquals(PLAIN_FILES.size(), count(c, "SELECT count(*) FROM mcp_telemetry_schema_history"));
         }
     }
 
@@ -128,10 +132,62 @@ class SchemaMigratorTest {
     void editedMigrationIsRefusedWithTheFileName() throws Exception {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             new SchemaMigrator(true).migrate(c);
-            st.execute("UPDATE mcp_telemetry_schema_migrations SET checksum = 'x' WHERE version = 2");
+            st.execute("UPDATE mcp_telemetry_schema_history SET checksum = 'x' WHERE script = 'V002'");
             MigrationException e = assertThrows(MigrationException.class, () -> new SchemaMigrator(true).migrate(c));
             assertTrue(e.getMessage().contains("V002__timeseries_tables.sql"), e.getMessage());
         }
+    }
+
+    @Test
+    void anEditedRepeatableMigrationIsAppliedAgainAndOnlyIt() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            new SchemaMigrator(true).migrate(c);
+            List<Migration> edited = new ArrayList<>();
+            for (Migration m : MigrationCatalog.load()) {
+                edited.add(m.fileName().equals("R__stats_views.plain.sql")
+                        ? Migration.parse(m.fileName(), m.sql() + "\nCOMMENT ON VIEW tool_stats_1m IS 'edited';") : m);
+            }
+            SchemaMigrator.Result again = new SchemaMigrator(true, edited).migrate(c);
+            assertEquals(List.of("R__stats_views.plain.sql"), again.applied());
+            assertEquals("edited", string(c, "SELECT obj_description('tool_stats_1m'::regclass, 'pg_class')"));
+            assertEquals(List.of(), new SchemaMigrator(true, edited).migrate(c).applied());
+        }
+    }
+
+    @Test
+    void aFailingStatementIsReportedWithFileLineStatementAndTheDatabaseError() throws Exception {
+        List<Migration> broken = new ArrayList<>(MigrationCatalog.load());
+        broken.add(5, Migration.parse("V006__broken.sql", "-- a comment line\nCREATE TABLE ok_table (x int);\n\n"
+                + "ALTER TABLE no_such_table ADD COLUMN y int;"));
+        try (Connection c = db.connect()) {
+            MigrationFailedException e = assertThrows(MigrationFailedException.class,
+                    () -> new SchemaMigrator(true, broken).migrate(c));
+            assertTrue(e.getMessage().startsWith("schema migration V006__broken.sql failed (plain layout) at line 4, "
+                    + "statement: ALTER TABLE no_such_table ADD COLUMN y int: ERROR: relation \"no_such_table\" does not exist"),
+                    e.getMessage());
+            assertEquals("42P01", e.sqlState());
+            assertEquals(0, count(c, "SELECT count(*) FROM pg_class WHERE relname = 'ok_table'"), "the file is rolled back whole");
+            assertEquals(0, count(c, "SELECT count(*) FROM mcp_telemetry_schema_history WHERE script = 'V006'"));
+        }
+    }
+
+    @Test
+    void aPreReleaseDatabaseIsRefusedWithWhatToDo() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE mcp_telemetry_schema_migrations (version integer PRIMARY KEY)");
+            MigrationException e = assertThrows(MigrationException.class, () -> new SchemaMigrator(true).migrate(c));
+            assertTrue(e.getMessage().contains("pre-release") && e.getMessage().contains("new database"), e.getMessage());
+        }
+    }
+
+    @Test
+    void scriptsSplitIntoStatementsAtSemicolonsOutsideQuotesBodiesAndComments() {
+        SqlScript script = SqlScript.parse("-- head; comment\nSELECT 'a;b', \"c;d\";\n/* x; y */ DO $$ BEGIN PERFORM 1; END $$;\n"
+                + "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;\nSELECT $1;");
+        assertEquals(List.of("SELECT 'a;b', \"c;d\"", "DO $$ BEGIN PERFORM 1; END $$",
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$", "SELECT $1"),
+                script.statements().stream().map(SqlScript.Statement::sql).toList());
+        assertEquals(List.of(2, 3, 4, 5), script.statements().stream().map(SqlScript.Statement::line).toList());
     }
 
     @Test

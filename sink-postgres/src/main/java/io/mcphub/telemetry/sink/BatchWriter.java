@@ -1,14 +1,14 @@
 package io.mcphub.telemetry.sink;
 
-import io.mcphub.telemetry.record.TelemetryRecord;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.Times;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -133,17 +133,16 @@ final class BatchWriter {
     }
 
     private void markDirty(List<TelemetryRecord> records) {
-        Instant min = null;
-        Instant max = null;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
         for (TelemetryRecord r : records) {
             if (r instanceof ToolExecutionRecord e) {
-                Instant t = e.startedAt();
-                min = min == null || t.isBefore(min) ? t : min;
-                max = max == null || t.isAfter(max) ? t : max;
+                min = Math.min(min, e.startedAtMicros());
+                max = Math.max(max, e.startedAtMicros());
             }
         }
-        if (min != null) {
-            dirty.add(min, max);
+        if (min <= max) {
+            dirty.add(Times.ofMicros(min), Times.ofMicros(max));
         }
     }
 

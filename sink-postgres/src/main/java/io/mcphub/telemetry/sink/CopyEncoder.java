@@ -1,6 +1,6 @@
 package io.mcphub.telemetry.sink;
 
-import io.mcphub.telemetry.record.SqlNamed;
+import io.mcphub.telemetry.model.SqlNamed;
 import java.sql.SQLException;
 import java.time.Instant;
 
@@ -131,13 +131,20 @@ public final class CopyEncoder {
 
     /** ISO timestamp in UTC with microseconds: {@code 2026-11-25 16:40:00.123456+00}. */
     public CopyEncoder timestamp(Instant value) {
-        separator();
         if (value == null) {
+            separator();
             writeNull();
             return this;
         }
+        return timestampMicros(value.getEpochSecond() * 1_000_000L + value.getNano() / 1_000);
+    }
+
+    /** The same, from microseconds since the epoch (how tool executions carry their start). */
+    public CopyEncoder timestampMicros(long micros) {
+        separator();
         ensure(32);
-        long seconds = value.getEpochSecond();
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int microOfSecond = (int) Math.floorMod(micros, 1_000_000L);
         long days = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
         // Civil date from days since 1970-01-01 (H. Hinnant's algorithm), without allocating.
@@ -162,7 +169,7 @@ public final class CopyEncoder {
         buf[len++] = ':';
         pad(secondOfDay % 60, 2);
         buf[len++] = '.';
-        pad(value.getNano() / 1000, 6);
+        pad(microOfSecond, 6);
         buf[len++] = '+';
         buf[len++] = '0';
         buf[len++] = '0';

@@ -2,39 +2,40 @@ package io.mcphub.telemetry.sink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.mcphub.telemetry.record.ExecutionSide;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.TelemetryRecord;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.ToolCall;
+import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.schema.Databases;
+import io.mcphub.telemetry.schema.MigrationException;
 import io.mcphub.telemetry.schema.SchemaMigrator;
-import io.mcphub.telemetry.schema.StorageLayout;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole pipeline behind one object: migrates the schema, opens the application pool, starts the
- * ring, the sink thread and maintenance. {@link #publish} is safe from any thread and never blocks.
+ * The whole pipeline behind one object: the ring and the sink thread from {@link #open}, then, from
+ * {@link #connect}, the migrated schema, the application pool and maintenance. Publishing is safe
+ * from any thread and never blocks.
  */
-public final class PostgresTelemetrySink implements AutoCloseable {
+public final class PostgresTelemetrySink implements RecordSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTelemetrySink.class);
+    private static final Duration OWNER_SOCKET_TIMEOUT = Duration.ofMinutes(5);
 
-    private final SinkSettings ringSettings;
+    private final SinkSettings settings;
     private final SinkStats stats = new SinkStats();
     private final DeferredDataSource dataSource = new DeferredDataSource();
     private final DirtyRange dirty = new DirtyRange();
     private final TelemetryRing ring;
-    private volatile SinkSettings settings;
+    private volatile DatabaseTarget target;
     private volatile SinkMaintenance maintenance;
     private volatile StorageLayout layout;
     private volatile boolean closed;
 
     private PostgresTelemetrySink(SinkSettings settings) {
-        this.ringSettings = settings;
         this.settings = settings;
         SinkHandler handler = new SinkHandler(new BatchWriter(dataSource, stats, dirty), stats, settings);
         this.ring = new TelemetryRing(settings.ringSize(), handler, stats, settings.flushInterval());
@@ -44,10 +45,10 @@ public final class PostgresTelemetrySink implements AutoCloseable {
      * Starts the pipeline and connects. Fails with a message naming the problem when the database
      * cannot be reached or migrated; once started, database trouble never reaches callers.
      */
-    public static PostgresTelemetrySink start(SinkSettings settings) {
+    public static PostgresTelemetrySink start(SinkSettings settings, DatabaseTarget target) {
         PostgresTelemetrySink sink = open(settings);
         try {
-            sink.connect(settings);
+            sink.connect(target);
         } catch (RuntimeException e) {
             sink.close();
             throw e;
@@ -64,94 +65,70 @@ public final class PostgresTelemetrySink implements AutoCloseable {
         return new PostgresTelemetrySink(settings);
     }
 
-    /**
-     * Migrates the schema and opens the pool described by {@code target} (its database fields; the
-     * ring settings stay those given to {@link #open}). Safe to call again after a failure.
-     */
-    public synchronized void connect(SinkSettings target) {
+    /** Migrates the schema and opens the pool of {@code target}. Safe to call again after a failure. */
+    public synchronized void connect(DatabaseTarget target) {
         if (closed) {
             throw new IllegalStateException("telemetry sink is closed");
         }
-        if (dataSource.target() != null) {
+        if (this.target != null) {
             throw new IllegalStateException("telemetry sink is already connected");
         }
-        AdminConnections admin = new AdminConnections(target);
-        StorageLayout chosen = migrate(admin, target);
+        StorageLayout chosen = migrate(target);
         HikariDataSource pool = openPool(target);
-        this.settings = target;
         this.layout = chosen;
+        this.target = target;
         dataSource.ready(pool);
-        SinkMaintenance upkeep = new SinkMaintenance(admin, target, dirty, stats, ring);
+        SinkMaintenance upkeep = new SinkMaintenance(target, settings, dirty, stats, ring);
         upkeep.start();
         this.maintenance = upkeep;
         LOG.info("telemetry sink writing to {} ({} layout, ring of {} records, batches of {})",
-                target.describe(), chosen.fileTag(), ringSettings.ringSize(), ringSettings.batchSize());
+                target.describe(), chosen.sqlName(), settings.ringSize(), settings.batchSize());
     }
 
-    public boolean isConnected() {
-        return dataSource.target() != null;
-    }
-
-    private static StorageLayout migrate(AdminConnections admin, SinkSettings settings) {
+    private StorageLayout migrate(DatabaseTarget target) {
         Connection c;
         try {
-            c = openCreatingDatabase(admin, settings);
+            c = openCreatingDatabase(target);
         } catch (SQLException e) {
-            throw new TelemetryStartupException("cannot connect to PostgreSQL at " + settings.describe()
+            throw new TelemetryStartupException("cannot connect to PostgreSQL at " + target.describe()
                     + " (check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD): "
                     + e.getMessage(), e);
         }
         try (c) {
-            StorageLayout layout = new SchemaMigrator(settings.timescaleWanted()).migrate(c).layout();
-            SchemaMigrator.configureAppRole(c, settings.appPassword());
+            StorageLayout chosen = new SchemaMigrator(settings.timescaleWanted()).migrate(c).layout();
+            SchemaMigrator.configureAppRole(c, target.appPassword());
             try (var ps = c.prepareStatement("SELECT mcp_telemetry_maintain(?, 3)")) {
                 ps.setInt(1, settings.retentionDays());
                 ps.execute();
             }
-            return layout;
+            return chosen;
+        } catch (MigrationException e) {
+            throw e;
         } catch (SQLException e) {
-            throw new TelemetryStartupException("cannot prepare the telemetry schema at " + settings.describe()
+            throw new TelemetryStartupException("cannot prepare the telemetry schema at " + target.describe()
                     + ": " + e.getMessage(), e);
         }
     }
 
     /** A missing database is created when the configured user may, so a fresh server just works. */
-    private static Connection openCreatingDatabase(AdminConnections admin, SinkSettings settings) throws SQLException {
+    private Connection openCreatingDatabase(DatabaseTarget target) throws SQLException {
         try {
-            return admin.open();
+            return target.openOwner("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
         } catch (SQLException e) {
             if (!"3D000".equals(e.getSQLState())) {
                 throw e;
             }
-            String url = settings.jdbcUrl();
-            int slash = url.indexOf('/', "jdbc:postgresql://".length());
-            int end = url.indexOf('?', slash) < 0 ? url.length() : url.indexOf('?', slash);
-            String database = url.substring(slash + 1, end);
-            SinkSettings maintenanceDb = SinkSettings.builder(url.substring(0, slash + 1) + "postgres" + url.substring(end),
-                    settings.adminUser(), settings.adminPassword()).connectTimeout(settings.connectTimeout()).build();
-            try (Connection c = new AdminConnections(maintenanceDb).open()) {
-                EmbeddedDatabase.createDatabaseIfMissing(c, database);
+            try (Connection c = target.maintenanceDatabase().openOwner("mcp-telemetry-admin", settings.connectTimeout(),
+                    OWNER_SOCKET_TIMEOUT)) {
+                Databases.createIfMissing(c, target.database());
             }
-            return admin.open();
+            return target.openOwner("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
         }
     }
 
-    private static HikariDataSource openPool(SinkSettings settings) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(settings.jdbcUrl());
-        ds.setApplicationName("mcp-telemetry-sink");
-        ds.setConnectTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
-        ds.setSocketTimeout(120);
-        boolean setRole = settings.appPassword() == null || settings.appPassword().isEmpty();
-        if (setRole) {
-            ds.setUser(settings.adminUser());
-            ds.setPassword(settings.adminPassword());
-        } else {
-            ds.setUser(SchemaMigrator.APP_ROLE);
-            ds.setPassword(settings.appPassword());
-        }
+    private HikariDataSource openPool(DatabaseTarget target) {
         HikariConfig config = new HikariConfig();
-        config.setDataSource(ds);
+        config.setDataSource(target.appDataSource("mcp-telemetry-sink", settings.connectTimeout(), Duration.ofMinutes(2)));
         config.setPoolName("mcp-telemetry");
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(1);
@@ -159,19 +136,17 @@ public final class PostgresTelemetrySink implements AutoCloseable {
         config.setValidationTimeout(Math.max(250, Math.min(settings.connectTimeout().toMillis(), 5_000)));
         // Outages after start are the sink's to ride out; only the first connection must work.
         config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
-        config.setConnectionInitSql(setRole
-                ? "SET client_min_messages = warning; SET ROLE " + SchemaMigrator.APP_ROLE
-                : "SET client_min_messages = warning");
+        config.setConnectionInitSql(target.appInitSql());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new TelemetryStartupException("cannot open the telemetry connection pool as "
-                    + (setRole ? settings.adminUser() + " (SET ROLE " + SchemaMigrator.APP_ROLE + ")" : SchemaMigrator.APP_ROLE
-                    + " (check MCP_HUB_DB_PASSWORD)") + ": " + e.getMessage(), e);
+            throw new TelemetryStartupException("cannot open the telemetry connection pool as " + target.appLogin()
+                    + ": " + e.getMessage(), e);
         }
     }
 
     /** Queues a record; false (and counted as dropped) when the ring is full or the sink closed. */
+    @Override
     public boolean publish(TelemetryRecord record) {
         if (closed) {
             stats.dropped.increment();
@@ -180,25 +155,19 @@ public final class PostgresTelemetrySink implements AutoCloseable {
         return ring.publish(record);
     }
 
-    /**
-     * Queues a tool execution given field by field, allocating nothing on the caller's thread; the sink
-     * thread builds the {@link ToolExecutionRecord}. {@code startedAtMicros} counts from the epoch; sizes
-     * below 0 are unknown. Arguments are checked as the record's constructor checks them.
-     */
-    public boolean publishExecution(String tenantId, String instanceId, String serverName, String toolName,
-                                    long startedAtMicros, long durationMicros, Outcome outcome, String errorClass,
-                                    String errorMessage, int argumentBytes, int resultBytes, String sessionId,
-                                    String requestId, ExecutionSide side) {
-        ToolExecutionRecord.check(tenantId, serverName, toolName, startedAtMicros, durationMicros, outcome, side);
+    /** The call is checked here, the one place, as its record's constructor would check it. */
+    @Override
+    public boolean publishExecution(Origin origin, ToolCall call, CapturedPayloads payloads) {
+        ToolCall.check(call);
         if (closed) {
             stats.dropped.increment();
             return false;
         }
-        return ring.publishExecution(tenantId, instanceId, serverName, toolName, startedAtMicros, durationMicros, outcome,
-                errorClass, errorMessage, argumentBytes, resultBytes, sessionId, requestId, side);
+        return ring.publishExecution(origin, call, payloads);
     }
 
     /** Blocks until everything published so far is written; false if that took longer than the timeout. */
+    @Override
     public boolean flush(Duration timeout) {
         try {
             boolean done = ring.flush(timeout);
@@ -213,16 +182,19 @@ public final class PostgresTelemetrySink implements AutoCloseable {
         }
     }
 
+    @Override
     public SinkStats.Snapshot stats() {
         return stats.snapshot();
     }
 
+    /** The storage layout of the connected database; null before {@link #connect}. */
     public StorageLayout layout() {
         return layout;
     }
 
-    public SinkSettings settings() {
-        return settings;
+    /** The database written to; null before {@link #connect}. */
+    public DatabaseTarget target() {
+        return target;
     }
 
     /** Writes everything still queued (up to the shutdown timeout), then releases the database. */
@@ -236,7 +208,7 @@ public final class PostgresTelemetrySink implements AutoCloseable {
             upkeep.reportStats();
         }
         closed = true;
-        ring.close(ringSettings.shutdownTimeout());
+        ring.close(settings.shutdownTimeout());
         SinkStats.Snapshot end = stats.snapshot();
         long unaccounted = end.accepted() - end.written() - end.rejected() - end.lost();
         if (unaccounted > 0) {

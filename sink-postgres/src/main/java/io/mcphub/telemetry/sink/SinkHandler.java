@@ -1,7 +1,7 @@
 package io.mcphub.telemetry.sink;
 
 import com.lmax.disruptor.EventHandler;
-import io.mcphub.telemetry.record.TelemetryRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.mcphub.telemetry.sink;
 
-import io.mcphub.telemetry.record.MetricRecord;
-import io.mcphub.telemetry.record.MetricScope;
+import io.mcphub.telemetry.model.MetricRecord;
+import io.mcphub.telemetry.model.MetricScope;
+import io.mcphub.telemetry.schema.DatabaseTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,16 +23,18 @@ final class SinkMaintenance implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkMaintenance.class);
 
-    private final AdminConnections admin;
+    private static final Duration OWNER_SOCKET_TIMEOUT = Duration.ofMinutes(5);
+
+    private final DatabaseTarget target;
     private final SinkSettings settings;
     private final DirtyRange dirty;
     private final SinkStats stats;
     private final TelemetryRing ring;
     private final ScheduledExecutorService scheduler;
 
-    SinkMaintenance(AdminConnections admin, SinkSettings settings, DirtyRange dirty, SinkStats stats,
+    SinkMaintenance(DatabaseTarget target, SinkSettings settings, DirtyRange dirty, SinkStats stats,
                     TelemetryRing ring) {
-        this.admin = admin;
+        this.target = target;
         this.settings = settings;
         this.dirty = dirty;
         this.stats = stats;
@@ -41,6 +44,10 @@ final class SinkMaintenance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private Connection owner() throws SQLException {
+        return target.openOwner("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
     }
 
     void start() {
@@ -61,7 +68,7 @@ final class SinkMaintenance implements AutoCloseable {
     }
 
     void maintainPartitions() {
-        try (Connection c = admin.open();
+        try (Connection c = owner();
              PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_maintain(?, 3)")) {
             ps.setInt(1, settings.retentionDays());
             ps.execute();
@@ -76,7 +83,7 @@ final class SinkMaintenance implements AutoCloseable {
         if (span == null) {
             return;
         }
-        try (Connection c = admin.open();
+        try (Connection c = owner();
              PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_refresh_rollups(?, ?)")) {
             ps.setTimestamp(1, Timestamp.from(span.from()));
             ps.setTimestamp(2, Timestamp.from(span.to()));

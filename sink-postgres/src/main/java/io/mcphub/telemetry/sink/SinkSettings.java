@@ -1,24 +1,19 @@
 package io.mcphub.telemetry.sink;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * Everything the sink needs, already validated by the configuration layer.
+ * How the pipeline runs (where it writes is a {@code DatabaseTarget}), already validated by the
+ * configuration layer.
  *
- * @param appPassword password of {@code mcp_hub_app}; when null the pool logs in as the admin user
- *                    and switches to {@code mcp_hub_app} with SET ROLE, so tenant isolation holds either way
  * @param statsTenant tenant under which the sink reports its own counters (drops, rejects, writes)
  */
-public record SinkSettings(String jdbcUrl, String adminUser, String adminPassword, String appPassword,
-                           boolean timescaleWanted, int ringSize, int batchSize, Duration flushInterval, int poolSize,
+public record SinkSettings(boolean timescaleWanted, int ringSize, int batchSize, Duration flushInterval, int poolSize,
                            Duration connectTimeout, Duration maxBackoff, Duration shutdownTimeout, int retentionDays,
                            Duration maintenanceInterval, Duration rollupInterval, Duration statsInterval,
                            String statsTenant, String instanceId) {
 
     public SinkSettings {
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        Objects.requireNonNull(adminUser, "adminUser");
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two >= 2, got " + ringSize);
         }
@@ -33,22 +28,12 @@ public record SinkSettings(String jdbcUrl, String adminUser, String adminPasswor
         }
     }
 
-    public static Builder builder(String jdbcUrl, String adminUser, String adminPassword) {
-        return new Builder(jdbcUrl, adminUser, adminPassword);
-    }
-
-    /** The URL without parameters, and the login, for log lines: never a password. */
-    public String describe() {
-        int q = jdbcUrl.indexOf('?');
-        return (q < 0 ? jdbcUrl : jdbcUrl.substring(0, q)) + " as " + adminUser;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Defaults suited to one hub. */
     public static final class Builder {
-        private final String jdbcUrl;
-        private final String adminUser;
-        private final String adminPassword;
-        private String appPassword;
         private boolean timescaleWanted = true;
         private int ringSize = 65_536;
         private int batchSize = 2_000;
@@ -64,13 +49,9 @@ public record SinkSettings(String jdbcUrl, String adminUser, String adminPasswor
         private String statsTenant = "default";
         private String instanceId = "sink";
 
-        private Builder(String jdbcUrl, String adminUser, String adminPassword) {
-            this.jdbcUrl = jdbcUrl;
-            this.adminUser = adminUser;
-            this.adminPassword = adminPassword;
+        private Builder() {
         }
 
-        public Builder appPassword(String value) { appPassword = value; return this; }
         public Builder timescaleWanted(boolean value) { timescaleWanted = value; return this; }
         public Builder ringSize(int value) { ringSize = value; return this; }
         public Builder batchSize(int value) { batchSize = value; return this; }
@@ -87,9 +68,9 @@ public record SinkSettings(String jdbcUrl, String adminUser, String adminPasswor
         public Builder instanceId(String value) { instanceId = value; return this; }
 
         public SinkSettings build() {
-            return new SinkSettings(jdbcUrl, adminUser, adminPassword, appPassword, timescaleWanted, ringSize,
-                    batchSize, flushInterval, poolSize, connectTimeout, maxBackoff, shutdownTimeout, retentionDays,
-                    maintenanceInterval, rollupInterval, statsInterval, statsTenant, instanceId);
+            return new SinkSettings(timescaleWanted, ringSize, batchSize, flushInterval, poolSize, connectTimeout,
+                    maxBackoff, shutdownTimeout, retentionDays, maintenanceInterval, rollupInterval, statsInterval,
+                    statsTenant, instanceId);
         }
     }
 }

@@ -1,52 +1,129 @@
 package io.mcphub.telemetry.sink;
 
-import io.mcphub.telemetry.record.TelemetryRecord;
+import io.mcphub.telemetry.model.SqlNamed;
+import io.mcphub.telemetry.model.TelemetryRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /**
- * How one record type reaches its table: the staging DDL and merge statement from
- * {@code db/sink/<table>.sql}, and the encoder that writes a record's columns in staging order.
+ * How one record type reaches its table, declared once: its columns (name, SQL type and how a record
+ * writes the value), from which the staging table, the COPY and, for append-only tables, the move
+ * into the real table are derived. Registry tables are upserted by the statement in
+ * {@code db/sink/<table>.sql}, which reads {@code stage_<table>}.
  */
 public final class TableSpec<R extends TelemetryRecord> {
 
-    /** Writes one record's columns, in the order of the staging table. */
+    /** Writes one column of a record. */
     @FunctionalInterface
-    public interface RowEncoder<R> {
-        void encode(R record, CopyEncoder out);
+    public interface ValueWriter<R> {
+        void write(R record, CopyEncoder out);
+    }
+
+    /** One column of the staging table, in COPY order. */
+    public record Column<R>(String name, String sqlType, ValueWriter<R> writer) {
     }
 
     private final Class<R> type;
     private final String table;
+    private final List<Column<R>> columns;
     private final String stagingDdl;
     private final String mergeSql;
     private final String copySql;
-    private final RowEncoder<R> encoder;
 
-    TableSpec(Class<R> type, String table, RowEncoder<R> encoder) {
+    private TableSpec(Class<R> type, String table, List<Column<R>> columns, boolean upsert) {
         this.type = type;
         this.table = table;
-        this.encoder = encoder;
-        String[] statements = readStatements(table);
-        this.stagingDdl = statements[0];
-        this.mergeSql = statements[1];
-        this.copySql = "COPY stage_" + table + " FROM STDIN";
+        this.columns = List.copyOf(columns);
+        String names = columns.stream().map(Column::name).collect(Collectors.joining(", "));
+        this.stagingDdl = "CREATE TEMP TABLE IF NOT EXISTS stage_" + table + " ("
+                + columns.stream().map(c -> c.name() + " " + c.sqlType()).collect(Collectors.joining(", "))
+                + ") ON COMMIT DELETE ROWS";
+        this.mergeSql = upsert ? readMerge(table)
+                : "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM stage_" + table;
+        this.copySql = "COPY stage_" + table + " (" + names + ") FROM STDIN";
     }
 
-    private static String[] readStatements(String table) {
+    /** A table rows are only appended to. */
+    @SafeVarargs
+    static <R extends TelemetryRecord> TableSpec<R> append(Class<R> type, String table, Column<R>... columns) {
+        return new TableSpec<>(type, table, List.of(columns), false);
+    }
+
+    /** A registry table, upserted by {@code db/sink/<table>.sql}. */
+    @SafeVarargs
+    static <R extends TelemetryRecord> TableSpec<R> upsert(Class<R> type, String table, Column<R>... columns) {
+        return new TableSpec<>(type, table, List.of(columns), true);
+    }
+
+    static <R> Column<R> text(String name, Function<R, String> value) {
+        return new Column<>(name, "text", (r, o) -> o.text(value.apply(r)));
+    }
+
+    static <R> Column<R> named(String name, Function<R, ? extends SqlNamed> value) {
+        return new Column<>(name, "text", (r, o) -> o.text(value.apply(r)));
+    }
+
+    static <R> Column<R> json(String name, Function<R, String> value) {
+        return new Column<>(name, "jsonb", (r, o) -> o.text(value.apply(r)));
+    }
+
+    static <R> Column<R> time(String name, Function<R, Instant> value) {
+        return new Column<>(name, "timestamptz", (r, o) -> o.timestamp(value.apply(r)));
+    }
+
+    /** A timestamp given in microseconds since the epoch. */
+    static <R> Column<R> timeMicros(String name, ToLongFunction<R> value) {
+        return new Column<>(name, "timestamptz", (r, o) -> o.timestampMicros(value.applyAsLong(r)));
+    }
+
+    static <R> Column<R> bigint(String name, ToLongFunction<R> value) {
+        return new Column<>(name, "bigint", (r, o) -> o.number(value.applyAsLong(r)));
+    }
+
+    static <R> Column<R> integer(String name, ToIntFunction<R> value) {
+        return new Column<>(name, "integer", (r, o) -> o.number(value.applyAsInt(r)));
+    }
+
+    static <R> Column<R> nullableBigint(String name, Function<R, Long> value) {
+        return new Column<>(name, "bigint", (r, o) -> o.number(value.apply(r)));
+    }
+
+    static <R> Column<R> nullableInt(String name, Function<R, Integer> value) {
+        return new Column<>(name, "integer", (r, o) -> o.number(value.apply(r)));
+    }
+
+    static <R> Column<R> real(String name, ToDoubleFunction<R> value) {
+        return new Column<>(name, "double precision", (r, o) -> o.number(value.applyAsDouble(r)));
+    }
+
+    static <R> Column<R> bool(String name, Predicate<R> value) {
+        return new Column<>(name, "boolean", (r, o) -> o.bool(value.test(r)));
+    }
+
+    private static String readMerge(String table) {
         String resource = "db/sink/" + table + ".sql";
         try (InputStream in = TableSpec.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("sink SQL " + resource + " is missing from the classpath");
             }
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String[] parts = sql.split(";\\s*(\\n|$)");
-            if (parts.length != 2) {
-                throw new IllegalStateException(resource + " must hold exactly two statements, found " + parts.length);
+            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (sql.endsWith(";")) {
+                sql = sql.substring(0, sql.length() - 1);
             }
-            return new String[] {parts[0].strip(), parts[1].strip()};
+            if (sql.contains(";\n")) {
+                throw new IllegalStateException(resource + " must hold exactly one statement");
+            }
+            return sql;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + resource, e);
         }
@@ -58,6 +135,10 @@ public final class TableSpec<R extends TelemetryRecord> {
 
     public String table() {
         return table;
+    }
+
+    public List<Column<R>> columns() {
+        return columns;
     }
 
     String stagingDdl() {
@@ -73,7 +154,10 @@ public final class TableSpec<R extends TelemetryRecord> {
     }
 
     void encodeRow(TelemetryRecord record, CopyEncoder out) throws SQLException {
-        encoder.encode(type.cast(record), out);
+        R r = type.cast(record);
+        for (Column<R> c : columns) {
+            c.writer().write(r, out);
+        }
         out.endRow();
     }
 }

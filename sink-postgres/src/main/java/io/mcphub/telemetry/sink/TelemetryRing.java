@@ -1,14 +1,13 @@
 package io.mcphub.telemetry.sink;
 
 import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.mcphub.telemetry.record.ExecutionSide;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.TelemetryRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.ToolCall;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +23,12 @@ final class TelemetryRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryRing.class);
     private static final EventTranslatorOneArg<RingEvent, TelemetryRecord> STORE = (event, seq, record) -> event.record = record;
     private static final EventTranslatorOneArg<RingEvent, CountDownLatch> FLUSH = (event, seq, latch) -> event.flushed = latch;
+    private static final EventTranslatorThreeArg<RingEvent, Origin, ToolCall, CapturedPayloads> EXECUTION =
+            (event, seq, origin, call, payloads) -> {
+                event.origin = origin;
+                event.call = call;
+                event.payloads = payloads;
+            };
 
     private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> ring;
@@ -54,25 +59,14 @@ final class TelemetryRing implements AutoCloseable {
         return false;
     }
 
-    /** A tool execution written into the claimed slot's fields: nothing is allocated (see {@link RingEvent}). */
-    boolean publishExecution(String tenantId, String instanceId, String serverName, String toolName, long startedAtMicros,
-                             long durationMicros, Outcome outcome, String errorClass, String errorMessage,
-                             int argumentBytes, int resultBytes, String sessionId, String requestId, ExecutionSide side) {
-        long sequence;
-        try {
-            sequence = ring.tryNext();
-        } catch (InsufficientCapacityException full) { // a shared instance: throwing it allocates nothing
-            stats.dropped.increment();
-            return false;
+    /** A tool call handed over as it is: nothing is allocated (see {@link RingEvent}). */
+    boolean publishExecution(Origin origin, ToolCall call, CapturedPayloads payloads) {
+        if (ring.tryPublishEvent(EXECUTION, origin, call, payloads)) {
+            stats.accepted.increment();
+            return true;
         }
-        try {
-            ring.get(sequence).setExecution(tenantId, instanceId, serverName, toolName, startedAtMicros, durationMicros,
-                    outcome, errorClass, errorMessage, argumentBytes, resultBytes, sessionId, requestId, side);
-        } finally {
-            ring.publish(sequence);
-        }
-        stats.accepted.increment();
-        return true;
+        stats.dropped.increment();
+        return false;
     }
 
     /** Waits until everything published before this call is written (or given up); false on timeout. */

@@ -1,10 +1,12 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,7 +40,7 @@ class CopyEncoderFuzzTest {
     @BeforeEach
     void start() {
         db = TestDatabase.create();
-        sink = PostgresTelemetrySink.start(SinkTestSupport.settings(db).batchSize(250).build());
+        sink = PostgresTelemetrySink.start(SinkTestSupport.settings().batchSize(250).build(), SinkTestSupport.target(db));
     }
 
     @AfterEach
@@ -91,8 +93,8 @@ class CopyEncoderFuzzTest {
             String tool = "t" + i + randomValue(random);
             String message = randomValue(random);
             String session = randomValue(random);
-            assertTrue(sink.publish(new ToolExecutionRecord("fuzz", "hub", "srv", tool, t0, i, Outcome.TOOL_ERROR,
-                    null, message, null, null, session, "r" + i, null, null)));
+            assertTrue(sink.publish(new ToolExecutionRecord("fuzz", "hub", "srv", tool, Times.micros(t0, "startedAt"), i, Outcome.TOOL_ERROR,
+                    null, message, null, null, session, "r" + i, null, null, ExecutionSide.DOWNSTREAM)));
             sent.put("r" + i, List.of(tool, message, session));
         }
         assertTrue(sink.flush(Duration.ofSeconds(60)));

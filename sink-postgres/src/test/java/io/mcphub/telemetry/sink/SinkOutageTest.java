@@ -1,12 +1,15 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import static io.mcphub.telemetry.sink.SinkTestSupport.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.testing.TestDatabase.EmbeddedServer;
 import java.sql.Connection;
 import java.time.Duration;
@@ -36,14 +39,15 @@ class SinkOutageTest {
     }
 
     private PostgresTelemetrySink startSink(int ringSize, int batchSize) {
-        return PostgresTelemetrySink.start(SinkTestSupport.settings(pg.server().jdbcUrl("postgres"), "postgres", "")
+        return PostgresTelemetrySink.start(SinkTestSupport.settings()
                 .ringSize(ringSize).batchSize(batchSize).connectTimeout(Duration.ofSeconds(1))
-                .shutdownTimeout(Duration.ofSeconds(2)).build());
+                .shutdownTimeout(Duration.ofSeconds(2)).build(),
+                new DatabaseTarget(pg.server().jdbcUrl("postgres"), "postgres", "", null));
     }
 
     private static ToolExecutionRecord execution(long i) {
-        return new ToolExecutionRecord("acme", "hub", "srv", "tool", Instant.now(), i, Outcome.SUCCESS, null, null,
-                null, null, null, "req-" + i, null, null);
+        return new ToolExecutionRecord("acme", "hub", "srv", "tool", Times.micros(Instant.now(), "startedAt"), i, Outcome.SUCCESS, null, null,
+                null, null, null, "req-" + i, null, null, ExecutionSide.DOWNSTREAM);
     }
 
     @Test

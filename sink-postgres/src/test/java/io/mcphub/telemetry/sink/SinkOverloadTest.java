@@ -1,12 +1,14 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import static io.mcphub.telemetry.sink.SinkTestSupport.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -48,8 +50,8 @@ class SinkOverloadTest {
     }
 
     private static ToolExecutionRecord execution(long i) {
-        return new ToolExecutionRecord("acme", "hub", "srv", "tool", Instant.now(), Math.abs(i), Outcome.SUCCESS, null, null,
-                null, null, null, "req-" + i, null, null);
+        return new ToolExecutionRecord("acme", "hub", "srv", "tool", Times.micros(Instant.now(), "startedAt"), Math.abs(i), Outcome.SUCCESS, null, null,
+                null, null, null, "req-" + i, null, null, ExecutionSide.DOWNSTREAM);
     }
 
     /** Holds an ACCESS EXCLUSIVE lock on tool_executions: the sink's insert waits until it is released. */
@@ -63,7 +65,7 @@ class SinkOverloadTest {
     }
 
     private void warmUp() {
-        sink = PostgresTelemetrySink.start(SinkTestSupport.settings(db).ringSize(1_024).batchSize(256).build());
+        sink = PostgresTelemetrySink.start(SinkTestSupport.settings().ringSize(1_024).batchSize(256).build(), SinkTestSupport.target(db));
         assertTrue(sink.publish(execution(-1)));
         assertTrue(sink.flush(Duration.ofSeconds(30)));
     }

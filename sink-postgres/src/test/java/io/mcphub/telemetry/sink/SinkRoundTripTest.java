@@ -1,33 +1,35 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.model.ToolCall;
+import io.mcphub.telemetry.model.Times;
 import static io.mcphub.telemetry.sink.SinkTestSupport.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.record.ApiRequestRecord;
-import io.mcphub.telemetry.record.EventRecord;
-import io.mcphub.telemetry.record.ExecutionSide;
-import io.mcphub.telemetry.record.HubInstanceRecord;
-import io.mcphub.telemetry.record.LogLevel;
-import io.mcphub.telemetry.record.LogRecord;
-import io.mcphub.telemetry.record.MetricRecord;
-import io.mcphub.telemetry.record.MetricScope;
-import io.mcphub.telemetry.record.OAuthFlowRecord;
-import io.mcphub.telemetry.record.OAuthOutcome;
-import io.mcphub.telemetry.record.OAuthPhase;
-import io.mcphub.telemetry.record.Outcome;
-import io.mcphub.telemetry.record.PromptRecord;
-import io.mcphub.telemetry.record.ResourceRecord;
-import io.mcphub.telemetry.record.ServerRecord;
-import io.mcphub.telemetry.record.ServerStatus;
-import io.mcphub.telemetry.record.ServerStatusRecord;
-import io.mcphub.telemetry.record.TelemetryRecord;
-import io.mcphub.telemetry.record.TenantRecord;
-import io.mcphub.telemetry.record.ToolExecutionRecord;
-import io.mcphub.telemetry.record.ToolRecord;
-import io.mcphub.telemetry.record.Transport;
+import io.mcphub.telemetry.model.ApiRequestRecord;
+import io.mcphub.telemetry.model.EventRecord;
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.HubInstanceRecord;
+import io.mcphub.telemetry.model.LogLevel;
+import io.mcphub.telemetry.model.LogRecord;
+import io.mcphub.telemetry.model.MetricRecord;
+import io.mcphub.telemetry.model.MetricScope;
+import io.mcphub.telemetry.model.OAuthFlowRecord;
+import io.mcphub.telemetry.model.OAuthOutcome;
+import io.mcphub.telemetry.model.OAuthPhase;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.PromptRecord;
+import io.mcphub.telemetry.model.ResourceRecord;
+import io.mcphub.telemetry.model.ServerRecord;
+import io.mcphub.telemetry.model.ServerStatus;
+import io.mcphub.telemetry.model.ServerStatusRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.TenantRecord;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.model.ToolRecord;
+import io.mcphub.telemetry.model.Transport;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,7 +54,7 @@ class SinkRoundTripTest {
     @BeforeEach
     void start() {
         db = TestDatabase.create();
-        sink = PostgresTelemetrySink.start(SinkTestSupport.settings(db).build());
+        sink = PostgresTelemetrySink.start(SinkTestSupport.settings().build(), SinkTestSupport.target(db));
     }
 
     @AfterEach
@@ -80,8 +82,8 @@ class SinkRoundTripTest {
                 new ToolRecord("acme", "everything", "echo", "Echo", "Echoes input", "{\"type\":\"object\"}", T0, false),
                 new ResourceRecord("acme", "everything", "test://static/1", "Resource 1", "first", "text/plain", T0, false),
                 new PromptRecord("acme", "everything", "simple_prompt", "A prompt", "[{\"name\":\"x\"}]", T0, false),
-                new ToolExecutionRecord("acme", "hub-1", "everything", "echo", T0, 1_234, Outcome.TOOL_ERROR,
-                        "McpError", "bad input", 17, 42, "session-9", "req-3", null, null),
+                new ToolExecutionRecord("acme", "hub-1", "everything", "echo", Times.micros(T0, "startedAt"), 1_234, Outcome.TOOL_ERROR,
+                        "McpError", "bad input", 17, 42, "session-9", "req-3", null, null, ExecutionSide.DOWNSTREAM),
                 new EventRecord("acme", T0, "hub-1", "tools.changed", "everything", "{\"added\":[\"echo\"]}"),
                 new LogRecord("acme", T0, "hub-1", "everything", LogLevel.WARNING, "server", "careful", "{\"k\":1}"),
                 new OAuthFlowRecord("acme", T0, "flow-1", "hub-1", "github", "authorization_code", OAuthPhase.TOKEN,
@@ -126,11 +128,11 @@ class SinkRoundTripTest {
                 "emoji 😀 中文 é", "control \u0001\u0007\u001F chars", "ends with backslash \\", "\u000B\f\b",
                 "x".repeat(5 * 1024 * 1024) + "\tend");
         for (int i = 0; i < hostile.size(); i++) {
-            sink.publish(new ToolExecutionRecord("t", "hub", "srv", "tool-" + i, T0, i, Outcome.EXCEPTION,
-                    "E", hostile.get(i), null, null, null, null, null, null));
+            sink.publish(new ToolExecutionRecord("t", "hub", "srv", "tool-" + i, Times.micros(T0, "startedAt"), i, Outcome.EXCEPTION,
+                    "E", hostile.get(i), null, null, null, null, null, null, ExecutionSide.DOWNSTREAM));
         }
-        sink.publish(new ToolExecutionRecord("t", "hub", "srv", "nul", T0, 0, Outcome.EXCEPTION, "E",
-                "a\u0000b\uD83Dc", null, null, null, null, null, null));
+        sink.publish(new ToolExecutionRecord("t", "hub", "srv", "nul", Times.micros(T0, "startedAt"), 0, Outcome.EXCEPTION, "E",
+                "a\u0000b\uD83Dc", null, null, null, null, null, null, ExecutionSide.DOWNSTREAM));
         assertTrue(sink.flush(Duration.ofSeconds(60)));
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("SELECT error_message FROM tool_executions WHERE tool_name = ?")) {
@@ -252,8 +254,8 @@ class SinkRoundTripTest {
     @Test
     void rollupsAreRefreshedForWhatWasWritten() throws Exception {
         for (int i = 0; i < 10; i++) {
-            sink.publish(new ToolExecutionRecord("a", "h", "srv", "echo", T0, 100 * (i + 1),
-                    i < 3 ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, null, null, null, null, null, null, null));
+            sink.publish(new ToolExecutionRecord("a", "h", "srv", "echo", Times.micros(T0, "startedAt"), 100 * (i + 1),
+                    i < 3 ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, null, null, null, null, null, null, null, ExecutionSide.DOWNSTREAM));
         }
         assertTrue(sink.flush(Duration.ofSeconds(30)));
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
@@ -279,21 +281,30 @@ class SinkRoundTripTest {
         assertNull(sink.stats().lastError());
     }
 
+    /** A tool call as a hook holds it. */
+    record Call(String server, String tool, long startedAtMicros, long durationMicros, Outcome outcome, String errorClass,
+                String errorMessage, int argumentBytes, int resultBytes, String sessionId, String requestId,
+                ExecutionSide side) implements ToolCall {
+    }
+
     @Test
-    void executionsPublishedFieldByFieldLandLikeRecordsAndAllocateNothingOnTheCaller() throws Exception {
+    void toolCallsHandedOverAsTheyAreLandLikeRecordsAndAllocateNothingOnTheCaller() throws Exception {
         long t0 = T0.getEpochSecond() * 1_000_000L + T0.getNano() / 1_000;
-        assertTrue(sink.publishExecution("acme", "hub-1", "everything", "echo", t0, 1_234, Outcome.TOOL_ERROR, "McpError",
-                "bad input", 17, -1, "session-9", "req-3", ExecutionSide.SERVED));
+        Origin origin = new Origin("acme", "hub-1", 100);
+        assertTrue(sink.publishExecution(origin, new Call("everything", "echo", t0, 1_234, Outcome.TOOL_ERROR, "McpError",
+                "bad input for Authorization: Bearer abc.def " + "x".repeat(200), 17, -1, "session-9", "req-3",
+                ExecutionSide.SERVED), null));
         IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> sink.publishExecution("acme", null, " ", "echo", t0, 1, Outcome.SUCCESS, null, null, -1, -1, null, null,
-                        ExecutionSide.DOWNSTREAM));
+                () -> sink.publishExecution(origin, new Call(" ", "echo", t0, 1, Outcome.SUCCESS, null, null, -1, -1, null,
+                        null, ExecutionSide.DOWNSTREAM), null));
         assertTrue(bad.getMessage().contains("serverName"), bad.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> sink.publishExecution("acme", null, "s", "echo", -1, 1, Outcome.SUCCESS, null, null, -1, -1, null, null,
-                        ExecutionSide.DOWNSTREAM));
+                () -> sink.publishExecution(origin, new Call("s", "echo", -1, 1, Outcome.SUCCESS, null, null, -1, -1, null,
+                        null, ExecutionSide.DOWNSTREAM), null));
         assertTrue(sink.flush(Duration.ofSeconds(30)));
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            assertEquals("served|tool_error|1234|McpError|bad input|17||session-9|req-3", one(st, "SELECT concat_ws('|', side, "
+            assertEquals("served|tool_error|1234|McpError|bad input for Authorization: Bearer [REDACTED] "
+                    + "x".repeat(53) + "…[truncated 147 chars]|17||session-9|req-3", one(st, "SELECT concat_ws('|', side, "
                     + "outcome, duration_us, error_class, error_message, argument_bytes, coalesce(result_bytes::text, ''), "
                     + "session_id, request_id) FROM tool_executions"));
             try (ResultSet rs = st.executeQuery("SELECT started_at FROM tool_executions")) {
@@ -303,15 +314,17 @@ class SinkRoundTripTest {
         }
 
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        String[] tools = {"a", "b", "c", "d"};
+        Call[] calls = new Call[4];
+        for (int i = 0; i < calls.length; i++) {
+            calls[i] = new Call("everything", "tool-" + i, t0 + i, i, Outcome.SUCCESS, null, null, 10, 20, null, null,
+                    ExecutionSide.DOWNSTREAM);
+        }
         for (int i = 0; i < 20_000; i++) { // warm up (and fill the ring past full: the drop path counts too)
-            sink.publishExecution("acme", "hub-1", "everything", tools[i & 3], t0 + i, i, Outcome.SUCCESS, null, null, 10, 20,
-                    null, null, ExecutionSide.DOWNSTREAM);
+            sink.publishExecution(origin, calls[i & 3], null);
         }
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 100_000; i++) {
-            sink.publishExecution("acme", "hub-1", "everything", tools[i & 3], t0 + i, i, Outcome.SUCCESS, null, null, 10, 20,
-                    null, null, ExecutionSide.DOWNSTREAM);
+            sink.publishExecution(origin, calls[i & 3], null);
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 4_096, "100,000 publishes allocated " + allocated + " bytes on the calling thread");

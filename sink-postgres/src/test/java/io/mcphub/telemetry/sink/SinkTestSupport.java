@@ -2,6 +2,7 @@ package io.mcphub.telemetry.sink;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,8 +15,8 @@ final class SinkTestSupport {
     }
 
     /** Quick flushes; maintenance and self-reporting out of the way unless a test wants them. */
-    static SinkSettings.Builder settings(String jdbcUrl, String user, String password) {
-        return SinkSettings.builder(jdbcUrl, user, password)
+    static SinkSettings.Builder settings() {
+        return SinkSettings.builder()
                 .flushInterval(Duration.ofMillis(20))
                 .maxBackoff(Duration.ofMillis(200))
                 .statsInterval(Duration.ofHours(1))
@@ -23,8 +24,8 @@ final class SinkTestSupport {
                 .statsTenant("sink-self");
     }
 
-    static SinkSettings.Builder settings(TestDatabase db) {
-        return settings(db.jdbcUrl(), db.adminUser(), db.adminPassword());
+    static DatabaseTarget target(TestDatabase db) {
+        return new DatabaseTarget(db.jdbcUrl(), db.adminUser(), db.adminPassword(), null);
     }
 
     static long count(Connection c, String sql) throws SQLException {

@@ -1,5 +1,7 @@
 package io.mcphub.telemetry.api.prometheus;
 
+import io.mcphub.telemetry.model.SqlNamed;
+import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.api.live.FeedItem;
 import io.mcphub.telemetry.api.live.FeedSubscriber;
 import io.mcphub.telemetry.api.live.StreamCursor;
@@ -17,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ExecutionCounters implements FeedSubscriber {
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
-    static final List<String> OUTCOMES = List.of("success", "tool_error", "protocol_error", "exception", "timeout", "cancelled");
+    static final List<String> OUTCOMES = SqlNamed.names(Outcome.class);
     static final int MAX_SERIES = 5_000;
 
     record Key(String server, String tool, String side) implements Comparable<Key> {

@@ -1,5 +1,7 @@
 package io.mcphub.telemetry.api.prometheus;
 
+import io.mcphub.telemetry.model.ServerStatus;
+import io.mcphub.telemetry.model.SqlNamed;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.TelemetryDatabase;
 import io.mcphub.telemetry.api.live.EventStream;
@@ -105,13 +107,13 @@ public final class PrometheusExporter {
                 + "extract(epoch FROM now() - s.connected_since)::double precision AS connected_s "
                 + "FROM mcp_servers s ORDER BY s.server_name");
         out.family("mcp_servers", "gauge", "MCP servers known to the tenant's hubs, by status.");
-        for (String status : List.of("connecting", "connected", "disconnected", "failed")) {
+        for (String status : SqlNamed.names(ServerStatus.class)) {
             long n = servers.stream().filter(s -> status.equals(s.get("status"))).count();
             out.sample("mcp_servers", n, "tenant", tenant, "status", status);
         }
         out.family("mcp_server_up", "gauge", "1 when the MCP server is connected, else 0.");
         for (var s : servers) {
-            out.sample("mcp_server_up", "connected".equals(s.get("status")) ? 1 : 0, "tenant", tenant,
+            out.sample("mcp_server_up", ServerStatus.CONNECTED.sqlName().equals(s.get("status")) ? 1 : 0, "tenant", tenant,
                     "server", (String) s.get("server_name"), "transport", (String) s.get("transport"));
         }
         out.family("mcp_server_tools", "gauge", "Tools the MCP server currently lists.");

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
@@ -24,7 +25,7 @@ public final class DashboardQuery {
             var health = HealthQuery.health(c);
             var totals = Stats.totals(c, w);
             var top = Stats.perTool(c, w, null, "calls DESC, server_name, tool_name", 10);
-            List<Map<String, Object>> slowest = Stats.percentiles(c, w, null, "downstream");
+            List<Map<String, Object>> slowest = Stats.percentiles(c, w, null, ExecutionSide.DOWNSTREAM.sqlName());
             slowest.sort(Comparator.comparing((Map<String, Object> m) -> -num(m.get("p95_ms")))
                     .thenComparing(m -> (String) m.get("tool_name")));
             slowest = slowest.subList(0, Math.min(10, slowest.size()));

@@ -1,5 +1,8 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.model.SqlNamed;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.api.ApiException;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
@@ -18,15 +21,15 @@ import java.util.Map;
  * costs the same however deep it is and rows arriving meanwhile never shift a page.
  */
 public final class ExecutionsQuery {
-    static final List<String> OUTCOMES = List.of("success", "error", "tool_error", "protocol_error", "exception",
-            "timeout", "cancelled");
+    /** Any failure: every outcome but success. */
+    static final String ANY_ERROR = "error";
 
     public Object handle(ApiRequest req) {
         Params p = req.params("server", "tool", "outcome", "side", "since", "until", "limit", "cursor", "payloads");
         String server = p.text("server");
         String tool = p.text("tool");
-        String outcome = p.choice("outcome", OUTCOMES);
-        String side = p.choice("side", List.of("downstream", "served"));
+        String outcome = p.choice("outcome", outcomes());
+        String side = SqlNamed.nameOf(p.named("side", ExecutionSide.class));
         Instant since = p.instant("since");
         Instant until = p.instant("until");
         int limit = p.integer("limit", 50, 1, 500);
@@ -43,7 +46,7 @@ public final class ExecutionsQuery {
         filter(sql, args, "server_name = ?", server);
         filter(sql, args, "tool_name = ?", tool);
         filter(sql, args, "side = ?", side);
-        if ("error".equals(outcome)) {
+        if (ANY_ERROR.equals(outcome)) {
             sql.append(" AND outcome <> 'success'");
         } else {
             filter(sql, args, "outcome = ?", outcome);
@@ -68,6 +71,12 @@ public final class ExecutionsQuery {
             rows.forEach(r -> r.remove("started_us"));
             return Json.object("items", rows, "count", rows.size(), "next_cursor", next);
         });
+    }
+
+    private static List<String> outcomes() {
+        List<String> names = new ArrayList<>(SqlNamed.names(Outcome.class));
+        names.add(1, ANY_ERROR);
+        return names;
     }
 
     private static void filter(StringBuilder sql, List<Object> args, String clause, Object value) {

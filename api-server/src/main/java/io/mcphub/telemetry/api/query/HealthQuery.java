@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.model.ServerStatus;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
@@ -43,8 +44,8 @@ public final class HealthQuery {
 
     static Map<String, Object> serverCounts(Connection c) throws SQLException {
         Map<String, Object> counts = new LinkedHashMap<>();
-        for (String s : ServersQuery.STATUSES) {
-            counts.put(s, 0L);
+        for (ServerStatus s : ServerStatus.values()) {
+            counts.put(s.sqlName(), 0L);
         }
         long total = 0;
         for (var r : Rows.list(c, "SELECT status, count(*) AS n FROM mcp_servers GROUP BY status")) {

@@ -1,5 +1,7 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.model.SqlNamed;
+import io.mcphub.telemetry.model.MetricScope;
 import io.mcphub.telemetry.api.ApiException;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
@@ -15,12 +17,11 @@ import java.util.List;
  * {@code metric=a,b}, a series of min/avg/max per step.
  */
 public final class InfraMetricsQuery {
-    static final List<String> SCOPES = List.of("jvm", "process", "system", "container", "agent");
 
     public Object handle(ApiRequest req) {
         Params p = req.params("window", "since", "until", "metric", "scope", "instance");
         Window w = Window.from(p, req.now());
-        String scope = p.choice("scope", SCOPES);
+        String scope = SqlNamed.nameOf(p.named("scope", MetricScope.class));
         String instance = p.text("instance");
         String metricList = p.text("metric");
         String[] metrics = metricList == null ? null

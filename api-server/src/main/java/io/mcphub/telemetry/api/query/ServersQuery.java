@@ -1,11 +1,13 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.model.Transport;
+import io.mcphub.telemetry.model.SqlNamed;
+import io.mcphub.telemetry.model.ServerStatus;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
-import java.util.List;
 
 /**
  * {@code GET /api/telemetry/servers}: each MCP server's state, transport, uptime over the window (from
@@ -13,8 +15,6 @@ import java.util.List;
  * disconnect, live tool count and calls/errors in the window.
  */
 public final class ServersQuery {
-    static final List<String> STATUSES = List.of("connecting", "connected", "disconnected", "failed");
-    static final List<String> TRANSPORTS = List.of("stdio", "sse", "streamable-http", "unknown");
 
     // w is inlined (NOT MATERIALIZED) so that its bounds reach the planner as the parameters they are:
     // a materialized w hid them and made the rollup read whole (seconds at 10 M executions).
@@ -68,8 +68,8 @@ public final class ServersQuery {
     public Object handle(ApiRequest req) {
         Params p = req.params("window", "since", "until", "status", "transport");
         Window w = Window.from(p, req.now());
-        String status = p.choice("status", STATUSES);
-        String transport = p.choice("transport", TRANSPORTS);
+        String status = SqlNamed.nameOf(p.named("status", ServerStatus.class));
+        String transport = SqlNamed.nameOf(p.named("transport", Transport.class));
         return req.read(c -> {
             var servers = Rows.list(c, SQL.formatted(Stats.rollup(w), Stats.trunc(w)),
                     w.since(), w.until(), status, status, transport, transport);

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
@@ -23,7 +24,8 @@ public final class ToolsQuery {
         Params p = req.params("window", "since", "until", "server", "side", "sort", "limit");
         Window w = Window.from(p, req.now());
         String server = p.text("server");
-        String side = p.choice("side", List.of("downstream", "served"));
+        ExecutionSide chosen = p.named("side", ExecutionSide.class);
+        String side = (chosen == null ? ExecutionSide.DOWNSTREAM : chosen).sqlName();
         String sort = p.choice("sort", SORTS);
         int limit = p.integer("limit", 500, 1, 5_000);
         return req.read(c -> {
@@ -37,7 +39,7 @@ public final class ToolsQuery {
                         "last_called_at", null);
                 tools.put(key(r), t);
             }
-            for (Map<String, Object> r : Stats.percentiles(c, w, server, side == null ? "downstream" : side)) {
+            for (Map<String, Object> r : Stats.percentiles(c, w, server, side)) {
                 Map<String, Object> t = tools.computeIfAbsent(key(r), k -> Json.object("server_name", r.get("server_name"),
                         "tool_name", r.get("tool_name"), "title", null, "registered", false));
                 // counts from the same raw rows as the percentiles, so the numbers of a row agree
@@ -52,7 +54,7 @@ public final class ToolsQuery {
                     + "mode() WITHIN GROUP (ORDER BY coalesce(error_class, outcome)) AS top_error "
                     + "FROM tool_executions WHERE started_at >= ? AND started_at < ? AND side = ? AND outcome <> 'success' "
                     + "AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2",
-                    w.since(), w.until(), side == null ? "downstream" : side, server, server)) {
+                    w.since(), w.until(), side, server, server)) {
                 Map<String, Object> t = tools.get(key(r));
                 if (t != null) {
                     long errors = ((Number) r.get("errors")).longValue();
@@ -64,7 +66,7 @@ public final class ToolsQuery {
             }
             List<Map<String, Object>> list = new ArrayList<>(tools.values());
             list.sort(order(sort));
-            return Json.object("window", w.json(), "side", side == null ? "downstream" : side,
+            return Json.object("window", w.json(), "side", side,
                     "tools", list.subList(0, Math.min(limit, list.size())));
         });
     }

@@ -2,18 +2,19 @@ package io.mcphub.telemetry.api.standalone;
 
 import io.mcphub.telemetry.api.ApiServer;
 import io.mcphub.telemetry.api.ApiSettings;
-import io.mcphub.telemetry.api.DatabaseTarget;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.TokenStore;
+import io.mcphub.telemetry.config.ConfigOption;
+import io.mcphub.telemetry.config.TelemetryConfig;
+import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.schema.SchemaMigrator;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -63,30 +64,27 @@ public final class ApiServerMain {
         return code;
     }
 
-    static DatabaseTarget target(Map<String, String> env) {
-        String url = env.get("MCP_TELEMETRY_JDBC_URL");
-        if (url == null || url.isBlank()) {
-            String host = env.get("POSTGRES_HOST");
-            if (host == null || host.isBlank()) {
-                throw new IllegalArgumentException("set POSTGRES_HOST (and POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, "
-                        + "POSTGRES_PASSWORD) or MCP_TELEMETRY_JDBC_URL to the telemetry database");
-            }
-            url = "jdbc:postgresql://" + host + ":" + env.getOrDefault("POSTGRES_PORT", "5432") + "/"
-                    + env.getOrDefault("POSTGRES_DB", "mcp_hub_telemetry");
+    /** The agent's settings, from the environment, with the defaults of a shared server: all addresses, tokens. */
+    static TelemetryConfig config(Map<String, String> env) {
+        TelemetryConfig config = TelemetryConfig.builder(env, new Properties())
+                .defaultValue(ConfigOption.API_BIND, "0.0.0.0")
+                .defaultValue(ConfigOption.API_AUTH, "token")
+                .build();
+        if (config.useEmbedded()) {
+            throw new IllegalArgumentException("set POSTGRES_HOST (and POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, "
+                    + "POSTGRES_PASSWORD) or MCP_TELEMETRY_JDBC_URL to the telemetry database");
         }
-        return new DatabaseTarget(url, env.getOrDefault("POSTGRES_USER", "postgres"), env.getOrDefault("POSTGRES_PASSWORD", ""),
-                env.get("MCP_HUB_DB_PASSWORD"));
+        return config;
     }
 
     private static Connection owner(DatabaseTarget t) throws SQLException {
-        return DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password());
+        return t.openOwner("mcp-telemetry-api-admin", Duration.ofSeconds(10), Duration.ofMinutes(5));
     }
 
     /** The standalone server migrates like a hub does, so it can be the first to touch a database. */
-    private static void migrate(DatabaseTarget t, Map<String, String> env) throws SQLException {
-        boolean timescale = !"false".equalsIgnoreCase(env.getOrDefault("TIMESCALEDB_ENABLED", "true"));
+    private static void migrate(TelemetryConfig config, DatabaseTarget t) throws SQLException {
         try (Connection c = owner(t)) {
-            new SchemaMigrator(timescale).migrate(c);
+            new SchemaMigrator(config.timescaleWanted()).migrate(c);
             SchemaMigrator.configureAppRole(c, t.appPassword());
         }
     }
@@ -107,18 +105,12 @@ public final class ApiServerMain {
 
     /** Migrates the database and starts the server described by {@code env}. */
     public static ApiServer start(Map<String, String> env, PrintStream out) throws Exception {
-        DatabaseTarget target = target(env);
-        migrate(target, env);
-        int port = Integer.parseInt(env.getOrDefault("MCP_TELEMETRY_API_PORT", "7077"));
-        String bind = env.getOrDefault("MCP_TELEMETRY_API_BIND", "0.0.0.0");
-        String mode = env.getOrDefault("MCP_TELEMETRY_API_AUTH", "token").toLowerCase(Locale.ROOT);
-        ApiSettings.AuthMode auth = switch (mode) {
-            case "token" -> ApiSettings.AuthMode.TOKEN;
-            case "local" -> ApiSettings.AuthMode.LOCAL;
-            default -> throw new IllegalArgumentException("MCP_TELEMETRY_API_AUTH must be token or local, got '" + mode + "'");
-        };
-        String tenant = env.getOrDefault("MCP_TELEMETRY_TENANT", "default");
-        ApiServer server = ApiServer.start(ApiSettings.defaults(bind, port, auth, tenant), target);
+        TelemetryConfig config = config(env);
+        DatabaseTarget target = DatabaseTarget.of(config);
+        migrate(config, target);
+        ApiSettings.AuthMode auth = config.apiTokensRequired() ? ApiSettings.AuthMode.TOKEN : ApiSettings.AuthMode.LOCAL;
+        String tenant = config.tenant();
+        ApiServer server = ApiServer.start(ApiSettings.defaults(config.apiBind(), config.apiPort(), auth, tenant), target);
         out.println("mcp telemetry API listening on " + server.url() + " (" + (auth == ApiSettings.AuthMode.TOKEN
                 ? "API tokens required" : "local mode: requests from this machine without a token see tenant " + tenant) + ")");
         out.flush();
@@ -129,8 +121,9 @@ public final class ApiServerMain {
         if (args.length < 2) {
             return usage(err, 2);
         }
-        DatabaseTarget target = target(env);
-        migrate(target, env);
+        TelemetryConfig config = config(env);
+        DatabaseTarget target = DatabaseTarget.of(config);
+        migrate(config, target);
         try (Connection c = owner(target)) {
             switch (args[1]) {
                 case "create" -> {

@@ -1,0 +1,99 @@
+package io.mcphub.telemetry.agent.instrumentation.mcpclient;
+
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.ARGUMENTS;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.CURSOR;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.HTTP_ACTIVE_SESSION;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.METHOD;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.NAME;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.PARAMS;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.REASON;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.REFERENCE_GET;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.REQUEST_ID;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.SESSION_ID;
+
+import io.mcphub.telemetry.McpHubTelemetry;
+import io.mcphub.telemetry.agent.AgentErrors;
+import io.mcphub.telemetry.agent.AgentTelemetry;
+import io.mcphub.telemetry.agent.instrumentation.common.JsonRpc;
+import io.mcphub.telemetry.agent.instrumentation.common.McpSdk;
+import io.mcphub.telemetry.json.JsonSize;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.Times;
+import io.mcphub.telemetry.model.Transport;
+import java.util.Set;
+
+/** Messages the hub sends to a server ({@code McpClientTransport.sendMessage}): requests start calls. */
+public final class McpClientRequests {
+
+    static final String INITIALIZE = "initialize";
+    static final String TOOLS_CALL = "tools/call";
+    private static final Set<String> TRACKED = Set.of(INITIALIZE, TOOLS_CALL, "tools/list", "resources/list",
+            "prompts/list");
+
+    private McpClientRequests() {
+    }
+
+    public static void onSend(Object transport, Object message) {
+        long now = System.nanoTime();
+        try {
+            McpHubTelemetry t = AgentTelemetry.get();
+            if (t == null) {
+                return;
+            }
+            JsonRpc kind = JsonRpc.of(message);
+            if (kind == JsonRpc.REQUEST) {
+                request(t, transport, message, now);
+            } else if (kind == JsonRpc.NOTIFICATION && "notifications/cancelled".equals(METHOD.text(message))) {
+                Object params = PARAMS.get(message);
+                ClientCall call = McpClientSingletons.CALLS.finish(REQUEST_ID.text(params));
+                if (call != null && call.isToolCall()) {
+                    String reason = REASON.text(params);
+                    McpClientResponses.record(t, call, now, Outcome.CANCELLED, null,
+                            "cancelled by the client" + (reason == null ? "" : ": " + reason), -1);
+                }
+            }
+        } catch (Throwable e) {
+            AgentErrors.report("mcp-client-send", e);
+        }
+    }
+
+    private static void request(McpHubTelemetry t, Object transport, Object message, long now) {
+        String method = METHOD.text(message);
+        String id = McpSdk.id(message);
+        if (method == null || id == null || !TRACKED.contains(method)) {
+            return;
+        }
+        ServerConnection c = McpClientSingletons.CONNECTIONS.of(transport);
+        Object params = PARAMS.get(message);
+        String tool = null;
+        int argumentBytes = -1;
+        Object arguments = null;
+        String cursor = null;
+        String sessionId = null;
+        if (method.equals(TOOLS_CALL)) {
+            sessionId = sessionId(c, transport);
+            tool = NAME.text(params);
+            Object a = ARGUMENTS.get(params);
+            argumentBytes = bytes(a);
+            arguments = t.config().capturePayloads() ? a : null;
+        } else if (!method.equals(INITIALIZE)) {
+            cursor = CURSOR.text(params);
+        }
+        McpClientSingletons.track(new ClientCall(id, c, method, Times.nowMicros(), now, tool, argumentBytes, arguments,
+                cursor, sessionId));
+    }
+
+    /** The MCP session id a streamable HTTP transport sends (Mcp-Session-Id), when it has one. */
+    private static String sessionId(ServerConnection c, Object transport) {
+        if (c.endpoint.transport() != Transport.STREAMABLE_HTTP) {
+            return null;
+        }
+        return SESSION_ID.text(REFERENCE_GET.get(HTTP_ACTIVE_SESSION.get(transport)));
+    }
+
+    /** UTF-8 bytes of a value's JSON; -1 when absent. */
+    static int bytes(Object value) {
+        long n = JsonSize.utf8Bytes(value);
+        return n < 0 ? -1 : (int) Math.min(n, Integer.MAX_VALUE);
+    }
+}

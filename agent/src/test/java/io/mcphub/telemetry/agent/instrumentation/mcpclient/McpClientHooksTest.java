@@ -1,0 +1,226 @@
+package io.mcphub.telemetry.agent.instrumentation.mcpclient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcphub.telemetry.HubInstance;
+import io.mcphub.telemetry.McpHubTelemetry;
+import io.mcphub.telemetry.agent.AgentTelemetry;
+import io.mcphub.telemetry.config.ConfigOption;
+import io.mcphub.telemetry.config.TelemetryConfig;
+import io.mcphub.telemetry.model.EventRecord;
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.LogLevel;
+import io.mcphub.telemetry.model.LogRecord;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ServerRecord;
+import io.mcphub.telemetry.model.ServerStatus;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.model.ToolRecord;
+import io.mcphub.telemetry.model.Transport;
+import io.mcphub.telemetry.testing.InMemorySink;
+import io.modelcontextprotocol.spec.FakeSdk.FakeStdioClientTransport;
+import io.modelcontextprotocol.spec.FakeSdk.FakeStreamableHttpClientTransport;
+import io.modelcontextprotocol.spec.FakeSdk.JSONRPCNotification;
+import io.modelcontextprotocol.spec.FakeSdk.JSONRPCRequest;
+import io.modelcontextprotocol.spec.FakeSdk.JSONRPCResponse;
+import io.modelcontextprotocol.spec.FakeSdk.McpClientSession;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client hooks, fed SDK-shaped messages as the advice would, recording into memory. */
+class McpClientHooksTest {
+
+    private InMemorySink sink;
+    private McpHubTelemetry telemetry;
+    private final String prefix = UUID.randomUUID().toString().substring(0, 8) + "-";
+
+    @BeforeEach
+    void start() {
+        sink = new InMemorySink();
+        telemetry = McpHubTelemetry.builder(TelemetryConfig.builder(Map.of(), new Properties()).tenant("acme")
+                        .set(ConfigOption.METRICS_INTERVAL_MS, "0").set(ConfigOption.CAPTURE_PAYLOADS, "true").build())
+                .sink(sink).shutdownHook(false).build().initialize(HubInstance.of("hub", "1", 1));
+        AgentTelemetry.set(telemetry);
+    }
+
+    @AfterEach
+    void stop() {
+        AgentTelemetry.set(null);
+        telemetry.close();
+    }
+
+    private String id(int n) {
+        return prefix + n;
+    }
+
+    /** A streamable HTTP server answering initialize as "files" 2.0. */
+    private FakeStreamableHttpClientTransport connected(McpClientSession session, FakeStreamableHttpClientTransport t) {
+        McpClientRequests.onSend(t, new JSONRPCRequest("initialize", id(0), Map.of("protocolVersion", "2025-06-18")));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(0), Map.of("protocolVersion", "2025-06-18",
+                "serverInfo", Map.of("name", "files", "version", "2.0"), "capabilities", Map.of("tools", Map.of()))));
+        return t;
+    }
+
+    @Test
+    void aServerIsNamedAtInitializeAndEachToolCallEndsAsItsOutcome() {
+        FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://user:pw@files.example:8443",
+                "/mcp?key=secret");
+        McpClientSession session = new McpClientSession(t, Duration.ofSeconds(30));
+        McpClientLifecycle.onSessionCreated(session);
+        // a call completed before the server's name is known waits for it
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(9), Map.of("name", "early", "arguments", Map.of())));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(9), Map.of("content", List.of())));
+        assertTrue(sink.of(ToolExecutionRecord.class).isEmpty(), "not recorded before the server has a name");
+        connected(session, t);
+        t.session("mcp-session-7");
+
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/list", id(1), null));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(1), Map.of("tools", List.of(
+                Map.of("name", "read", "description", "reads"), Map.of("name", "write")))));
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(2), Map.of("name", "read",
+                "arguments", Map.of("path", "/tmp/x", "token", "hunter2"))));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(2), Map.of("content",
+                List.of(Map.of("type", "text", "text", "hello")))));
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(3), Map.of("name", "write", "arguments", Map.of())));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(3), Map.of("isError", true, "content",
+                List.of(Map.of("type", "text", "text", "disk full")))));
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(4), Map.of("name", "nope", "arguments", Map.of())));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.failed(id(4), -32602, "Unknown tool: nope"));
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(5), Map.of("name", "read", "arguments", Map.of())));
+        McpClientRequests.onSend(t, new JSONRPCNotification("notifications/cancelled", Map.of("requestId", id(5),
+                "reason", "user pressed stop")));
+
+        ServerRecord server = sink.of(ServerRecord.class).get(0);
+        assertEquals("files", server.serverName());
+        assertEquals(Transport.STREAMABLE_HTTP, server.transport());
+        assertEquals("http://files.example:8443/mcp?key=[REDACTED]", server.endpoint(), "no user info, no query values");
+        assertEquals("2.0|2025-06-18|connected", server.serverVersion() + "|" + server.protocolVersion() + "|"
+                + server.status().sqlName());
+        assertEquals(List.of("read", "write"), sink.of(ToolRecord.class).stream().map(ToolRecord::toolName).toList());
+
+        List<ToolExecutionRecord> calls = sink.of(ToolExecutionRecord.class);
+        assertEquals(List.of("early:success", "read:success", "write:tool_error", "nope:protocol_error", "read:cancelled"),
+                calls.stream().map(c -> c.toolName() + ":" + c.outcome().sqlName()).toList());
+        ToolExecutionRecord read = calls.get(1);
+        assertEquals("files", read.serverName());
+        assertEquals(ExecutionSide.DOWNSTREAM, read.side());
+        assertEquals("mcp-session-7", read.sessionId());
+        assertEquals(id(2), read.requestId());
+        assertEquals(Integer.valueOf("{\"path\":\"/tmp/x\",\"token\":\"hunter2\"}".length()), read.argumentBytes(),
+                "sizes of the JSON as sent");
+        assertTrue(read.arguments().contains("\"token\":\"[REDACTED]\"") && !read.arguments().contains("hunter2"),
+                read.arguments());
+        assertTrue(read.result().contains("hello"), read.result());
+        assertEquals("disk full", calls.get(2).errorMessage());
+        assertEquals("Unknown tool: nope (JSON-RPC error -32602)", calls.get(3).errorMessage());
+        assertEquals("McpError", calls.get(3).errorClass());
+        assertEquals("cancelled by the client: user pressed stop", calls.get(4).errorMessage());
+        assertTrue(calls.stream().allMatch(c -> c.durationMicros() >= 1));
+    }
+
+    @Test
+    void anUnansweredCallTimesOutAfterTheSessionsOwnRequestTimeout() {
+        FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://slow:1", "/mcp");
+        McpClientSession session = new McpClientSession(t, Duration.ofMillis(1_500));
+        McpClientLifecycle.onSessionCreated(session);
+        connected(session, t);
+        long sent = System.nanoTime();
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(1), Map.of("name", "sleep", "arguments", Map.of())));
+        McpClientSingletons.sweep(sent + Duration.ofMillis(1_000).toNanos());
+        assertTrue(sink.of(ToolExecutionRecord.class).isEmpty(), "still within the timeout");
+        McpClientSingletons.sweep(sent + Duration.ofSeconds(60).toNanos());
+        ToolExecutionRecord call = sink.of(ToolExecutionRecord.class).get(0);
+        assertEquals(Outcome.TIMEOUT, call.outcome());
+        assertEquals("no response within 1500 ms", call.errorMessage());
+        assertTrue(call.durationMicros() >= 1_500_000 && call.durationMicros() < 1_600_000, "timed at the SDK's timeout: "
+                + call.durationMicros());
+    }
+
+    @Test
+    void aFailedSendCountsAsExceptionAndTheServerAsDisconnectedUntilItAnswersAgain() {
+        FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://flaky:1", "/mcp");
+        McpClientSession session = new McpClientSession(t, Duration.ofSeconds(30));
+        connected(session, t);
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(1), Map.of("name", "get", "arguments", Map.of())));
+        McpClientLifecycle.onSendFailed(session, id(1), new RuntimeException("send failed",
+                new IOException("Connection refused")));
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(2), Map.of("name", "get", "arguments", Map.of())));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(2), Map.of("content", List.of())));
+
+        ToolExecutionRecord failed = sink.of(ToolExecutionRecord.class).get(0);
+        assertEquals(Outcome.EXCEPTION, failed.outcome());
+        assertEquals("java.lang.RuntimeException", failed.errorClass());
+        assertEquals("RuntimeException: send failed <- IOException: Connection refused", failed.errorMessage());
+        assertEquals(List.of(ServerStatus.CONNECTED, ServerStatus.DISCONNECTED, ServerStatus.CONNECTED),
+                sink.of(ServerRecord.class).stream().map(ServerRecord::status).toList());
+    }
+
+    @Test
+    void closingTheSessionOrTheTransportCancelsWhatWaitsAndDisconnects() {
+        FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://closing:1", "/mcp");
+        McpClientSession session = new McpClientSession(t, Duration.ofSeconds(30));
+        connected(session, t);
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(1), Map.of("name", "a", "arguments", Map.of())));
+        session.waitsFor(id(1));
+        McpClientLifecycle.onSessionDismiss(session);
+        McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(2), Map.of("name", "b", "arguments", Map.of())));
+        McpClientLifecycle.onTransportClose(t);
+        McpClientLifecycle.onTransportClose(t);
+
+        assertEquals(List.of("a:MCP session with server terminated", "b:connection closed by the hub"),
+                sink.of(ToolExecutionRecord.class).stream().map(c -> c.toolName() + ":" + c.errorMessage()).toList());
+        assertTrue(sink.of(ToolExecutionRecord.class).stream().allMatch(c -> c.outcome() == Outcome.CANCELLED));
+        List<ServerRecord> states = sink.of(ServerRecord.class);
+        assertEquals(ServerStatus.DISCONNECTED, states.get(states.size() - 1).status());
+        assertEquals(2, states.size(), "closed once, recorded once");
+    }
+
+    @Test
+    void aStdioServerIsDescribedByItsCommandWithSecretsHiddenAndItsLogsAndListChangesAreKept() {
+        FakeStdioClientTransport t = new FakeStdioClientTransport("npx", List.of("-y", "server-github", "--token",
+                "ghp_secret", "--api-key=abc"));
+        McpClientSession session = new McpClientSession(t, Duration.ofSeconds(30));
+        McpClientRequests.onSend(t, new JSONRPCRequest("initialize", id(0), Map.of()));
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(0), Map.of("serverInfo", Map.of("name", "github"))));
+        McpClientResponses.onIncoming(session, new JSONRPCNotification("notifications/message", Map.of("level", "warning",
+                "logger", "rate", "data", Map.of("remaining", 3))));
+        McpClientResponses.onIncoming(session, new JSONRPCNotification("notifications/tools/list_changed", null));
+
+        ServerRecord server = sink.of(ServerRecord.class).get(0);
+        assertEquals(Transport.STDIO, server.transport());
+        assertEquals("npx -y server-github --token [REDACTED] --api-key=[REDACTED]", server.endpoint());
+        LogRecord log = sink.of(LogRecord.class).get(0);
+        assertEquals("github|warning|rate|{\"remaining\":3}", log.serverName() + "|" + log.level().sqlName() + "|"
+                + log.logger() + "|" + log.message());
+        assertEquals(LogLevel.WARNING, log.level());
+        assertTrue(sink.of(EventRecord.class).stream().anyMatch(e -> e.eventType().equals("tools.list_changed")
+                && "github".equals(e.serverName())));
+    }
+
+    @Test
+    void moreCallsInFlightThanTheBoundGiveUpTheOldestCountedAndKeepRecordingNewOnes() {
+        FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://busy:1", "/mcp");
+        McpClientSession session = new McpClientSession(t, Duration.ofHours(1));
+        McpClientLifecycle.onSessionCreated(session);
+        connected(session, t);
+        long before = McpClientSingletons.CALLS.evicted();
+        int n = McpClientSingletons.MAX_IN_FLIGHT + 5;
+        for (int i = 1; i <= n; i++) {
+            McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(i), Map.of("name", "t", "arguments", Map.of())));
+        }
+        assertTrue(McpClientSingletons.CALLS.evicted() - before >= 5, "the oldest were given up and counted");
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(n), Map.of("content", List.of())));
+        assertEquals(1, sink.of(ToolExecutionRecord.class).size(), "the newest call is still recorded");
+        assertNull(McpClientSingletons.CALLS.finish(id(1)), "the oldest is no longer tracked");
+        McpClientLifecycle.onTransportClose(t);
+    }
+}

@@ -1,0 +1,432 @@
+package io.mcphub.telemetry.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Resolved, validated settings. Precedence, highest first: agent arguments
+ * ({@code -javaagent:agent.jar=key=value,...}), then builder values, then system properties
+ * ({@code -Dmcp.telemetry.key=value}), then environment variables, then defaults. An unknown
+ * {@code mcp.telemetry.*} property, {@code MCP_TELEMETRY_*} variable or agent argument is an error,
+ * so a typo never silently falls back to a default.
+ */
+public final class TelemetryConfig {
+
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Pattern AGENT_ARG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9.]*=.*");
+
+    private final Map<ConfigOption, String> values;
+    private final Map<ConfigOption, String> origins;
+    // Parsed once: hooks read some of these on every call.
+    private final int ringSize;
+    private final int batchSize;
+    private final Duration flushInterval;
+    private final int poolSize;
+    private final int retentionDays;
+    private final Duration shutdownTimeout;
+    private final Duration metricsInterval;
+    private final boolean capturePayloads;
+    private final int maxPayloadChars;
+    private final int maxTextChars;
+    private final Duration mcpClientRequestTimeout;
+    private final Duration mcpClientTimeoutGrace;
+    private final List<String> redactKeys;
+    private final boolean timescaleWanted;
+    private final boolean apiEnabled;
+    private final int apiPort;
+
+    private TelemetryConfig(Map<ConfigOption, String> values, Map<ConfigOption, String> origins) {
+        this.values = values;
+        this.origins = origins;
+        validate();
+        this.ringSize = intValue(ConfigOption.RING_SIZE);
+        this.batchSize = intValue(ConfigOption.BATCH_SIZE);
+        this.flushInterval = Duration.ofMillis(intValue(ConfigOption.FLUSH_INTERVAL_MS));
+        this.poolSize = intValue(ConfigOption.POOL_SIZE);
+        this.retentionDays = intValue(ConfigOption.RETENTION_DAYS);
+        this.shutdownTimeout = Duration.ofMillis(intValue(ConfigOption.SHUTDOWN_TIMEOUT_MS));
+        this.metricsInterval = Duration.ofMillis(intValue(ConfigOption.METRICS_INTERVAL_MS));
+        this.capturePayloads = parseBoolean(ConfigOption.CAPTURE_PAYLOADS);
+        this.maxPayloadChars = intValue(ConfigOption.MAX_PAYLOAD_CHARS);
+        this.maxTextChars = intValue(ConfigOption.MAX_TEXT_CHARS);
+        this.mcpClientRequestTimeout = Duration.ofMillis(intValue(ConfigOption.MCP_CLIENT_REQUEST_TIMEOUT_MS));
+        this.mcpClientTimeoutGrace = Duration.ofMillis(intValue(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS));
+        this.redactKeys = Arrays.stream(get(ConfigOption.REDACT_KEYS).split(","))
+                .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+        this.timescaleWanted = parseBoolean(ConfigOption.TIMESCALEDB);
+        this.apiEnabled = parseBoolean(ConfigOption.API_ENABLED);
+        this.apiPort = intValue(ConfigOption.API_PORT);
+    }
+
+    /** Settings from the process environment and system properties. */
+    public static TelemetryConfig fromEnvironment() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder(System.getenv(), System.getProperties());
+    }
+
+    /** For tests and embedding: explicit environment and properties instead of the process's. */
+    public static Builder builder(Map<String, String> env, Properties properties) {
+        return new Builder(env, properties);
+    }
+
+    public String get(ConfigOption option) {
+        return values.get(option);
+    }
+
+    public boolean isSet(ConfigOption option) {
+        return values.get(option) != null && !values.get(option).isEmpty();
+    }
+
+    public String tenant() {
+        return get(ConfigOption.TENANT);
+    }
+
+    public String hubName() {
+        return get(ConfigOption.HUB_NAME);
+    }
+
+    public String hubVersion() {
+        return get(ConfigOption.HUB_VERSION);
+    }
+
+    public String instanceId() {
+        return get(ConfigOption.INSTANCE_ID);
+    }
+
+    /** True when no database is configured (or embedded=true): telemetry then runs its own PostgreSQL. */
+    public boolean useEmbedded() {
+        String mode = get(ConfigOption.EMBEDDED).toLowerCase(Locale.ROOT);
+        if (mode.equals("auto")) {
+            return !isSet(ConfigOption.POSTGRES_HOST) && !isSet(ConfigOption.JDBC_URL);
+        }
+        return parseBoolean(ConfigOption.EMBEDDED);
+    }
+
+    public Path embeddedDir() {
+        return isSet(ConfigOption.EMBEDDED_DIR) ? Path.of(get(ConfigOption.EMBEDDED_DIR))
+                : Path.of(System.getProperty("user.home"), ".mcp-hub-telemetry", "postgres");
+    }
+
+    public int embeddedPort() {
+        return intValue(ConfigOption.EMBEDDED_PORT);
+    }
+
+    /** The JDBC URL of the configured server (not of the embedded one). */
+    public String jdbcUrl() {
+        if (isSet(ConfigOption.JDBC_URL)) {
+            return get(ConfigOption.JDBC_URL);
+        }
+        return "jdbc:postgresql://" + get(ConfigOption.POSTGRES_HOST) + ":" + intValue(ConfigOption.POSTGRES_PORT) + "/"
+                + get(ConfigOption.POSTGRES_DB);
+    }
+
+    public String postgresUser() {
+        return get(ConfigOption.POSTGRES_USER);
+    }
+
+    public String postgresPassword() {
+        return get(ConfigOption.POSTGRES_PASSWORD);
+    }
+
+    public String postgresDb() {
+        return get(ConfigOption.POSTGRES_DB);
+    }
+
+    public String appPassword() {
+        return get(ConfigOption.APP_PASSWORD);
+    }
+
+    public boolean timescaleWanted() {
+        return timescaleWanted;
+    }
+
+    public int ringSize() {
+        return ringSize;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public Duration flushInterval() {
+        return flushInterval;
+    }
+
+    public int poolSize() {
+        return poolSize;
+    }
+
+    public int retentionDays() {
+        return retentionDays;
+    }
+
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public Duration metricsInterval() {
+        return metricsInterval;
+    }
+
+    public boolean capturePayloads() {
+        return capturePayloads;
+    }
+
+    public int maxPayloadChars() {
+        return maxPayloadChars;
+    }
+
+    public int maxTextChars() {
+        return maxTextChars;
+    }
+
+    public Duration mcpClientRequestTimeout() {
+        return mcpClientRequestTimeout;
+    }
+
+    public Duration mcpClientTimeoutGrace() {
+        return mcpClientTimeoutGrace;
+    }
+
+    public List<String> redactKeys() {
+        return redactKeys;
+    }
+
+    public boolean apiEnabled() {
+        return apiEnabled;
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    public String apiBind() {
+        return get(ConfigOption.API_BIND).strip();
+    }
+
+    /** True for {@code api.auth=token}: every API request needs a token. */
+    public boolean apiTokensRequired() {
+        return get(ConfigOption.API_AUTH).strip().equalsIgnoreCase("token");
+    }
+
+    /** Every setting with its origin; secrets masked. For the startup log line. */
+    public String describe() {
+        return Arrays.stream(ConfigOption.values()).filter(o -> values.get(o) != null)
+                .map(o -> o.key() + "=" + (o.secret() && isSet(o) ? "***" : values.get(o))
+                        + (origins.containsKey(o) ? " (" + origins.get(o) + ")" : ""))
+                .collect(Collectors.joining(", "));
+    }
+
+    private void validate() {
+        if (!TENANT.matcher(tenant()).matches()) {
+            throw invalid(ConfigOption.TENANT, "must be 1-128 characters of letters, digits, '.', '_', ':', '-'");
+        }
+        range(ConfigOption.POSTGRES_PORT, 1, 65_535);
+        range(ConfigOption.EMBEDDED_PORT, 0, 65_535);
+        range(ConfigOption.RING_SIZE, 64, 1 << 24);
+        if (Integer.bitCount(intValue(ConfigOption.RING_SIZE)) != 1) {
+            throw invalid(ConfigOption.RING_SIZE, "must be a power of two (e.g. 16384, 65536)");
+        }
+        range(ConfigOption.BATCH_SIZE, 1, 100_000);
+        range(ConfigOption.FLUSH_INTERVAL_MS, 1, 60_000);
+        range(ConfigOption.POOL_SIZE, 1, 64);
+        range(ConfigOption.RETENTION_DAYS, 1, 36_500);
+        range(ConfigOption.SHUTDOWN_TIMEOUT_MS, 0, 600_000);
+        range(ConfigOption.METRICS_INTERVAL_MS, 0, 3_600_000);
+        range(ConfigOption.MAX_PAYLOAD_CHARS, 16, 16 * 1024 * 1024);
+        range(ConfigOption.MAX_TEXT_CHARS, 16, 16 * 1024 * 1024);
+        range(ConfigOption.MCP_CLIENT_REQUEST_TIMEOUT_MS, 1, 86_400_000);
+        range(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS, 0, 600_000);
+        parseBoolean(ConfigOption.TIMESCALEDB);
+        parseBoolean(ConfigOption.CAPTURE_PAYLOADS);
+        parseBoolean(ConfigOption.API_ENABLED);
+        range(ConfigOption.API_PORT, 0, 65_535);
+        String apiAuth = get(ConfigOption.API_AUTH).strip().toLowerCase(Locale.ROOT);
+        if (!apiAuth.equals("local") && !apiAuth.equals("token")) {
+            throw invalid(ConfigOption.API_AUTH, "must be local or token");
+        }
+        if (get(ConfigOption.API_BIND).isBlank() || get(ConfigOption.API_BIND).matches(".*[\\s/?#].*")) {
+            throw invalid(ConfigOption.API_BIND, "must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        String embedded = get(ConfigOption.EMBEDDED).toLowerCase(Locale.ROOT);
+        if (!embedded.equals("auto")) {
+            parseBoolean(ConfigOption.EMBEDDED);
+        }
+        if (isSet(ConfigOption.JDBC_URL) && !get(ConfigOption.JDBC_URL).startsWith("jdbc:postgresql:")) {
+            throw invalid(ConfigOption.JDBC_URL, "must start with jdbc:postgresql:");
+        }
+        if (isSet(ConfigOption.POSTGRES_HOST) && get(ConfigOption.POSTGRES_HOST).matches(".*[\\s/?#].*")) {
+            throw invalid(ConfigOption.POSTGRES_HOST, "must be a host name or address");
+        }
+    }
+
+    private void range(ConfigOption option, long min, long max) {
+        long value;
+        try {
+            value = Long.parseLong(get(option).strip());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw invalid(option, "must be a whole number between " + min + " and " + max);
+        }
+        if (value < min || value > max) {
+            throw invalid(option, "must be between " + min + " and " + max);
+        }
+    }
+
+    private int intValue(ConfigOption option) {
+        return Integer.parseInt(get(option).strip());
+    }
+
+    private boolean parseBoolean(ConfigOption option) {
+        switch (get(option).strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1":
+                return true;
+            case "false", "no", "off", "0":
+                return false;
+            default:
+                throw invalid(option, "must be true or false");
+        }
+    }
+
+    private ConfigException invalid(ConfigOption option, String rule) {
+        String shown = option.secret() ? "***" : "'" + get(option) + "'";
+        return new ConfigException("invalid telemetry setting " + name(option) + " = " + shown + ": " + rule);
+    }
+
+    private String name(ConfigOption option) {
+        String origin = origins.get(option);
+        if (origin == null) {
+            return option.property() + " / " + option.env();
+        }
+        return origin;
+    }
+
+    /** Collects values from all sources; {@link #build()} validates. */
+    public static final class Builder {
+        private final Map<ConfigOption, String> fromEnv = new EnumMap<>(ConfigOption.class);
+        private final Map<ConfigOption, String> fromProps = new EnumMap<>(ConfigOption.class);
+        private final Map<ConfigOption, String> fromCode = new EnumMap<>(ConfigOption.class);
+        private final Map<ConfigOption, String> fromAgent = new EnumMap<>(ConfigOption.class);
+        private final Map<ConfigOption, String> defaults = new EnumMap<>(ConfigOption.class);
+
+        private Builder(Map<String, String> env, Properties properties) {
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                ConfigOption option = ConfigOption.byEnv(e.getKey());
+                if (option != null) {
+                    fromEnv.put(option, e.getValue());
+                } else if (e.getKey().startsWith("MCP_TELEMETRY_")) {
+                    throw unknown("environment variable " + e.getKey());
+                }
+            }
+            for (String name : properties.stringPropertyNames()) {
+                if (name.startsWith(ConfigOption.PROPERTY_PREFIX)) {
+                    ConfigOption option = ConfigOption.byKey(name.substring(ConfigOption.PROPERTY_PREFIX.length()));
+                    if (option == null) {
+                        throw unknown("system property " + name);
+                    }
+                    fromProps.put(option, properties.getProperty(name));
+                }
+            }
+        }
+
+        /** Another default for {@code option} (the standalone API server listens on all addresses, with tokens). */
+        public Builder defaultValue(ConfigOption option, String value) {
+            defaults.put(option, value);
+            return this;
+        }
+
+        public Builder set(ConfigOption option, String value) {
+            fromCode.put(option, value);
+            return this;
+        }
+
+        public Builder tenant(String tenant) {
+            return set(ConfigOption.TENANT, tenant);
+        }
+
+        public Builder hubName(String name) {
+            return set(ConfigOption.HUB_NAME, name);
+        }
+
+        public Builder jdbcUrl(String url, String user, String password) {
+            set(ConfigOption.JDBC_URL, url);
+            set(ConfigOption.POSTGRES_USER, user);
+            return set(ConfigOption.POSTGRES_PASSWORD, password == null ? "" : password);
+        }
+
+        /** {@code key=value,key=value}; a value may contain commas when the next part has no '='. */
+        public Builder agentArguments(String args) {
+            if (args == null || args.isBlank()) {
+                return this;
+            }
+            String pendingKey = null;
+            StringBuilder pendingValue = new StringBuilder();
+            for (String part : args.split(",", -1)) {
+                if (AGENT_ARG_KEY.matcher(part.strip()).matches()) {
+                    putAgentArg(pendingKey, pendingValue);
+                    int eq = part.indexOf('=');
+                    pendingKey = part.substring(0, eq).strip();
+                    pendingValue.setLength(0);
+                    pendingValue.append(part.substring(eq + 1));
+                } else if (pendingKey != null) {
+                    pendingValue.append(',').append(part);
+                } else {
+                    throw new ConfigException("malformed agent argument '" + part + "': expected key=value");
+                }
+            }
+            putAgentArg(pendingKey, pendingValue);
+            return this;
+        }
+
+        private void putAgentArg(String key, StringBuilder value) {
+            if (key == null) {
+                return;
+            }
+            ConfigOption option = ConfigOption.byKey(key);
+            if (option == null) {
+                throw unknown("agent argument " + key);
+            }
+            fromAgent.put(option, value.toString().strip());
+        }
+
+        public TelemetryConfig build() {
+            Map<ConfigOption, String> values = new EnumMap<>(ConfigOption.class);
+            Map<ConfigOption, String> origins = new EnumMap<>(ConfigOption.class);
+            for (ConfigOption option : ConfigOption.values()) {
+                values.put(option, defaults.getOrDefault(option, option.defaultValue()));
+            }
+            layer(values, origins, fromEnv, o -> "environment variable " + o.env());
+            layer(values, origins, fromProps, o -> "system property " + o.property());
+            layer(values, origins, fromCode, o -> "setting " + o.key());
+            layer(values, origins, fromAgent, o -> "agent argument " + o.key());
+            if (values.get(ConfigOption.INSTANCE_ID) == null) {
+                values.put(ConfigOption.INSTANCE_ID, java.util.UUID.randomUUID().toString());
+            }
+            return new TelemetryConfig(Collections.unmodifiableMap(values), Collections.unmodifiableMap(origins));
+        }
+
+        private static void layer(Map<ConfigOption, String> values, Map<ConfigOption, String> origins,
+                                  Map<ConfigOption, String> source, java.util.function.Function<ConfigOption, String> origin) {
+            source.forEach((option, value) -> {
+                values.put(option, value);
+                origins.put(option, origin.apply(option));
+            });
+        }
+
+        private static ConfigException unknown(String what) {
+            return new ConfigException("unknown telemetry setting: " + what + "; known keys are "
+                    + Arrays.stream(ConfigOption.values()).map(ConfigOption::key).toList());
+        }
+    }
+}

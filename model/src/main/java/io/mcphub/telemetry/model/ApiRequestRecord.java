@@ -1,0 +1,19 @@
+package io.mcphub.telemetry.model;
+
+import java.time.Instant;
+
+/** Row of {@code api_requests}: one HTTP request served by the hub, by route template rather than raw path. */
+public record ApiRequestRecord(String tenantId, Instant occurredAt, String instanceId, String method, String route,
+                               int status, long latencyMicros, Long requestBytes, Long responseBytes)
+        implements TelemetryRecord {
+    public ApiRequestRecord {
+        Require.text(tenantId, "tenantId");
+        Require.time(occurredAt, "occurredAt");
+        Require.text(method, "method");
+        Require.text(route, "route");
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status must be an HTTP status 100..999, got " + status);
+        }
+        Require.nonNegative(latencyMicros, "latencyMicros");
+    }
+}

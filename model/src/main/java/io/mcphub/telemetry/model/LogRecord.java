@@ -1,0 +1,14 @@
+package io.mcphub.telemetry.model;
+
+import java.time.Instant;
+
+/** Row of {@code logs}: a structured log line, from the hub or from a server's notifications/message. */
+public record LogRecord(String tenantId, Instant occurredAt, String instanceId, String serverName, LogLevel level,
+                        String logger, String message, String contextJson) implements TelemetryRecord {
+    public LogRecord {
+        Require.text(tenantId, "tenantId");
+        Require.time(occurredAt, "occurredAt");
+        Require.present(level, "level");
+        Require.present(message, "message");
+    }
+}

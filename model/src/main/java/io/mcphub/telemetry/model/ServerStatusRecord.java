@@ -1,0 +1,14 @@
+package io.mcphub.telemetry.model;
+
+import java.time.Instant;
+
+/** Row of {@code server_status_history}: one status change of an MCP server. */
+public record ServerStatusRecord(String tenantId, Instant occurredAt, String serverName, String instanceId,
+                                 ServerStatus status, String detail) implements TelemetryRecord {
+    public ServerStatusRecord {
+        Require.text(tenantId, "tenantId");
+        Require.time(occurredAt, "occurredAt");
+        Require.text(serverName, "serverName");
+        Require.present(status, "status");
+    }
+}

@@ -1,7 +1,0 @@
-CREATE TEMP TABLE IF NOT EXISTS stage_tenants (tenant_id text, display_name text) ON COMMIT DELETE ROWS;
-
-INSERT INTO tenants AS t (tenant_id, display_name)
-SELECT DISTINCT ON (tenant_id) tenant_id, display_name
-  FROM stage_tenants
- ORDER BY tenant_id, display_name NULLS LAST
-ON CONFLICT (tenant_id) DO UPDATE SET display_name = COALESCE(EXCLUDED.display_name, t.display_name);

@@ -1,8 +1,0 @@
-package io.mcphub.telemetry.record;
-
-/** Row of {@code tenants}. */
-public record TenantRecord(String tenantId, String displayName) implements TelemetryRecord {
-    public TenantRecord {
-        Require.text(tenantId, "tenantId");
-    }
-}

@@ -1,0 +1,107 @@
+package io.mcphub.telemetry;
+
+import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.schema.MigrationException;
+import io.mcphub.telemetry.sink.PostgresTelemetrySink;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects the sink to the located database: once (failing with a message naming the setting), or in
+ * the background, retrying with backoff (2 s doubling to 60 s) while records wait in the ring. Runs
+ * what waits for the connection (the agent's API server) once it is there.
+ */
+final class DatabaseConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseConnector.class);
+    private static final long FIRST_RETRY_MILLIS = 2_000;
+    private static final long MAX_RETRY_MILLIS = 60_000;
+
+    private final PostgresTelemetrySink sink;
+    private final DatabaseLocator locator;
+    private final List<Consumer<DatabaseTarget>> whenConnected = new CopyOnWriteArrayList<>();
+    private volatile boolean stopped;
+    private Thread thread;
+
+    DatabaseConnector(PostgresTelemetrySink sink, DatabaseLocator locator) {
+        this.sink = sink;
+        this.locator = locator;
+    }
+
+    void whenConnected(Consumer<DatabaseTarget> action) {
+        whenConnected.add(action);
+    }
+
+    synchronized void connectNow() {
+        DatabaseTarget target = locator.locate();
+        sink.connect(target);
+        for (Consumer<DatabaseTarget> action : whenConnected) {
+            try {
+                action.accept(target);
+            } catch (RuntimeException e) {
+                LOG.warn("a telemetry component failed to start once connected: {}", e.toString());
+            }
+        }
+    }
+
+    synchronized void connectInBackground(String tenant, String instanceId) {
+        thread = new Thread(() -> retry(tenant, instanceId), "mcp-telemetry-connect");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void retry(String tenant, String instanceId) {
+        long delayMillis = FIRST_RETRY_MILLIS;
+        boolean reported = false;
+        while (!stopped) {
+            try {
+                synchronized (this) {
+                    if (stopped) {
+                        return;
+                    }
+                    connectNow();
+                }
+                LOG.info("MCP hub telemetry connected for tenant {} (instance {})", tenant, instanceId);
+                return;
+            } catch (MigrationException e) {
+                if (!reported) {
+                    LOG.error("MCP hub telemetry cannot prepare its database schema (records wait in the ring; "
+                            + "retrying every {} s at most): {}", MAX_RETRY_MILLIS / 1000, e.getMessage());
+                    reported = true;
+                } else {
+                    LOG.debug("telemetry schema still not prepared: {}", e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                if (!reported) {
+                    LOG.error("MCP hub telemetry cannot reach its database, will keep trying every {} s at most "
+                            + "(records wait in the ring meanwhile): {}", MAX_RETRY_MILLIS / 1000, e.getMessage());
+                    reported = true;
+                } else {
+                    LOG.debug("telemetry database still unreachable: {}", e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            delayMillis = Math.min(delayMillis * 2, MAX_RETRY_MILLIS);
+        }
+    }
+
+    /** No more attempts; an attempt under way finishes first. Then the located database is released. */
+    void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    void releaseDatabase() {
+        locator.close();
+    }
+}

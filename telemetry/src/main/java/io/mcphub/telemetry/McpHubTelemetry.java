@@ -27,6 +27,7 @@ import io.mcphub.telemetry.sink.Origin;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
 import io.mcphub.telemetry.sink.RecordSink;
 import io.mcphub.telemetry.sink.SinkSettings;
+import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.sink.SinkStats;
 import io.mcphub.telemetry.text.SecretScrubber;
 import java.time.Duration;
@@ -111,6 +112,7 @@ public final class McpHubTelemetry implements AutoCloseable {
 
     static SinkSettings sinkSettings(TelemetryConfig config) {
         return SinkSettings.builder()
+                .layout(config.storageLayout())
                 .timescaleWanted(config.timescaleWanted())
                 .ringSize(config.ringSize())
                 .batchSize(config.batchSize())
@@ -118,7 +120,7 @@ public final class McpHubTelemetry implements AutoCloseable {
                 .poolSize(config.poolSize())
                 .shutdownTimeout(config.shutdownTimeout())
                 .retentionDays(config.retentionDays())
-                .statsTenant(config.tenant())
+                .tenant(config.tenant())
                 .instanceId(config.instanceId())
                 .build();
     }
@@ -382,6 +384,11 @@ public final class McpHubTelemetry implements AutoCloseable {
 
     public SinkStats.Snapshot stats() {
         return started().stats();
+    }
+
+    /** The storage layout of the connected database; null before it is connected or with another sink. */
+    public StorageLayout storageLayout() {
+        return sink instanceof PostgresTelemetrySink postgres ? postgres.layout() : null;
     }
 
     public boolean isInitialized() {

@@ -15,6 +15,7 @@ import io.mcphub.telemetry.model.ServerStatus;
 import io.mcphub.telemetry.model.Transport;
 import io.mcphub.telemetry.sink.SinkStats;
 import io.mcphub.telemetry.sink.TelemetryStartupException;
+import io.mcphub.telemetry.schema.TenantLogins;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code java -jar mcp-telemetry-agent.jar <command>}: {@code setup-db} prepares the database (schema,
- * role {@code mcp_hub_app}, its password from MCP_HUB_DB_PASSWORD) like the original setup-db step;
+ * {@code java -jar mcp-telemetry-agent.jar <command>}: {@code setup-db} prepares the database (schema, and
+ * the login {@code mcpt_<tenant>} of MCP_TELEMETRY_TENANT with its password from MCP_HUB_DB_PASSWORD) like
+ * the original setup-db step;
  * {@code sample} writes a burst of sample telemetry and says where it went.
  */
 public final class TelemetryCli {
@@ -63,9 +65,12 @@ public final class TelemetryCli {
         TelemetryConfig config = TelemetryConfig.builder().set(ConfigOption.METRICS_INTERVAL_MS, "0").build();
         try (McpHubTelemetry telemetry = AgentRuntime.telemetry(config).build()) {
             telemetry.initialize(new HubInstance("setup-db", McpHubTelemetry.AGENT_VERSION, null, null, Map.of()));
-            out.println("database ready: schema migrated, role mcp_hub_app "
-                    + (config.appPassword() == null ? "usable through SET ROLE (MCP_HUB_DB_PASSWORD not set)"
-                    : "has the password from MCP_HUB_DB_PASSWORD"));
+            String login = TenantLogins.role(config.tenant());
+            out.println("database ready (" + telemetry.storageLayout().sqlName() + " layout): schema migrated, tenant "
+                    + config.tenant() + " has the login " + login + (config.appPassword() == null
+                    ? ", used by the owner through SET ROLE (set MCP_HUB_DB_PASSWORD to give it a password of its own)"
+                    : " with the password from MCP_HUB_DB_PASSWORD (hubs of this tenant may log in as " + login
+                    + " with it: POSTGRES_USER=" + login + ")"));
         }
     }
 

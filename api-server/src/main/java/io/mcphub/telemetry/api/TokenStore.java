@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.api;
 
+import io.mcphub.telemetry.schema.TenantLogins;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,8 +22,14 @@ public final class TokenStore {
 
     /** Creates a token and returns its text, which is never stored and cannot be shown again. */
     public static String create(Connection owner, String tenant, String label, Instant expiresAt) throws SQLException {
-        if (tenant == null || !tenant.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")) {
-            throw new IllegalArgumentException("tenant must be 1-128 characters of letters, digits, '.', '_', ':', '-'");
+        TenantLogins.role(tenant); // validates the name
+        // the API reads as the tenant's database role: it must exist before the token is any use
+        boolean autoCommit = owner.getAutoCommit();
+        owner.setAutoCommit(true);
+        try {
+            TenantLogins.ensure(owner, tenant, null);
+        } finally {
+            owner.setAutoCommit(autoCommit);
         }
         String id = random(6);
         String token = "mcpt_" + id + "_" + random(24);

@@ -56,7 +56,30 @@ public record Window(Instant since, Instant until) {
         return Duration.between(since, until);
     }
 
-    /** Per-minute rollups up to a day, per-hour beyond: at most ~1,440 buckets per series. */
+    /** Where per-tool and error statistics of a window come from. */
+    public enum Grain {
+        /** The raw rows: exact, and cheap for a window of up to an hour. */
+        RAW("minute"),
+        /** Hourly rollups, up to two days. */
+        HOUR("hour"),
+        /** Daily rollups beyond. */
+        DAY("day");
+
+        /** The unit of {@code date_trunc} that gives the first bucket overlapping the window. */
+        public final String unit;
+
+        Grain(String unit) {
+            this.unit = unit;
+        }
+    }
+
+    public Grain grain() {
+        Duration d = length();
+        return d.compareTo(Duration.ofHours(1)) <= 0 ? Grain.RAW
+                : d.compareTo(Duration.ofHours(49)) <= 0 ? Grain.HOUR : Grain.DAY;
+    }
+
+    /** Series steps of whole hours beyond a day, so hourly rollups fill them. */
     public boolean useHourlyRollup() {
         return length().compareTo(Duration.ofHours(25)) > 0;
     }

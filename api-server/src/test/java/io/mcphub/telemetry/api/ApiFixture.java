@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
 import io.mcphub.telemetry.schema.DatabaseTarget;
@@ -37,12 +38,18 @@ final class ApiFixture implements AutoCloseable {
     }
 
     static ApiFixture start(ApiSettings settings) throws IOException {
-        TestDatabase db = TestDatabase.create();
+        return start(settings, StorageLayout.PLAIN);
+    }
+
+    /** On the real server of {@code layout} (see TestDatabase). */
+    static ApiFixture start(ApiSettings settings, StorageLayout layout) throws IOException {
+        TestDatabase db = TestDatabase.create(layout);
         PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder()
+                .layout(layout)
                 .flushInterval(Duration.ofMillis(20))
                 .statsInterval(Duration.ofHours(1))
-                .rollupInterval(Duration.ofMillis(200))
-                .statsTenant("sink-self")
+                .compactInterval(Duration.ofMillis(200))
+                .tenant("sink-self")
                 .build(), target(db));
         ApiServer server = ApiServer.start(settings, target(db));
         return new ApiFixture(db, sink, server);

@@ -11,21 +11,31 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.mcphub.telemetry.model.StorageLayout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every JSON endpoint against telemetry written by the real sink, with exactly known answers. */
+@ParameterizedClass
+@EnumSource(StorageLayout.class)
 class EndpointsTest {
+    /** The layout of this run (the static start receives it too). */
+    @Parameter
+    StorageLayout layout;
+
     private static ApiFixture f;
 
-    @BeforeAll
-    static void start() throws Exception {
-        f = ApiFixture.start(ApiFixture.localSettings(SampleFleet.ACME));
+    @BeforeParameterizedClassInvocation
+    static void start(StorageLayout layout) throws Exception {
+        f = ApiFixture.start(ApiFixture.localSettings(SampleFleet.ACME), layout);
         f.publishSampleFleet();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (f != null) {
             f.close();

@@ -11,16 +11,26 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.mcphub.telemetry.model.StorageLayout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every endpoint (and so every SQL path behind it), in token mode, with two tenants' data: no token and
  * a wrong token are refused, a tenant's token never shows the other tenant's rows, and asking for the
  * other tenant by parameter is forbidden. The live stream is checked by replaying from the beginning.
  */
+@ParameterizedClass
+@EnumSource(StorageLayout.class)
 class EveryEndpointIsolationTest {
+    /** The layout of this run (the static start receives it too). */
+    @Parameter
+    StorageLayout layout;
+
     private static ApiFixture f;
     private static String acme;
     private static String globex;
@@ -47,16 +57,16 @@ class EveryEndpointIsolationTest {
     private static final List<String> GLOBEX_ONLY = List.of("vault", "hidden", "globex-hub", "hub-g", "host-g");
     private static final List<String> ACME_ONLY = List.of("github", "create_issue", "files", "hub-1", "host-a");
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeParameterizedClassInvocation
+    static void start(StorageLayout layout) throws Exception {
         f = ApiFixture.start(ApiSettings.defaults("127.0.0.1", 0, ApiSettings.AuthMode.TOKEN, null)
-                .withTiming(Duration.ofMillis(100), Duration.ofMillis(500)).withCacheTtl(Duration.ZERO));
+                .withTiming(Duration.ofMillis(100), Duration.ofMillis(500)).withCacheTtl(Duration.ZERO), layout);
         f.publishSampleFleet();
         acme = f.token(SampleFleet.ACME);
         globex = f.token(SampleFleet.GLOBEX);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (f != null) {
             f.close();

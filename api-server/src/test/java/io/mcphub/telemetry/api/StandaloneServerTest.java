@@ -55,7 +55,7 @@ class StandaloneServerTest {
             assertEquals(2, run(env, "frobnicate").code);
 
             try (PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder()
-                    .flushInterval(Duration.ofMillis(20)).statsTenant("sink-self").build(), ApiFixture.target(db))) {
+                    .flushInterval(Duration.ofMillis(20)).tenant("sink-self").build(), ApiFixture.target(db))) {
                 for (TelemetryRecord r : SampleFleet.acme()) {
                     sink.publish(r);
                 }

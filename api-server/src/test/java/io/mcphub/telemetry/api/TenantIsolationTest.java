@@ -10,30 +10,40 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.mcphub.telemetry.model.StorageLayout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Tokens decide the tenant, and the database's row-level security decides what it sees: the same
  * request with two tenants' tokens returns two disjoint worlds. A token-mode server refuses requests
  * without a token; a wrong or revoked token is 401, asking for another tenant is 403.
  */
+@ParameterizedClass
+@EnumSource(StorageLayout.class)
 class TenantIsolationTest {
+    /** The layout of this run (the static start receives it too). */
+    @Parameter
+    StorageLayout layout;
+
     private static ApiFixture f;
     private static String acme;
     private static String globex;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeParameterizedClassInvocation
+    static void start(StorageLayout layout) throws Exception {
         f = ApiFixture.start(ApiSettings.defaults("127.0.0.1", 0, ApiSettings.AuthMode.TOKEN, null)
-                .withTiming(Duration.ofMillis(100), Duration.ofMillis(500)));
+                .withTiming(Duration.ofMillis(100), Duration.ofMillis(500)), layout);
         f.publishSampleFleet();
         acme = f.token(SampleFleet.ACME);
         globex = f.token(SampleFleet.GLOBEX);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (f != null) {
             f.close();
@@ -70,9 +80,9 @@ class TenantIsolationTest {
             rs.next();
             assertEquals(0, rs.getInt(1));
         }
-        // the application role cannot read the table at all
+        // a tenant's login cannot read the table at all
         try (Connection c = f.db.connect(); Statement st = c.createStatement()) {
-            st.execute("SET ROLE mcp_hub_app");
+            st.execute("SET ROLE \"mcpt_" + SampleFleet.ACME + "\"");
             var e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
                     () -> st.executeQuery("SELECT * FROM api_tokens"));
             assertEquals("42501", e.getSQLState());

@@ -119,7 +119,7 @@ public final class SinkThroughput {
                     .timescaleWanted(false)
                     .batchSize(batch)
                     .flushInterval(Duration.ofMillis(flushMs))
-                    .statsTenant(TENANT)
+                    .tenant(TENANT)
                     .build();
             try (PostgresTelemetrySink sink = PostgresTelemetrySink.start(settings, new DatabaseTarget(db.url(), USER, PASSWORD, null))) {
                 warmUp(sink, Math.min(200_000, records / 5));

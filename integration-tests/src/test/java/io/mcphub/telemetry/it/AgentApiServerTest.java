@@ -88,7 +88,7 @@ class AgentApiServerTest extends WithDatabase {
     }
 
     /** Polls an API URL (the sink writes asynchronously) until the body satisfies {@code done}. */
-    private static String awaitBody(HttpClient http, String url, java.util.function.Predicate<String> done)
+    static String awaitBody(HttpClient http, String url, java.util.function.Predicate<String> done)
             throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String body = "";
@@ -105,7 +105,7 @@ class AgentApiServerTest extends WithDatabase {
         throw new AssertionError("timed out waiting on " + url + "; last body: " + body);
     }
 
-    private static String awaitApiUrl(JvmProcess hub) throws InterruptedException {
+    static String awaitApiUrl(JvmProcess hub) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < end) {
             for (String line : hub.output.toArray(String[]::new)) {

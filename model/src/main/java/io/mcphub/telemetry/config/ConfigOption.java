@@ -7,7 +7,8 @@ import java.util.Locale;
  * variable and its default. The README's configuration table mirrors this enum.
  */
 public enum ConfigOption {
-    TENANT("tenant", "MCP_TELEMETRY_TENANT", "default", "tenant the hub's telemetry belongs to"),
+    TENANT("tenant", "MCP_TELEMETRY_TENANT", "default",
+            "tenant the hub's telemetry belongs to (1-58 letters, digits, `.`, `_`, `:`, `-`; its database login is `mcpt_<tenant>`)"),
     HUB_NAME("hubName", "MCP_HUB_NAME", "mcp-hub", "name of this hub in hub_instances"),
     HUB_VERSION("hubVersion", "MCP_HUB_VERSION", null, "version of the hub"),
     INSTANCE_ID("instanceId", "MCP_TELEMETRY_INSTANCE_ID", null, "id of this hub process; random when unset"),
@@ -18,8 +19,11 @@ public enum ConfigOption {
     POSTGRES_PASSWORD("postgres.password", "POSTGRES_PASSWORD", "", "password of POSTGRES_USER"),
     JDBC_URL("jdbcUrl", "MCP_TELEMETRY_JDBC_URL", null, "full JDBC URL, instead of host/port/db"),
     APP_PASSWORD("appPassword", "MCP_HUB_DB_PASSWORD", null,
-            "password set for role mcp_hub_app; the hub then logs in as it (else: SET ROLE mcp_hub_app)"),
-    TIMESCALEDB("timescaledb", "TIMESCALEDB_ENABLED", "true", "use TimescaleDB when the extension is available"),
+            "password of the tenant's database login `mcpt_<tenant>` (set by setup-db); the hub then writes as that login (else it logs in as POSTGRES_USER and switches with SET ROLE)"),
+    TIMESCALEDB("timescaledb", "TIMESCALEDB_ENABLED", "true",
+            "with `storage.layout=auto`: use TimescaleDB when it is installed and preloaded"),
+    STORAGE_LAYOUT("storage.layout", "MCP_TELEMETRY_STORAGE_LAYOUT", "auto",
+            "`auto` (Citus when the citus extension has workers, else TimescaleDB when available, else plain), `plain`, `timescale` or `citus`; used when a database is first migrated"),
     EMBEDDED("embedded", "MCP_TELEMETRY_EMBEDDED", "auto", "`auto`, `true` or `false`: embedded PostgreSQL"),
     EMBEDDED_DIR("embedded.dir", "MCP_TELEMETRY_EMBEDDED_DIR", null,
             "data directory of the embedded PostgreSQL (default ~/.mcp-hub-telemetry/postgres)"),

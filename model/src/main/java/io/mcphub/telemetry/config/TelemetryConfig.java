@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.config;
 
+import io.mcphub.telemetry.model.StorageLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  */
 public final class TelemetryConfig {
 
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** Tenant ids; at most 58 characters so that the login "mcpt_" + tenant fits a 63-byte role name. */
+    public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,57}");
     private static final Pattern AGENT_ARG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9.]*=.*");
 
     private final Map<ConfigOption, String> values;
@@ -41,6 +43,7 @@ public final class TelemetryConfig {
     private final Duration mcpClientTimeoutGrace;
     private final List<String> redactKeys;
     private final boolean timescaleWanted;
+    private final StorageLayout storageLayout;
     private final boolean apiEnabled;
     private final int apiPort;
 
@@ -63,6 +66,8 @@ public final class TelemetryConfig {
         this.redactKeys = Arrays.stream(get(ConfigOption.REDACT_KEYS).split(","))
                 .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
         this.timescaleWanted = parseBoolean(ConfigOption.TIMESCALEDB);
+        String layout = get(ConfigOption.STORAGE_LAYOUT).strip().toLowerCase(Locale.ROOT);
+        this.storageLayout = layout.equals("auto") ? null : StorageLayout.fromTag(layout);
         this.apiEnabled = parseBoolean(ConfigOption.API_ENABLED);
         this.apiPort = intValue(ConfigOption.API_PORT);
     }
@@ -152,6 +157,11 @@ public final class TelemetryConfig {
         return timescaleWanted;
     }
 
+    /** The layout asked for, or null for {@code auto}. */
+    public StorageLayout storageLayout() {
+        return storageLayout;
+    }
+
     public int ringSize() {
         return ringSize;
     }
@@ -231,7 +241,7 @@ public final class TelemetryConfig {
 
     private void validate() {
         if (!TENANT.matcher(tenant()).matches()) {
-            throw invalid(ConfigOption.TENANT, "must be 1-128 characters of letters, digits, '.', '_', ':', '-'");
+            throw invalid(ConfigOption.TENANT, "must be 1-58 characters of letters, digits, '.', '_', ':', '-'");
         }
         range(ConfigOption.POSTGRES_PORT, 1, 65_535);
         range(ConfigOption.EMBEDDED_PORT, 0, 65_535);
@@ -259,6 +269,10 @@ public final class TelemetryConfig {
         }
         if (get(ConfigOption.API_BIND).isBlank() || get(ConfigOption.API_BIND).matches(".*[\\s/?#].*")) {
             throw invalid(ConfigOption.API_BIND, "must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        String layout = get(ConfigOption.STORAGE_LAYOUT).strip().toLowerCase(Locale.ROOT);
+        if (!layout.equals("auto") && Arrays.stream(StorageLayout.values()).noneMatch(l -> l.sqlName().equals(layout))) {
+            throw invalid(ConfigOption.STORAGE_LAYOUT, "must be auto, plain, timescale or citus");
         }
         String embedded = get(ConfigOption.EMBEDDED).toLowerCase(Locale.ROOT);
         if (!embedded.equals("auto")) {

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.model;
 
+import io.mcphub.telemetry.text.Names;
 import java.time.Instant;
 
 /** Row of {@code api_requests}: one HTTP request served by the hub, by route template rather than raw path. */
@@ -7,10 +8,11 @@ public record ApiRequestRecord(String tenantId, Instant occurredAt, String insta
                                int status, long latencyMicros, Long requestBytes, Long responseBytes)
         implements TelemetryRecord {
     public ApiRequestRecord {
+        instanceId = Names.cap(instanceId);
         Require.text(tenantId, "tenantId");
         Require.time(occurredAt, "occurredAt");
-        Require.text(method, "method");
-        Require.text(route, "route");
+        method = Require.name(method, "method");
+        route = Require.name(route, "route");
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status must be an HTTP status 100..999, got " + status);
         }

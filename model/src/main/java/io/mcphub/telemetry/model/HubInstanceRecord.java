@@ -8,8 +8,8 @@ public record HubInstanceRecord(String tenantId, String instanceId, String hubNa
                                 Instant lastSeenAt, Instant stoppedAt, String metadataJson) implements TelemetryRecord {
     public HubInstanceRecord {
         Require.text(tenantId, "tenantId");
-        Require.text(instanceId, "instanceId");
-        Require.text(hubName, "hubName");
+        instanceId = Require.name(instanceId, "instanceId");
+        hubName = Require.name(hubName, "hubName");
         Require.time(startedAt, "startedAt");
         Require.time(lastSeenAt, "lastSeenAt");
         Require.optionalTime(stoppedAt, "stoppedAt");

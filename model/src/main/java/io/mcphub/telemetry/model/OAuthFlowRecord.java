@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.model;
 
+import io.mcphub.telemetry.text.Names;
 import java.time.Instant;
 
 /** Row of {@code oauth_flows}: one step of an OAuth flow. Carries no token, code or secret by design. */
@@ -7,10 +8,12 @@ public record OAuthFlowRecord(String tenantId, Instant occurredAt, String flowId
                               String grantType, OAuthPhase phase, OAuthOutcome outcome, Long durationMicros,
                               String error) implements TelemetryRecord {
     public OAuthFlowRecord {
+        serverName = Names.cap(serverName);
+        instanceId = Names.cap(instanceId);
         Require.text(tenantId, "tenantId");
         Require.time(occurredAt, "occurredAt");
-        Require.text(flowId, "flowId");
-        Require.text(grantType, "grantType");
+        flowId = Require.name(flowId, "flowId");
+        grantType = Require.name(grantType, "grantType");
         Require.present(phase, "phase");
         Require.present(outcome, "outcome");
         if (durationMicros != null) {

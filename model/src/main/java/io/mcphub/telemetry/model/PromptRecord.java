@@ -7,8 +7,8 @@ public record PromptRecord(String tenantId, String serverName, String promptName
                            String argumentsJson, Instant seenAt, boolean removed) implements TelemetryRecord {
     public PromptRecord {
         Require.text(tenantId, "tenantId");
-        Require.text(serverName, "serverName");
-        Require.text(promptName, "promptName");
+        serverName = Require.name(serverName, "serverName");
+        promptName = Require.name(promptName, "promptName");
         Require.time(seenAt, "seenAt");
     }
 }

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.model;
 
+import io.mcphub.telemetry.text.Names;
 import java.time.Instant;
 
 /** Argument checks shared by the record constructors; messages name the offending field. */
@@ -13,6 +14,11 @@ final class Require {
             throw new IllegalArgumentException(field + " must not be null or blank");
         }
         return value;
+    }
+
+    /** A name that must be present, made safe for index keys and labels ({@link Names#cap}). */
+    static String name(String value, String field) {
+        return Names.cap(text(value, field));
     }
 
     static <T> T present(T value, String field) {

@@ -7,8 +7,8 @@ public record ResourceRecord(String tenantId, String serverName, String uri, Str
                              String mimeType, Instant seenAt, boolean removed) implements TelemetryRecord {
     public ResourceRecord {
         Require.text(tenantId, "tenantId");
-        Require.text(serverName, "serverName");
-        Require.text(uri, "uri");
+        serverName = Require.name(serverName, "serverName");
+        uri = Require.name(uri, "uri");
         Require.time(seenAt, "seenAt");
     }
 }

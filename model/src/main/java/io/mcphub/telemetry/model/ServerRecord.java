@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.model;
 
+import io.mcphub.telemetry.text.Names;
 import java.time.Instant;
 
 /** Row of {@code mcp_servers}: the latest state of one MCP server the hub connects to. */
@@ -7,8 +8,9 @@ public record ServerRecord(String tenantId, String serverName, String instanceId
                            ServerStatus status, String serverVersion, String protocolVersion, String capabilitiesJson,
                            String lastError, Instant at) implements TelemetryRecord {
     public ServerRecord {
+        instanceId = Names.cap(instanceId);
         Require.text(tenantId, "tenantId");
-        Require.text(serverName, "serverName");
+        serverName = Require.name(serverName, "serverName");
         Require.present(transport, "transport");
         Require.present(status, "status");
         Require.time(at, "at");

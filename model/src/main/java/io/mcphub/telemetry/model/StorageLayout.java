@@ -1,11 +1,13 @@
 package io.mcphub.telemetry.model;
 
-/** How time-series tables are stored. Chosen once per database, at its first migration. */
+/** How telemetry is stored. Chosen once per database, at its first migration. */
 public enum StorageLayout implements SqlNamed {
-    /** Native range partitions, rollup tables refreshed by the sink, retention by dropping partitions. */
+    /** Native daily range partitions, rollup tables the sink adds to, retention by dropping partitions. */
     PLAIN("plain"),
-    /** Hypertables, continuous aggregates, compression and retention policies. */
-    TIMESCALE("timescale");
+    /** Hypertables, continuous aggregates, columnstore and retention policies. */
+    TIMESCALE("timescale"),
+    /** The plain layout distributed by tenant over a Citus cluster. */
+    CITUS("citus");
 
     private final String sqlName;
 
@@ -16,6 +18,11 @@ public enum StorageLayout implements SqlNamed {
     @Override
     public String sqlName() {
         return sqlName;
+    }
+
+    /** True for the layouts of native partitions (their migrations are the {@code .plain.sql} files). */
+    public boolean partitioned() {
+        return this != TIMESCALE;
     }
 
     public static StorageLayout fromTag(String tag) {

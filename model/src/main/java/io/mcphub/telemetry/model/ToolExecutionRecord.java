@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.model;
 
+import io.mcphub.telemetry.text.Names;
 /**
  * Row of {@code tool_executions}: one tools/call. {@code arguments} and {@code result} (JSON text) stay
  * null unless payload capture is switched on; sizes are null when unknown. The start time stays in
@@ -12,9 +13,13 @@ public record ToolExecutionRecord(String tenantId, String instanceId, String ser
         implements TelemetryRecord {
 
     public ToolExecutionRecord {
+        instanceId = Names.cap(instanceId);
+        errorClass = Names.cap(errorClass);
+        sessionId = Names.cap(sessionId);
+        requestId = Names.cap(requestId);
         Require.text(tenantId, "tenantId");
-        Require.text(serverName, "serverName");
-        Require.text(toolName, "toolName");
+        serverName = Require.name(serverName, "serverName");
+        toolName = Require.name(toolName, "toolName");
         Times.requireMicros(startedAtMicros, "startedAt");
         Require.nonNegative(durationMicros, "durationMicros");
         Require.present(outcome, "outcome");

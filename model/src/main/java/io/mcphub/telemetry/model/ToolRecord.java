@@ -7,8 +7,8 @@ public record ToolRecord(String tenantId, String serverName, String toolName, St
                          String inputSchemaJson, Instant seenAt, boolean removed) implements TelemetryRecord {
     public ToolRecord {
         Require.text(tenantId, "tenantId");
-        Require.text(serverName, "serverName");
-        Require.text(toolName, "toolName");
+        serverName = Require.name(serverName, "serverName");
+        toolName = Require.name(toolName, "toolName");
         Require.time(seenAt, "seenAt");
     }
 }

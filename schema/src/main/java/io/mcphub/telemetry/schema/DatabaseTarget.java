@@ -10,22 +10,23 @@ import org.postgresql.Driver;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Where the telemetry database is and how to log in: the schema owner's login (migrations,
- * maintenance) and the application login. With {@code appPassword} the application logs in as
- * {@code mcp_hub_app}; without it, it logs in as the owner and switches with {@code SET ROLE}, so
- * row-level security holds either way. The sink and the API server both open their pools from here.
+ * Where the telemetry database is and how to log in. {@code user} is the configured login: usually the
+ * schema owner (it migrates, and reads and writes as a tenant with {@code SET LOCAL ROLE}), or a
+ * tenant's own login {@code mcpt_<tenant>}, which can do nothing but that tenant's work.
+ * {@code tenantPassword}, when set, is the password of the tenant's login, which a single tenant's
+ * writer (a hub) then uses instead of the owner's. The sink and the API server open their pools here.
  */
-public record DatabaseTarget(String jdbcUrl, String ownerUser, String ownerPassword, String appPassword) {
+public record DatabaseTarget(String jdbcUrl, String user, String password, String tenantPassword) {
 
     public DatabaseTarget {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:");
         }
-        if (ownerUser == null || ownerUser.isBlank()) {
-            throw new IllegalArgumentException("the schema owner's user must be set");
+        if (user == null || user.isBlank()) {
+            throw new IllegalArgumentException("the database user must be set");
         }
-        ownerPassword = ownerPassword == null ? "" : ownerPassword;
-        appPassword = appPassword == null || appPassword.isEmpty() ? null : appPassword;
+        password = password == null ? "" : password;
+        tenantPassword = tenantPassword == null || tenantPassword.isEmpty() ? null : tenantPassword;
     }
 
     /** The configured server (not an embedded one). */
@@ -34,24 +35,18 @@ public record DatabaseTarget(String jdbcUrl, String ownerUser, String ownerPassw
     }
 
     public DatabaseTarget withJdbcUrl(String url) {
-        return new DatabaseTarget(url, ownerUser, ownerPassword, appPassword);
+        return new DatabaseTarget(url, user, password, tenantPassword);
     }
 
-    /** True when the application logs in as the owner and switches to the application role. */
-    public boolean setRole() {
-        return appPassword == null;
+    /** The tenant whose login the configured user is, or null when it is not a tenant's login (the owner). */
+    public String userTenant() {
+        return TenantLogins.tenantOf(user);
     }
 
     /** The URL without parameters or credentials, and the login, for log lines: never a password. */
     public String describe() {
         int q = jdbcUrl.indexOf('?');
-        return SecretScrubber.scrub(q < 0 ? jdbcUrl : jdbcUrl.substring(0, q)) + " as " + ownerUser;
-    }
-
-    /** How the application logs in, for messages. */
-    public String appLogin() {
-        return setRole() ? ownerUser + " (SET ROLE " + SchemaMigrator.APP_ROLE + ")"
-                : SchemaMigrator.APP_ROLE + " (check MCP_HUB_DB_PASSWORD)";
+        return SecretScrubber.scrub(q < 0 ? jdbcUrl : jdbcUrl.substring(0, q)) + " as " + user;
     }
 
     /** The database name in the URL. */
@@ -68,37 +63,48 @@ public record DatabaseTarget(String jdbcUrl, String ownerUser, String ownerPassw
         return withJdbcUrl(jdbcUrl.substring(0, slash + 1) + "postgres" + (q < 0 ? "" : jdbcUrl.substring(q)));
     }
 
-    /** A data source of the application login; pools add {@link #appInitSql()} to each connection. */
-    public PGSimpleDataSource appDataSource(String applicationName, Duration connectTimeout, Duration socketTimeout) {
+    /**
+     * How a writer of one tenant logs in: as the tenant's login when its password is known (or the user
+     * is that login), else as the configured user, which then switches to the tenant per transaction.
+     */
+    public String writerLogin(String tenant) {
+        return tenantPassword != null && userTenant() == null ? TenantLogins.role(tenant) : user;
+    }
+
+    /** A data source logging in as {@link #writerLogin} for {@code tenant}. */
+    public PGSimpleDataSource writerDataSource(String tenant, String applicationName, Duration connectTimeout,
+                                               Duration socketTimeout) {
+        boolean asTenant = tenantPassword != null && userTenant() == null;
+        return dataSource(applicationName, writerLogin(tenant), asTenant ? tenantPassword : password, connectTimeout,
+                socketTimeout);
+    }
+
+    /** A data source logging in as the configured user (the API server's, serving many tenants). */
+    public PGSimpleDataSource userDataSource(String applicationName, Duration connectTimeout, Duration socketTimeout) {
+        return dataSource(applicationName, user, password, connectTimeout, socketTimeout);
+    }
+
+    private PGSimpleDataSource dataSource(String applicationName, String login, String secret, Duration connectTimeout,
+                                          Duration socketTimeout) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(jdbcUrl);
         ds.setApplicationName(applicationName);
         ds.setConnectTimeout((int) Math.max(1, connectTimeout.toSeconds()));
         ds.setSocketTimeout((int) Math.max(0, socketTimeout.toSeconds()));
-        if (setRole()) {
-            ds.setUser(ownerUser);
-            ds.setPassword(ownerPassword);
-        } else {
-            ds.setUser(SchemaMigrator.APP_ROLE);
-            ds.setPassword(appPassword);
-        }
+        ds.setUser(login);
+        ds.setPassword(secret);
         return ds;
     }
 
-    public String appInitSql() {
-        return setRole() ? "SET client_min_messages = warning; SET ROLE " + SchemaMigrator.APP_ROLE
-                : "SET client_min_messages = warning";
-    }
-
     /**
-     * A connection as the schema owner. The driver is called directly so a shaded copy inside the
+     * A connection as the configured user. The driver is called directly so a shaded copy inside the
      * agent never depends on {@code DriverManager} registration.
      */
-    public Connection openOwner(String applicationName, Duration connectTimeout, Duration socketTimeout)
+    public Connection openUser(String applicationName, Duration connectTimeout, Duration socketTimeout)
             throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", ownerUser);
-        props.setProperty("password", ownerPassword);
+        props.setProperty("user", user);
+        props.setProperty("password", password);
         props.setProperty("ApplicationName", applicationName);
         props.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
         props.setProperty("socketTimeout", Long.toString(Math.max(0, socketTimeout.toSeconds())));

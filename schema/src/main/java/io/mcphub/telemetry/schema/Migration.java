@@ -20,14 +20,14 @@ public record Migration(Kind kind, int version, String name, Optional<StorageLay
     public enum Kind { VERSIONED, REPEATABLE }
 
     private static final Pattern FILE_NAME =
-            Pattern.compile("(?:V(\\d{3})|R)__([a-z0-9_]+?)(?:\\.(plain|timescale))?\\.sql");
+            Pattern.compile("(?:V(\\d{3})|R)__([a-z0-9_]+?)(?:\\.(plain|timescale|citus))?\\.sql");
     private static final Pattern PARTITION_PLACEHOLDER = Pattern.compile("\\{\\{(PARTITION BY [^}]+)}}");
 
     public static Migration parse(String fileName, String sql) {
         Matcher m = FILE_NAME.matcher(fileName);
         if (!m.matches()) {
             throw new MigrationException("migration file name '" + fileName
-                    + "' does not match V<3 digits>__<name>[.plain|.timescale].sql or R__<name>[.plain|.timescale].sql");
+                    + "' does not match V<3 digits>__<name>[.plain|.timescale|.citus].sql or R__<name>[.plain|.timescale|.citus].sql");
         }
         Optional<StorageLayout> layout = Optional.ofNullable(m.group(3)).map(StorageLayout::fromTag);
         boolean versioned = m.group(1) != null;
@@ -35,8 +35,10 @@ public record Migration(Kind kind, int version, String name, Optional<StorageLay
                 m.group(2), layout, fileName, sql);
     }
 
+    /** Untagged files apply to every layout; {@code .plain} files to the partitioned ones (plain and Citus). */
     public boolean appliesTo(StorageLayout target) {
-        return layout.isEmpty() || layout.get() == target;
+        return layout.isEmpty() || layout.get() == target
+                || (layout.get() == StorageLayout.PLAIN && target.partitioned());
     }
 
     /**
@@ -47,10 +49,10 @@ public record Migration(Kind kind, int version, String name, Optional<StorageLay
         return kind == Kind.VERSIONED ? String.format("V%03d", version) : "R__" + name;
     }
 
-    /** The SQL to execute: partition clauses kept on plain PostgreSQL, removed under TimescaleDB. */
+    /** The SQL to execute: partition clauses kept on the partitioned layouts, removed under TimescaleDB. */
     public String sqlFor(StorageLayout target) {
         Matcher m = PARTITION_PLACEHOLDER.matcher(sql);
-        return m.replaceAll(target == StorageLayout.PLAIN ? "$1" : "");
+        return m.replaceAll(target.partitioned() ? "$1" : "");
     }
 
     /** Checksum of the file as written: an edited versioned file is refused, an edited repeatable one re-applied. */

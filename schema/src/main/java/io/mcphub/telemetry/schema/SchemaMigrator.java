@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the versioned migrations in order, then the repeatable ones whose text changed, each in its
- * own transaction, under a session advisory lock so that hubs starting together migrate once. Needs a connection of the schema owner (a role
- * that may create tables and roles); the hub itself then works as {@code mcp_hub_app}.
+ * own transaction, under a session advisory lock so that hubs starting together migrate once. Needs a
+ * connection of the schema owner (a role that may create tables and roles); tenants' sessions then work
+ * as their own logins ({@link TenantLogins}).
  */
 public final class SchemaMigrator {
 
-    public static final String APP_ROLE = "mcp_hub_app";
     static final String HISTORY_TABLE = "mcp_telemetry_schema_history";
     /** The history table of pre-release schemas, which had another baseline. */
     static final String LEGACY_HISTORY_TABLE = "mcp_telemetry_schema_migrations";
@@ -31,15 +31,21 @@ public final class SchemaMigrator {
     public record Result(StorageLayout layout, List<String> applied) {
     }
 
-    private final boolean timescaleWanted;
+    private final LayoutChooser chooser;
     private final List<Migration> migrations;
 
-    public SchemaMigrator(boolean timescaleWanted) {
-        this(timescaleWanted, MigrationCatalog.load());
+    /** @param layout the layout a new database gets, null for auto ({@link LayoutChooser}) */
+    public SchemaMigrator(StorageLayout layout, boolean timescaleWanted) {
+        this(layout, timescaleWanted, MigrationCatalog.load());
     }
 
-    SchemaMigrator(boolean timescaleWanted, List<Migration> migrations) {
-        this.timescaleWanted = timescaleWanted;
+    /** Layout chosen automatically. */
+    public SchemaMigrator(boolean timescaleWanted) {
+        this(null, timescaleWanted);
+    }
+
+    SchemaMigrator(StorageLayout layout, boolean timescaleWanted, List<Migration> migrations) {
+        this.chooser = new LayoutChooser(layout, timescaleWanted);
         this.migrations = migrations;
     }
 
@@ -74,10 +80,12 @@ public final class SchemaMigrator {
             st.execute("CREATE TABLE IF NOT EXISTS " + HISTORY_TABLE + " ("
                     + "script text PRIMARY KEY, file_name text NOT NULL, checksum text NOT NULL, "
                     + "layout text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+            // tenants' logins check that the schema is there before they write
+            st.execute("GRANT SELECT ON " + HISTORY_TABLE + " TO PUBLIC");
         }
         Map<String, String[]> applied = appliedScripts(connection);
         StorageLayout layout = applied.isEmpty()
-                ? chooseLayout(connection)
+                ? chooser.choose(connection)
                 : StorageLayout.fromTag(applied.values().iterator().next()[1]);
         if (!applied.isEmpty()) {
             LOG.debug("database uses the {} layout chosen at its first migration", layout.sqlName());
@@ -116,31 +124,32 @@ public final class SchemaMigrator {
         return applied;
     }
 
-    private StorageLayout chooseLayout(Connection connection) throws SQLException {
-        if (!timescaleWanted) {
-            LOG.info("TimescaleDB disabled (TIMESCALEDB_ENABLED=false): using plain PostgreSQL partitions and rollups");
-            return StorageLayout.PLAIN;
-        }
-        if (!timescaleAvailable(connection)) {
-            LOG.info("TimescaleDB extension not available on this server: using plain PostgreSQL partitions and rollups");
-            return StorageLayout.PLAIN;
-        }
-        try (Statement st = connection.createStatement()) {
-            st.execute("CREATE EXTENSION IF NOT EXISTS timescaledb");
-            LOG.info("TimescaleDB extension found: using hypertables and continuous aggregates");
-            return StorageLayout.TIMESCALE;
-        } catch (SQLException e) {
-            LOG.warn("TimescaleDB is installed but CREATE EXTENSION failed ({}): using plain PostgreSQL partitions and rollups",
-                    e.getMessage());
-            return StorageLayout.PLAIN;
-        }
-    }
-
-    static boolean timescaleAvailable(Connection connection) throws SQLException {
+    /**
+     * The layout of an already migrated database and whether every versioned migration is applied, for
+     * a session that may not migrate (a tenant's login): null when the schema is missing.
+     */
+    public static StorageLayout installedLayout(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")) {
-            return rs.next();
+             ResultSet rs = st.executeQuery("SELECT to_regclass('" + HISTORY_TABLE + "') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return null;
+            }
         }
+        Map<String, String[]> applied = appliedScripts(connection);
+        if (applied.isEmpty()) {
+            return null;
+        }
+        StorageLayout layout = StorageLayout.fromTag(applied.values().iterator().next()[1]);
+        for (Migration m : MigrationCatalog.load()) {
+            String[] recorded = applied.get(m.script());
+            if (m.appliesTo(layout) && (recorded == null || !recorded[0].equals(m.checksum()))) {
+                throw new MigrationException("the telemetry schema of this database is not up to date (" + m.fileName()
+                        + " is not applied): run `java -jar mcp-telemetry-agent.jar setup-db` with the schema owner's "
+                        + "login (POSTGRES_USER), then start the hub again");
+            }
+        }
+        return layout;
     }
 
     /** Runs the file statement by statement in one transaction; a failure names file, line, statement and error. */
@@ -172,34 +181,6 @@ public final class SchemaMigrator {
             throw new MigrationFailedException(migration.fileName(), current, layout, e);
         } finally {
             connection.setAutoCommit(true);
-        }
-    }
-
-    /**
-     * Sets the application role's password (the original setup-db step) and lets the migrating user
-     * switch to it, which is how the hub connects when no separate password is configured.
-     */
-    public static void configureAppRole(Connection connection, String appPassword) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            // Reasserted on every start: whatever was granted since, the role must stay subject to row-level security.
-            st.execute("ALTER ROLE " + APP_ROLE + " NOSUPERUSER NOBYPASSRLS");
-            if (appPassword != null && !appPassword.isEmpty()) {
-                String sql;
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "SELECT format('ALTER ROLE " + APP_ROLE + " WITH LOGIN PASSWORD %L', ?::text)")) {
-                    ps.setString(1, appPassword);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        sql = rs.getString(1);
-                    }
-                }
-                st.execute(sql);
-            }
-            try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
-                if (rs.next() && !rs.getBoolean(1)) {
-                    st.execute("GRANT " + APP_ROLE + " TO CURRENT_USER");
-                }
-            }
         }
     }
 }

@@ -9,23 +9,35 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.mcphub.telemetry.model.StorageLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A throw-away database on a real PostgreSQL server: the one named by POSTGRES_HOST (and
- * POSTGRES_PORT / POSTGRES_USER / POSTGRES_PASSWORD), else 127.0.0.1:5432 when it answers, else an
- * embedded PostgreSQL started once for the test JVM.
+ * A throw-away database on a real PostgreSQL server. The plain layout's server is the one named by
+ * POSTGRES_HOST (and POSTGRES_PORT / POSTGRES_USER / POSTGRES_PASSWORD), else 127.0.0.1:5432 when it
+ * answers, else an embedded PostgreSQL started once for the test JVM. TimescaleDB is the server of
+ * {@code ../shared/timescaledb/start.sh} (127.0.0.1:5433, or MCP_TEST_TIMESCALE_PORT), Citus the
+ * cluster of {@code ../shared/citus/start.sh} (coordinator 127.0.0.1:5441, or MCP_TEST_CITUS_PORT,
+ * workers on the next two ports): a Citus test database is made on every node, with the extension
+ * and the workers registered, as Citus does not propagate CREATE DATABASE. A layout's server that
+ * does not answer fails the test with the command that starts it: those tests are never skipped.
  */
 public final class TestDatabase implements AutoCloseable {
 
     private static Server server;
 
     private final Server owner;
+    private final StorageLayout layout;
+    private final List<Server> workers;
     public final String name;
 
-    private TestDatabase(Server owner, String name) {
+    private TestDatabase(Server owner, StorageLayout layout, List<Server> workers, String name) {
         this.owner = owner;
+        this.layout = layout;
+        this.workers = workers;
         this.name = name;
     }
 
@@ -63,14 +75,84 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase create() {
-        Server s = server();
+        return create(StorageLayout.PLAIN);
+    }
+
+    /** A new empty database on the server of {@code layout}. */
+    public static TestDatabase create(StorageLayout layout) {
         String name = "mcp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        return switch (layout) {
+            case PLAIN -> {
+                Server s = server();
+                createDatabase(s, name);
+                yield new TestDatabase(s, layout, List.of(), name);
+            }
+            case TIMESCALE -> {
+                Server s = shared(port("MCP_TEST_TIMESCALE_PORT", 5433), "../shared/timescaledb/start.sh");
+                createDatabase(s, name);
+                yield new TestDatabase(s, layout, List.of(), name);
+            }
+            case CITUS -> {
+                int base = port("MCP_TEST_CITUS_PORT", 5441);
+                Server coordinator = shared(base, "../shared/citus/start.sh");
+                List<Server> workers = List.of(shared(base + 1, "../shared/citus/start.sh"),
+                        shared(base + 2, "../shared/citus/start.sh"));
+                TestDatabase db = new TestDatabase(coordinator, layout, workers, name);
+                try {
+                    for (Server node : db.nodes()) {
+                        createDatabase(node, name);
+                        try (Connection c = node.connect(name); Statement st = c.createStatement()) {
+                            st.execute("SET client_min_messages = warning");
+                            st.execute("CREATE EXTENSION IF NOT EXISTS citus");
+                        }
+                    }
+                    try (Connection c = coordinator.connect(name); Statement st = c.createStatement()) {
+                        // 4 shards per table (2 a worker) instead of 32: a third of the migration's time,
+                        // and every query still has to find its tenant's shard
+                        st.execute("ALTER DATABASE " + name + " SET citus.shard_count = 4");
+                        st.execute("SELECT citus_set_coordinator_host('127.0.0.1', " + coordinator.port() + ")");
+                        for (Server w : workers) {
+                            st.execute("SELECT citus_add_node('127.0.0.1', " + w.port() + ")");
+                        }
+                    }
+                } catch (SQLException e) {
+                    db.close();
+                    throw new IllegalStateException("cannot prepare Citus test database " + name, e);
+                }
+                yield db;
+            }
+        };
+    }
+
+    private static void createDatabase(Server s, String name) {
         try (Connection c = s.connect("postgres"); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database on " + s.jdbcUrl("postgres"), e);
         }
-        return new TestDatabase(s, name);
+    }
+
+    private static Server shared(int port, String startScript) {
+        if (!reachable("127.0.0.1", port)) {
+            throw new IllegalStateException("no test server on 127.0.0.1:" + port + ": start it with `bash "
+                    + startScript + "` (`.ci/run` does)");
+        }
+        return new Server("127.0.0.1", port, "postgres", "");
+    }
+
+    private static int port(String env, int fallback) {
+        return Integer.parseInt(envOr(env, Integer.toString(fallback)));
+    }
+
+    public StorageLayout layout() {
+        return layout;
+    }
+
+    private List<Server> nodes() {
+        List<Server> all = new ArrayList<>();
+        all.add(owner);
+        all.addAll(workers);
+        return all;
     }
 
     public String jdbcUrl() {
@@ -100,10 +182,12 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection c = owner.connect("postgres"); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot drop test database " + name, e);
+        for (Server node : nodes()) {
+            try (Connection c = node.connect("postgres"); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop test database " + name + " on port " + node.port(), e);
+            }
         }
     }
 

@@ -96,16 +96,20 @@ public final class CopyEncoder {
     public CopyEncoder number(long value) {
         separator();
         ensure(20);
+        integer(value);
+        return this;
+    }
+
+    private void integer(long value) {
         if (value == Long.MIN_VALUE) {
             ascii("-9223372036854775808");
-            return this;
+            return;
         }
         if (value < 0) {
             buf[len++] = '-';
             value = -value;
         }
         digits(value);
-        return this;
     }
 
     public CopyEncoder number(Integer value) {
@@ -119,6 +123,35 @@ public final class CopyEncoder {
     public CopyEncoder number(double value) {
         separator();
         ascii(Double.toString(value));
+        return this;
+    }
+
+    /** An array as {@code {1,2,3}}. */
+    public CopyEncoder array(short[] values) {
+        separator();
+        ensure(2 + values.length * 7L);
+        buf[len++] = '{';
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                buf[len++] = ',';
+            }
+            integer(values[i]);
+        }
+        buf[len++] = '}';
+        return this;
+    }
+
+    public CopyEncoder array(long[] values) {
+        separator();
+        ensure(2 + values.length * 21L);
+        buf[len++] = '{';
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                buf[len++] = ',';
+            }
+            integer(values[i]);
+        }
+        buf[len++] = '}';
         return this;
     }
 

@@ -9,6 +9,7 @@ import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.schema.Databases;
 import io.mcphub.telemetry.schema.MigrationException;
 import io.mcphub.telemetry.schema.SchemaMigrator;
+import io.mcphub.telemetry.schema.TenantLogins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -28,8 +29,8 @@ public final class PostgresTelemetrySink implements RecordSink {
     private final SinkSettings settings;
     private final SinkStats stats = new SinkStats();
     private final DeferredDataSource dataSource = new DeferredDataSource();
-    private final DirtyRange dirty = new DirtyRange();
     private final TelemetryRing ring;
+    private final BatchWriter writer;
     private volatile DatabaseTarget target;
     private volatile SinkMaintenance maintenance;
     private volatile StorageLayout layout;
@@ -37,7 +38,8 @@ public final class PostgresTelemetrySink implements RecordSink {
 
     private PostgresTelemetrySink(SinkSettings settings) {
         this.settings = settings;
-        SinkHandler handler = new SinkHandler(new BatchWriter(dataSource, stats, dirty), stats, settings);
+        this.writer = new BatchWriter(dataSource, stats);
+        SinkHandler handler = new SinkHandler(writer, stats, settings);
         this.ring = new TelemetryRing(settings.ringSize(), handler, stats, settings.flushInterval());
     }
 
@@ -65,7 +67,10 @@ public final class PostgresTelemetrySink implements RecordSink {
         return new PostgresTelemetrySink(settings);
     }
 
-    /** Migrates the schema and opens the pool of {@code target}. Safe to call again after a failure. */
+    /**
+     * Prepares the schema (migrates it with the owner's login, or checks it is there with a tenant's) and
+     * opens the pool of {@code target}. Safe to call again after a failure.
+     */
     public synchronized void connect(DatabaseTarget target) {
         if (closed) {
             throw new IllegalStateException("telemetry sink is closed");
@@ -73,30 +78,51 @@ public final class PostgresTelemetrySink implements RecordSink {
         if (this.target != null) {
             throw new IllegalStateException("telemetry sink is already connected");
         }
-        StorageLayout chosen = migrate(target);
-        HikariDataSource pool = openPool(target);
+        StorageLayout chosen = prepare(target);
+        String login = target.writerLogin(settings.tenant());
+        HikariDataSource pool = openPool(target, TenantLogins.tenantOf(login) == null);
         this.layout = chosen;
         this.target = target;
+        writer.connected(new BatchWriter.WriteMode(chosen, TenantLogins.tenantOf(login) == null));
         dataSource.ready(pool);
-        SinkMaintenance upkeep = new SinkMaintenance(target, settings, dirty, stats, ring);
+        SinkMaintenance upkeep = new SinkMaintenance(target, settings, stats, ring);
         upkeep.start();
         this.maintenance = upkeep;
-        LOG.info("telemetry sink writing to {} ({} layout, ring of {} records, batches of {})",
-                target.describe(), chosen.sqlName(), settings.ringSize(), settings.batchSize());
+        LOG.info("telemetry sink writing to {} as {} ({} layout, ring of {} records, batches of {})",
+                target.describe(), login, chosen.sqlName(), settings.ringSize(), settings.batchSize());
     }
 
-    private StorageLayout migrate(DatabaseTarget target) {
+    private StorageLayout prepare(DatabaseTarget target) {
+        String loginTenant = target.userTenant();
+        if (loginTenant != null && !loginTenant.equals(settings.tenant())) {
+            throw new TelemetryStartupException("POSTGRES_USER " + target.user() + " is the database login of tenant '"
+                    + loginTenant + "', but this hub's tenant is '" + settings.tenant() + "' (set tenant, or the "
+                    + "login of this tenant, " + TenantLogins.role(settings.tenant()) + ")");
+        }
         Connection c;
         try {
-            c = openCreatingDatabase(target);
+            c = loginTenant != null
+                    ? target.openUser("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT)
+                    : openCreatingDatabase(target);
         } catch (SQLException e) {
             throw new TelemetryStartupException("cannot connect to PostgreSQL at " + target.describe()
                     + " (check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD): "
                     + e.getMessage(), e);
         }
         try (c) {
-            StorageLayout chosen = new SchemaMigrator(settings.timescaleWanted()).migrate(c).layout();
-            SchemaMigrator.configureAppRole(c, target.appPassword());
+            StorageLayout chosen;
+            if (loginTenant != null) {
+                // a tenant's login may not migrate: the schema owner did, with setup-db
+                chosen = SchemaMigrator.installedLayout(c);
+                if (chosen == null) {
+                    throw new TelemetryStartupException("the telemetry schema is missing in " + target.describe()
+                            + ": run `java -jar mcp-telemetry-agent.jar setup-db` with the schema owner's login "
+                            + "(POSTGRES_USER), which also creates the login " + target.user());
+                }
+            } else {
+                chosen = new SchemaMigrator(settings.layout(), settings.timescaleWanted()).migrate(c).layout();
+                TenantLogins.ensure(c, settings.tenant(), target.tenantPassword());
+            }
             try (var ps = c.prepareStatement("SELECT mcp_telemetry_maintain(?, 3)")) {
                 ps.setInt(1, settings.retentionDays());
                 ps.execute();
@@ -113,22 +139,23 @@ public final class PostgresTelemetrySink implements RecordSink {
     /** A missing database is created when the configured user may, so a fresh server just works. */
     private Connection openCreatingDatabase(DatabaseTarget target) throws SQLException {
         try {
-            return target.openOwner("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
+            return target.openUser("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
         } catch (SQLException e) {
             if (!"3D000".equals(e.getSQLState())) {
                 throw e;
             }
-            try (Connection c = target.maintenanceDatabase().openOwner("mcp-telemetry-admin", settings.connectTimeout(),
+            try (Connection c = target.maintenanceDatabase().openUser("mcp-telemetry-admin", settings.connectTimeout(),
                     OWNER_SOCKET_TIMEOUT)) {
                 Databases.createIfMissing(c, target.database());
             }
-            return target.openOwner("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
+            return target.openUser("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
         }
     }
 
-    private HikariDataSource openPool(DatabaseTarget target) {
+    private HikariDataSource openPool(DatabaseTarget target, boolean switchesRole) {
         HikariConfig config = new HikariConfig();
-        config.setDataSource(target.appDataSource("mcp-telemetry-sink", settings.connectTimeout(), Duration.ofMinutes(2)));
+        config.setDataSource(target.writerDataSource(settings.tenant(), "mcp-telemetry-sink", settings.connectTimeout(),
+                Duration.ofMinutes(2)));
         config.setPoolName("mcp-telemetry");
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(1);
@@ -136,12 +163,12 @@ public final class PostgresTelemetrySink implements RecordSink {
         config.setValidationTimeout(Math.max(250, Math.min(settings.connectTimeout().toMillis(), 5_000)));
         // Outages after start are the sink's to ride out; only the first connection must work.
         config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
-        config.setConnectionInitSql(target.appInitSql());
+        config.setConnectionInitSql(BatchWriter.sessionSql(switchesRole));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new TelemetryStartupException("cannot open the telemetry connection pool as " + target.appLogin()
-                    + ": " + e.getMessage(), e);
+            throw new TelemetryStartupException("cannot open the telemetry connection pool as "
+                    + target.writerLogin(settings.tenant()) + " (check MCP_HUB_DB_PASSWORD): " + e.getMessage(), e);
         }
     }
 
@@ -171,10 +198,6 @@ public final class PostgresTelemetrySink implements RecordSink {
     public boolean flush(Duration timeout) {
         try {
             boolean done = ring.flush(timeout);
-            SinkMaintenance upkeep = maintenance;
-            if (done && upkeep != null) {
-                upkeep.refreshRollups();
-            }
             return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -215,7 +238,6 @@ public final class PostgresTelemetrySink implements RecordSink {
             stats.lost.add(unaccounted);
         }
         if (upkeep != null) {
-            upkeep.refreshRollups();
             upkeep.close();
         }
         if (dataSource.target() instanceof HikariDataSource pool) {

@@ -6,7 +6,6 @@ import io.mcphub.telemetry.schema.DatabaseTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -16,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background upkeep on one daemon thread: partitions ahead and retention, rollup refresh for the
- * time ranges the sink wrote, and the sink's own counters reported as telemetry ({@code agent} scope).
+ * Background upkeep on one daemon thread: partitions ahead and retention, compaction of the rollup
+ * increments, and the sink's own counters reported as telemetry ({@code agent} scope). Each runs as
+ * its own call: on Citus, DDL may not share a transaction with distributed writes.
  */
 final class SinkMaintenance implements AutoCloseable {
 
@@ -27,16 +27,13 @@ final class SinkMaintenance implements AutoCloseable {
 
     private final DatabaseTarget target;
     private final SinkSettings settings;
-    private final DirtyRange dirty;
     private final SinkStats stats;
     private final TelemetryRing ring;
     private final ScheduledExecutorService scheduler;
 
-    SinkMaintenance(DatabaseTarget target, SinkSettings settings, DirtyRange dirty, SinkStats stats,
-                    TelemetryRing ring) {
+    SinkMaintenance(DatabaseTarget target, SinkSettings settings, SinkStats stats, TelemetryRing ring) {
         this.target = target;
         this.settings = settings;
-        this.dirty = dirty;
         this.stats = stats;
         this.ring = ring;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,12 +44,12 @@ final class SinkMaintenance implements AutoCloseable {
     }
 
     private Connection owner() throws SQLException {
-        return target.openOwner("mcp-telemetry-admin", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
+        return target.openUser("mcp-telemetry-maintenance", settings.connectTimeout(), OWNER_SOCKET_TIMEOUT);
     }
 
     void start() {
         schedule(this::maintainPartitions, settings.maintenanceInterval());
-        schedule(this::refreshRollups, settings.rollupInterval());
+        schedule(this::compactRollups, settings.compactInterval());
         schedule(this::reportStats, settings.statsInterval());
     }
 
@@ -77,20 +74,14 @@ final class SinkMaintenance implements AutoCloseable {
         }
     }
 
-    /** Recomputes the rollup buckets touched since the last run; on failure the span is kept for the next. */
-    void refreshRollups() {
-        DirtyRange.Span span = dirty.take();
-        if (span == null) {
-            return;
-        }
+    /** Merges rollup increments into one row per key and expires old ones (a DML-only call, see R__maintenance). */
+    void compactRollups() {
         try (Connection c = owner();
-             PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_refresh_rollups(?, ?)")) {
-            ps.setTimestamp(1, Timestamp.from(span.from()));
-            ps.setTimestamp(2, Timestamp.from(span.to()));
+             PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_compact(?)")) {
+            ps.setInt(1, settings.retentionDays());
             ps.execute();
         } catch (SQLException e) {
-            dirty.add(span.from(), span.to());
-            LOG.debug("rollup refresh failed (will retry): {}", e.getMessage());
+            LOG.debug("rollup compaction failed (will retry): {}", e.getMessage());
         }
     }
 
@@ -107,7 +98,7 @@ final class SinkMaintenance implements AutoCloseable {
     }
 
     private void report(Instant now, String metric, double value) {
-        ring.publish(new MetricRecord(settings.statsTenant(), now, settings.instanceId(), MetricScope.AGENT, metric, value));
+        ring.publish(new MetricRecord(settings.tenant(), now, settings.instanceId(), MetricScope.AGENT, metric, value));
     }
 
     @Override

@@ -1,17 +1,20 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.model.StorageLayout;
 import java.time.Duration;
 
 /**
  * How the pipeline runs (where it writes is a {@code DatabaseTarget}), already validated by the
  * configuration layer.
  *
- * @param statsTenant tenant under which the sink reports its own counters (drops, rejects, writes)
+ * @param layout   the storage layout a new database gets; null chooses it ({@code storage.layout=auto})
+ * @param tenant   the tenant of this sink's hub: its login writes, and its own counters (drops, rejects,
+ *                 writes) are reported under it
  */
-public record SinkSettings(boolean timescaleWanted, int ringSize, int batchSize, Duration flushInterval, int poolSize,
+public record SinkSettings(StorageLayout layout, boolean timescaleWanted, int ringSize, int batchSize, Duration flushInterval, int poolSize,
                            Duration connectTimeout, Duration maxBackoff, Duration shutdownTimeout, int retentionDays,
-                           Duration maintenanceInterval, Duration rollupInterval, Duration statsInterval,
-                           String statsTenant, String instanceId) {
+                           Duration maintenanceInterval, Duration compactInterval, Duration statsInterval,
+                           String tenant, String instanceId) {
 
     public SinkSettings {
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
@@ -34,6 +37,7 @@ public record SinkSettings(boolean timescaleWanted, int ringSize, int batchSize,
 
     /** Defaults suited to one hub. */
     public static final class Builder {
+        private StorageLayout layout;
         private boolean timescaleWanted = true;
         private int ringSize = 65_536;
         private int batchSize = 2_000;
@@ -44,14 +48,15 @@ public record SinkSettings(boolean timescaleWanted, int ringSize, int batchSize,
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private int retentionDays = 30;
         private Duration maintenanceInterval = Duration.ofHours(1);
-        private Duration rollupInterval = Duration.ofSeconds(15);
+        private Duration compactInterval = Duration.ofSeconds(60);
         private Duration statsInterval = Duration.ofSeconds(30);
-        private String statsTenant = "default";
+        private String tenant = "default";
         private String instanceId = "sink";
 
         private Builder() {
         }
 
+        public Builder layout(StorageLayout value) { layout = value; return this; }
         public Builder timescaleWanted(boolean value) { timescaleWanted = value; return this; }
         public Builder ringSize(int value) { ringSize = value; return this; }
         public Builder batchSize(int value) { batchSize = value; return this; }
@@ -62,15 +67,15 @@ public record SinkSettings(boolean timescaleWanted, int ringSize, int batchSize,
         public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
         public Builder retentionDays(int value) { retentionDays = value; return this; }
         public Builder maintenanceInterval(Duration value) { maintenanceInterval = value; return this; }
-        public Builder rollupInterval(Duration value) { rollupInterval = value; return this; }
+        public Builder compactInterval(Duration value) { compactInterval = value; return this; }
         public Builder statsInterval(Duration value) { statsInterval = value; return this; }
-        public Builder statsTenant(String value) { statsTenant = value; return this; }
+        public Builder tenant(String value) { tenant = value; return this; }
         public Builder instanceId(String value) { instanceId = value; return this; }
 
         public SinkSettings build() {
-            return new SinkSettings(timescaleWanted, ringSize, batchSize, flushInterval, poolSize, connectTimeout,
-                    maxBackoff, shutdownTimeout, retentionDays, maintenanceInterval, rollupInterval, statsInterval,
-                    statsTenant, instanceId);
+            return new SinkSettings(layout, timescaleWanted, ringSize, batchSize, flushInterval, poolSize, connectTimeout,
+                    maxBackoff, shutdownTimeout, retentionDays, maintenanceInterval, compactInterval, statsInterval,
+                    tenant, instanceId);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.mcphub.telemetry.sink;
 
 import io.mcphub.telemetry.model.SqlNamed;
-import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.StorageLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +16,12 @@ import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
- * How one record type reaches its table, declared once: its columns (name, SQL type and how a record
+ * How one row type reaches its table, declared once: its columns (name, SQL type and how a record
  * writes the value), from which the staging table, the COPY and, for append-only tables, the move
  * into the real table are derived. Registry tables are upserted by the statement in
  * {@code db/sink/<table>.sql}, which reads {@code stage_<table>}.
  */
-public final class TableSpec<R extends TelemetryRecord> {
+public final class TableSpec<R> {
 
     /** Writes one column of a record. */
     @FunctionalInterface
@@ -38,6 +38,7 @@ public final class TableSpec<R extends TelemetryRecord> {
     private final List<Column<R>> columns;
     private final String stagingDdl;
     private final String mergeSql;
+    private final boolean upsert;
     private final String copySql;
 
     private TableSpec(Class<R> type, String table, List<Column<R>> columns, boolean upsert) {
@@ -48,6 +49,7 @@ public final class TableSpec<R extends TelemetryRecord> {
         this.stagingDdl = "CREATE TEMP TABLE IF NOT EXISTS stage_" + table + " ("
                 + columns.stream().map(c -> c.name() + " " + c.sqlType()).collect(Collectors.joining(", "))
                 + ") ON COMMIT DELETE ROWS";
+        this.upsert = upsert;
         this.mergeSql = upsert ? readMerge(table)
                 : "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM stage_" + table;
         this.copySql = "COPY stage_" + table + " (" + names + ") FROM STDIN";
@@ -55,13 +57,13 @@ public final class TableSpec<R extends TelemetryRecord> {
 
     /** A table rows are only appended to. */
     @SafeVarargs
-    static <R extends TelemetryRecord> TableSpec<R> append(Class<R> type, String table, Column<R>... columns) {
+    static <R> TableSpec<R> append(Class<R> type, String table, Column<R>... columns) {
         return new TableSpec<>(type, table, List.of(columns), false);
     }
 
     /** A registry table, upserted by {@code db/sink/<table>.sql}. */
     @SafeVarargs
-    static <R extends TelemetryRecord> TableSpec<R> upsert(Class<R> type, String table, Column<R>... columns) {
+    static <R> TableSpec<R> upsert(Class<R> type, String table, Column<R>... columns) {
         return new TableSpec<>(type, table, List.of(columns), true);
     }
 
@@ -106,6 +108,14 @@ public final class TableSpec<R extends TelemetryRecord> {
         return new Column<>(name, "double precision", (r, o) -> o.number(value.applyAsDouble(r)));
     }
 
+    static <R> Column<R> smallints(String name, Function<R, short[]> value) {
+        return new Column<>(name, "smallint[]", (r, o) -> o.array(value.apply(r)));
+    }
+
+    static <R> Column<R> bigints(String name, Function<R, long[]> value) {
+        return new Column<>(name, "bigint[]", (r, o) -> o.array(value.apply(r)));
+    }
+
     static <R> Column<R> bool(String name, Predicate<R> value) {
         return new Column<>(name, "boolean", (r, o) -> o.bool(value.test(r)));
     }
@@ -145,16 +155,32 @@ public final class TableSpec<R extends TelemetryRecord> {
         return stagingDdl;
     }
 
-    String mergeSql() {
-        return mergeSql;
+    String stagingTable() {
+        return "stage_" + table;
+    }
+
+    /** Every table the sink writes through a staging table: the records' and the rollups'. */
+    static List<TableSpec<?>> staged() {
+        List<TableSpec<?>> all = new java.util.ArrayList<>(Tables.all());
+        all.addAll(Rollups.specs());
+        return all;
+    }
+
+    /**
+     * The move from staging into the table. On Citus an append carries {@code ON CONFLICT DO NOTHING}
+     * (nothing conflicts): Citus then inserts on the shards by INSERT, where it would otherwise COPY,
+     * which row-level security refuses to a tenant's login. Elsewhere that clause only costs time.
+     */
+    String mergeSql(StorageLayout layout) {
+        return layout == StorageLayout.CITUS && !upsert ? mergeSql + " ON CONFLICT DO NOTHING" : mergeSql;
     }
 
     String copySql() {
         return copySql;
     }
 
-    void encodeRow(TelemetryRecord record, CopyEncoder out) throws SQLException {
-        R r = type.cast(record);
+    void encodeRow(Object row, CopyEncoder out) throws SQLException {
+        R r = type.cast(row);
         for (Column<R> c : columns) {
             c.writer().write(r, out);
         }

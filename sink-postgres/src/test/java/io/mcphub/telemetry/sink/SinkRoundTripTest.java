@@ -25,6 +25,8 @@ import io.mcphub.telemetry.model.ResourceRecord;
 import io.mcphub.telemetry.model.ServerRecord;
 import io.mcphub.telemetry.model.ServerStatus;
 import io.mcphub.telemetry.model.ServerStatusRecord;
+import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.schema.TenantLogins;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.TenantRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
@@ -43,8 +45,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Every layout's real server: what the sink writes reads back the same on each. */
+@ParameterizedClass
+@EnumSource(StorageLayout.class)
 class SinkRoundTripTest {
+
+    @Parameter
+    StorageLayout layout;
 
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
@@ -53,8 +64,8 @@ class SinkRoundTripTest {
 
     @BeforeEach
     void start() {
-        db = TestDatabase.create();
-        sink = PostgresTelemetrySink.start(SinkTestSupport.settings().build(), SinkTestSupport.target(db));
+        db = TestDatabase.create(layout);
+        sink = PostgresTelemetrySink.start(SinkTestSupport.settings().layout(layout).build(), SinkTestSupport.target(db));
     }
 
     @AfterEach
@@ -220,9 +231,10 @@ class SinkRoundTripTest {
         pool.setJdbcUrl(db.jdbcUrl());
         pool.setUsername(db.adminUser());
         pool.setPassword(db.adminPassword());
-        pool.setConnectionInitSql("SET ROLE mcp_hub_app");
+        pool.setConnectionInitSql(BatchWriter.sessionSql(true));
         try (pool) {
-            BatchWriter writer = new BatchWriter(pool, stats, new DirtyRange());
+            BatchWriter writer = new BatchWriter(pool, stats);
+            writer.connected(new BatchWriter.WriteMode(layout, true));
             UUID id = UUID.randomUUID();
             List<TelemetryRecord> batch = List.of(
                     new MetricRecord("a", T0, "h", MetricScope.SYSTEM, "m", 1),
@@ -243,26 +255,35 @@ class SinkRoundTripTest {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             assertEquals(2, count(c, "SELECT count(DISTINCT tenant_id) FROM ingest_batches"));
             assertEquals(2, count(c, "SELECT sum(row_count) FROM ingest_batches"), "each batch holds one tenant's rows");
-            st.execute("SET ROLE mcp_hub_app");
             c.setAutoCommit(false);
-            st.execute("SELECT set_config('mcp.tenant_id', 'tenant-a', true)");
+            TenantLogins.actAs(c, "tenant-a");
             assertEquals("a-only", one(st, "SELECT string_agg(metric, ',') FROM infra_metrics"));
             c.rollback();
         }
     }
 
     @Test
-    void rollupsAreRefreshedForWhatWasWritten() throws Exception {
+    void rollupsAreWrittenWithTheRowsAndCompactToTheSameNumbers() throws Exception {
         for (int i = 0; i < 10; i++) {
             sink.publish(new ToolExecutionRecord("a", "h", "srv", "echo", Times.micros(T0, "startedAt"), 100 * (i + 1),
                     i < 3 ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, null, null, null, null, null, null, null, ExecutionSide.DOWNSTREAM));
         }
         assertTrue(sink.flush(Duration.ofSeconds(30)));
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            st.execute("SET mcp.tenant_id = 'a'");
-            assertEquals("10|3|5500|1000", one(st, "SELECT concat_ws('|', sum(calls), sum(errors), sum(total_duration_us), "
-                    + "max(max_duration_us)) FROM tool_stats_1m"));
-            assertEquals("10", one(st, "SELECT sum(calls)::text FROM server_stats_1h"));
+            for (int round = 0; round < 2; round++) {
+                c.setAutoCommit(false);
+                TenantLogins.actAs(c, "a");
+                assertEquals("10|3|5500|1000", one(st, "SELECT concat_ws('|', sum(calls), sum(errors), sum(total_duration_us), "
+                        + "max(max_duration_us)) FROM tool_stats_1h"));
+                assertEquals("10|3", one(st, "SELECT concat_ws('|', sum(calls), sum(errors)) FROM tenant_stats_1m"));
+                assertEquals("3", one(st, "SELECT sum(errors)::text FROM error_stats_1h"));
+                assertEquals("10", one(st, "SELECT sum(calls)::text FROM server_stats_1h"));
+                assertEquals("10", one(st, "SELECT sum(calls)::text FROM tool_stats_1d"));
+                c.commit();
+                c.setAutoCommit(true);
+                st.execute("SELECT mcp_telemetry_compact(30)"); // the second round reads the compacted rows
+            }
+            assertEquals(1, count(c, "SELECT count(*) FROM rollup_tool_1h WHERE tenant_id = 'a'"));
         }
     }
 

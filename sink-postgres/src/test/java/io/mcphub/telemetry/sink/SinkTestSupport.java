@@ -20,8 +20,8 @@ final class SinkTestSupport {
                 .flushInterval(Duration.ofMillis(20))
                 .maxBackoff(Duration.ofMillis(200))
                 .statsInterval(Duration.ofHours(1))
-                .rollupInterval(Duration.ofHours(1))
-                .statsTenant("sink-self");
+                .compactInterval(Duration.ofHours(1))
+                .tenant("sink-self");
     }
 
     static DatabaseTarget target(TestDatabase db) {

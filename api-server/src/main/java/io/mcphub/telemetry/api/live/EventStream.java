@@ -219,7 +219,7 @@ public final class EventStream implements AutoCloseable {
             long count = 0;
             while (true) {
                 StreamCursor pageFrom = at;
-                List<List<FeedItem>> lists = db.read(tenant, c -> FeedRows.read(c, pageFrom, to, REPLAY_PAGE));
+                List<List<FeedItem>> lists = db.read(tenant, c -> FeedRows.read(c, tenant, pageFrom, to, REPLAY_PAGE));
                 boolean more = false;
                 for (FeedItem item : FeedRows.merge(lists)) {
                     at = at.with(item.kind(), item.id());

@@ -107,7 +107,7 @@ final class TenantFeed {
             if (safe == null) {
                 return false;
             }
-            List<List<FeedItem>> lists = FeedRows.read(c, from, safe, limit);
+            List<List<FeedItem>> lists = FeedRows.read(c, tenant, from, safe, limit);
             StreamCursor next = safe;
             boolean more = false;
             for (List<FeedItem> list : lists) {

@@ -103,9 +103,10 @@ public final class PrometheusExporter {
 
     private static void writeGauges(PromText out, String tenant, Connection c) throws SQLException {
         List<Map<String, Object>> servers = Rows.list(c, "SELECT s.server_name, s.status, s.transport, "
-                + "(SELECT count(*) FROM tools t WHERE t.server_name = s.server_name AND t.removed_at IS NULL) AS tools, "
+                + "(SELECT count(*) FROM tools t WHERE t.tenant_id = s.tenant_id AND t.server_name = s.server_name "
+                + "AND t.removed_at IS NULL) AS tools, "
                 + "extract(epoch FROM now() - s.connected_since)::double precision AS connected_s "
-                + "FROM mcp_servers s ORDER BY s.server_name");
+                + "FROM mcp_servers s WHERE s.tenant_id = ? ORDER BY s.server_name", tenant);
         out.family("mcp_servers", "gauge", "MCP servers known to the tenant's hubs, by status.");
         for (String status : SqlNamed.names(ServerStatus.class)) {
             long n = servers.stream().filter(s -> status.equals(s.get("status"))).count();
@@ -129,7 +130,7 @@ public final class PrometheusExporter {
         }
         var hubs = Rows.list(c, "SELECT instance_id, hub_name, stopped_at IS NOT NULL AS stopped, "
                 + "extract(epoch FROM now() - last_seen_at)::double precision AS age_s FROM hub_instances "
-                + "WHERE stopped_at IS NULL OR last_seen_at > now() - interval '24 hours'");
+                + "WHERE tenant_id = ? AND (stopped_at IS NULL OR last_seen_at > now() - interval '24 hours')", tenant);
         out.family("mcp_hub_instances", "gauge", "Hub processes by state (up: heartbeat within 90 s).");
         long up = hubs.stream().filter(h -> !(Boolean) h.get("stopped") && ((Number) h.get("age_s")).doubleValue() < 90).count();
         long stopped = hubs.stream().filter(h -> (Boolean) h.get("stopped")).count();
@@ -144,8 +145,8 @@ public final class PrometheusExporter {
             }
         }
         var infra = Rows.list(c, "SELECT DISTINCT ON (instance_id, scope, metric) instance_id, scope, metric, value "
-                + "FROM infra_metrics WHERE sampled_at > now() - interval '5 minutes' "
-                + "ORDER BY instance_id, scope, metric, sampled_at DESC");
+                + "FROM infra_metrics WHERE tenant_id = ? AND sampled_at > now() - interval '5 minutes' "
+                + "ORDER BY instance_id, scope, metric, sampled_at DESC", tenant);
         out.family("mcp_hub_infra_metric", "gauge",
                 "Latest sampled JVM/process/system/container/agent metric of each hub instance (last 5 minutes).");
         for (var m : infra) {

@@ -7,6 +7,7 @@ import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,27 +22,29 @@ public final class DashboardQuery {
     public Object handle(ApiRequest req) {
         Params p = req.params("window", "since", "until");
         Window w = Window.from(p, req.now());
+        String tenant = req.tenant();
+        String downstream = ExecutionSide.DOWNSTREAM.sqlName();
         return req.read(c -> {
-            var health = HealthQuery.health(c);
-            var totals = Stats.totals(c, w);
-            var top = Stats.perTool(c, w, null, "calls DESC, server_name, tool_name", 10);
-            List<Map<String, Object>> slowest = Stats.percentiles(c, w, null, ExecutionSide.DOWNSTREAM.sqlName());
+            var health = HealthQuery.health(c, tenant);
+            var totals = Stats.totals(c, tenant, w);
+            var top = Stats.perTool(c, tenant, w, downstream, null, "calls DESC, server_name, tool_name", 10);
+            List<Map<String, Object>> slowest = new ArrayList<>(Stats.percentiles(c, tenant, w, null, downstream).values());
             slowest.sort(Comparator.comparing((Map<String, Object> m) -> -num(m.get("p95_ms")))
                     .thenComparing(m -> (String) m.get("tool_name")));
             slowest = slowest.subList(0, Math.min(10, slowest.size()));
             var errors = Rows.list(c, "SELECT id, started_at, server_name, tool_name, outcome, error_class, error_message, "
                     + "round(duration_us / 1000.0, 3) AS duration_ms FROM tool_executions "
-                    + "WHERE outcome <> 'success' AND started_at >= ? AND started_at < ? "
-                    + "ORDER BY started_at DESC, id DESC LIMIT 10", w.since(), w.until());
-            String oauthWhere = " FROM oauth_flows WHERE occurred_at >= ? AND occurred_at < ? AND (?::text IS NULL OR server_name = ?) ";
-            var oauth = OAuthQuery.summary(c, oauthWhere, w, null);
-            var api = ApiRequestsQuery.totals(c, w, null);
-            var series = Stats.callSeries(c, w);
+                    + "WHERE tenant_id = ? AND outcome <> 'success' AND started_at >= ? AND started_at < ? "
+                    + "ORDER BY started_at DESC, id DESC LIMIT 10", tenant, w.since(), w.until());
+            var oauth = OAuthQuery.summary(c, tenant, w, null);
+            var api = ApiRequestsQuery.totals(c, tenant, w, null);
+            var series = Stats.callSeries(c, tenant, w);
             var serverList = Rows.list(c, "SELECT s.server_name, s.status, s.transport, s.connected_since, s.last_error, "
-                    + "(SELECT count(*) FROM tools t WHERE t.server_name = s.server_name AND t.removed_at IS NULL) AS tool_count "
-                    + "FROM mcp_servers s ORDER BY s.server_name");
-            Object latency = w.length().compareTo(Duration.ofHours(25)) <= 0 ? Stats.latencySeries(c, w) : null;
-            return Json.object("window", w.json(), "generated_at", req.now(), "tenant", req.tenant(),
+                    + "(SELECT count(*) FROM tools t WHERE t.tenant_id = s.tenant_id AND t.server_name = s.server_name "
+                    + "AND t.removed_at IS NULL) AS tool_count FROM mcp_servers s WHERE s.tenant_id = ? ORDER BY s.server_name",
+                    tenant);
+            Object latency = w.length().compareTo(Duration.ofHours(25)) <= 0 ? Stats.latencySeries(c, tenant, w) : null;
+            return Json.object("window", w.json(), "generated_at", req.now(), "tenant", tenant,
                     "status", health.get("status"), "hubs", health.get("hubs"), "servers", health.get("servers"), "server_list", serverList,
                     "executions", totals, "top_tools", top, "slowest_tools", slowest, "latest_errors", errors,
                     "oauth", oauth, "api_requests", api,

@@ -5,11 +5,18 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
+import io.mcphub.telemetry.model.ExecutionSide;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code GET /api/telemetry/errors}: failed tool calls in the window grouped by server, tool, error
- * class and outcome, with an error-rate series. Server/tool totals and the series come from the
- * rollups; grouping by error class reads only the failed raw rows (a partial index covers them).
+ * class and outcome, with an error-rate series: from the raw rows of a window up to an hour, else from
+ * the hourly or daily tool and error rollups; the totals and the series from the per-minute rollup.
  */
 public final class ErrorsQuery {
 
@@ -19,35 +26,81 @@ public final class ErrorsQuery {
         String server = p.text("server");
         String tool = p.text("tool");
         int limit = p.integer("limit", 50, 1, 1_000);
-        String rollup = Stats.rollup(w);
-        String range = Stats.rollupRange(w);
+        String tenant = req.tenant();
+        String downstream = ExecutionSide.DOWNSTREAM.sqlName();
         return req.read(c -> {
-            var totals = Rows.one(c, "SELECT coalesce(sum(calls), 0)::bigint AS calls, coalesce(sum(errors), 0)::bigint AS errors, "
-                    + "round(coalesce(sum(errors)::numeric / nullif(sum(calls), 0), 0), 4) AS error_rate FROM " + rollup
-                    + " WHERE " + range + " AND (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?)",
-                    w.since(), w.until(), server, server, tool, tool);
-            var byServer = Rows.list(c, "SELECT server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors, "
-                    + "round(sum(errors)::numeric / nullif(sum(calls), 0), 4) AS error_rate FROM " + rollup + " WHERE " + range
-                    + " AND (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?) "
-                    + "GROUP BY server_name HAVING sum(errors) > 0 ORDER BY errors DESC, server_name LIMIT ?",
-                    w.since(), w.until(), server, server, tool, tool, limit);
-            var byTool = Rows.list(c, "SELECT server_name, tool_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors, "
-                    + "round(sum(errors)::numeric / nullif(sum(calls), 0), 4) AS error_rate FROM " + rollup + " WHERE " + range
-                    + " AND (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?) "
-                    + "GROUP BY server_name, tool_name HAVING sum(errors) > 0 ORDER BY errors DESC, server_name, tool_name LIMIT ?",
-                    w.since(), w.until(), server, server, tool, tool, limit);
-            String raw = " FROM tool_executions WHERE started_at >= ? AND started_at < ? AND outcome <> 'success' "
-                    + "AND side = 'downstream' AND (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?) ";
-            var byClass = Rows.list(c, "SELECT coalesce(error_class, outcome) AS error_class, count(*) AS errors, "
-                    + "count(DISTINCT server_name || '/' || tool_name) AS tools, max(started_at) AS last_seen_at, "
-                    + "(array_agg(error_message ORDER BY started_at DESC))[1] AS last_message" + raw
-                    + "GROUP BY 1 ORDER BY errors DESC, 1 LIMIT ?", w.since(), w.until(), server, server, tool, tool, limit);
-            var byOutcome = Rows.list(c, "SELECT outcome, count(*) AS errors" + raw + "GROUP BY 1 ORDER BY 2 DESC, 1",
-                    w.since(), w.until(), server, server, tool, tool);
-            var series = (server == null && tool == null) ? Stats.callSeries(c, w) : null;
+            List<Map<String, Object>> tools = new ArrayList<>();
+            for (Map<String, Object> t : Stats.perTool(c, tenant, w, downstream, server, "server_name, tool_name", 100_000)) {
+                if (tool == null || tool.equals(t.get("tool_name"))) {
+                    tools.add(t);
+                }
+            }
+            Map<String, Object> totals = server == null && tool == null ? Stats.totals(c, tenant, w) : sum(tools, null);
+            totals.keySet().retainAll(List.of("calls", "errors", "error_rate"));
+            Set<String> servers = new LinkedHashSet<>();
+            tools.forEach(t -> servers.add((String) t.get("server_name")));
+            List<Map<String, Object>> byServer = new ArrayList<>();
+            for (String name : servers) {
+                Map<String, Object> sum = sum(tools.stream().filter(t -> name.equals(t.get("server_name"))).toList(), name);
+                if (((Number) sum.get("errors")).longValue() > 0) {
+                    byServer.add(sum);
+                }
+            }
+            byServer.sort(Comparator.comparing((Map<String, Object> m) -> -((Number) m.get("errors")).longValue())
+                    .thenComparing(m -> (String) m.get("server_name")));
+            List<Map<String, Object>> byTool = new ArrayList<>();
+            for (Map<String, Object> t : tools) {
+                if (((Number) t.get("errors")).longValue() > 0) {
+                    byTool.add(Json.object("server_name", t.get("server_name"), "tool_name", t.get("tool_name"),
+                            "calls", t.get("calls"), "errors", t.get("errors"), "error_rate", t.get("error_rate")));
+                }
+            }
+            byTool.sort(Comparator.comparing((Map<String, Object> m) -> -((Number) m.get("errors")).longValue())
+                    .thenComparing(m -> (String) m.get("server_name")).thenComparing(m -> (String) m.get("tool_name")));
+            // failed calls one per row: the raw rows (up to an hour) or the error rollup, same columns
+            String failures = w.grain() == Window.Grain.RAW
+                    ? "(SELECT server_name, tool_name, coalesce(error_class, outcome) AS error_class, outcome, 1 AS errors, "
+                            + "started_at AS last_seen_at, error_message AS last_message FROM tool_executions "
+                            + "WHERE tenant_id = ? AND side = 'downstream' AND outcome <> 'success' "
+                            + "AND started_at >= ? AND started_at < ?) f"
+                    : "(SELECT server_name, tool_name, error_class, outcome, errors, last_seen_at, last_message FROM "
+                            + Stats.errorStats(w) + " WHERE tenant_id = ? AND side = 'downstream' AND "
+                            + Stats.bucketRange(w.grain().unit) + ") f";
+            String filter = " WHERE (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?) ";
+            var byClass = Rows.list(c, "SELECT error_class, sum(errors)::bigint AS errors, "
+                    + "count(DISTINCT server_name || '/' || tool_name) AS tools, max(last_seen_at) AS last_seen_at, "
+                    + "(array_agg(last_message ORDER BY last_seen_at DESC))[1] AS last_message FROM " + failures + filter
+                    + "GROUP BY 1 ORDER BY errors DESC, 1 LIMIT ?",
+                    tenant, w.since(), w.until(), server, server, tool, tool, limit);
+            var byOutcome = Rows.list(c, "SELECT outcome, sum(errors)::bigint AS errors FROM " + failures + filter
+                    + "GROUP BY 1 ORDER BY 2 DESC, 1", tenant, w.since(), w.until(), server, server, tool, tool);
+            limitTo(byServer, limit);
+            limitTo(byTool, limit);
+            var series = (server == null && tool == null) ? Stats.callSeries(c, tenant, w) : null;
             return Json.object("window", w.json(), "totals", totals, "by_server", byServer, "by_tool", byTool,
                     "by_error_class", byClass, "by_outcome", byOutcome,
                     "series", series, "series_step_s", w.seriesStep().toSeconds());
         });
+    }
+
+    /** Calls, errors and error rate of some per-tool rows (of one server when {@code server} is set). */
+    private static Map<String, Object> sum(List<Map<String, Object>> tools, String server) {
+        long calls = 0;
+        long errors = 0;
+        for (Map<String, Object> t : tools) {
+            calls += ((Number) t.get("calls")).longValue();
+            errors += ((Number) t.get("errors")).longValue();
+        }
+        Map<String, Object> m = server == null ? Json.object() : Json.object("server_name", server);
+        m.put("calls", calls);
+        m.put("errors", errors);
+        m.put("error_rate", calls == 0 ? 0.0 : Math.round(errors * 10_000.0 / calls) / 10_000.0);
+        return m;
+    }
+
+    private static void limitTo(List<?> list, int limit) {
+        if (list.size() > limit) {
+            list.subList(limit, list.size()).clear();
+        }
     }
 }

@@ -41,8 +41,9 @@ public final class ExecutionsQuery {
         StringBuilder sql = new StringBuilder("SELECT id, started_at, extract(epoch FROM date_trunc('second', started_at))::bigint * 1000000 + extract(microseconds FROM started_at)::bigint % 1000000 AS started_us, "
                 + "server_name, tool_name, side, outcome, round(duration_us / 1000.0, 3) AS duration_ms, error_class, "
                 + "error_message, argument_bytes, result_bytes, session_id, request_id, instance_id"
-                + (payloads ? ", arguments, result" : "") + " FROM tool_executions WHERE true");
+                + (payloads ? ", arguments, result" : "") + " FROM tool_executions WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>();
+        args.add(req.tenant());
         filter(sql, args, "server_name = ?", server);
         filter(sql, args, "tool_name = ?", tool);
         filter(sql, args, "side = ?", side);

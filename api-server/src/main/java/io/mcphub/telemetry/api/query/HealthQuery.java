@@ -21,34 +21,34 @@ public final class HealthQuery {
             + "started_at, last_seen_at, stopped_at, "
             + "CASE WHEN stopped_at IS NOT NULL THEN 'stopped' "
             + "     WHEN last_seen_at > now() - interval '90 seconds' THEN 'up' ELSE 'stale' END AS state "
-            + "FROM hub_instances WHERE stopped_at IS NULL OR last_seen_at > now() - interval '24 hours' "
+            + "FROM hub_instances WHERE tenant_id = ? AND (stopped_at IS NULL OR last_seen_at > now() - interval '24 hours') "
             + "ORDER BY started_at DESC LIMIT 100";
 
     public Object handle(ApiRequest req) {
         req.params();
-        return req.read(HealthQuery::health);
+        return req.read(c -> health(c, req.tenant()));
     }
 
-    static Map<String, Object> health(Connection c) throws SQLException {
-        List<Map<String, Object>> hubs = Rows.list(c, HUBS);
-        Map<String, Object> servers = serverCounts(c);
+    static Map<String, Object> health(Connection c, String tenant) throws SQLException {
+        List<Map<String, Object>> hubs = Rows.list(c, HUBS, tenant);
+        Map<String, Object> servers = serverCounts(c, tenant);
         long up = hubs.stream().filter(h -> "up".equals(h.get("state"))).count();
         long down = ((Number) servers.get("failed")).longValue() + ((Number) servers.get("disconnected")).longValue();
         String status = hubs.isEmpty() ? "unknown" : up == 0 ? "down" : down > 0 ? "degraded" : "ok";
         var agent = Rows.list(c, "SELECT DISTINCT ON (instance_id, metric) instance_id, metric, value, sampled_at "
-                + "FROM infra_metrics WHERE scope = 'agent' AND sampled_at > now() - interval '10 minutes' "
-                + "ORDER BY instance_id, metric, sampled_at DESC");
+                + "FROM infra_metrics WHERE tenant_id = ? AND scope = 'agent' AND sampled_at > now() - interval '10 minutes' "
+                + "ORDER BY instance_id, metric, sampled_at DESC", tenant);
         return Json.object("status", status, "hubs_up", up, "hubs", hubs, "servers", servers, "agent_counters", agent,
                 "database", Json.object("reachable", true, "time", Rows.one(c, "SELECT now() AS t").get("t")));
     }
 
-    static Map<String, Object> serverCounts(Connection c) throws SQLException {
+    static Map<String, Object> serverCounts(Connection c, String tenant) throws SQLException {
         Map<String, Object> counts = new LinkedHashMap<>();
         for (ServerStatus s : ServerStatus.values()) {
             counts.put(s.sqlName(), 0L);
         }
         long total = 0;
-        for (var r : Rows.list(c, "SELECT status, count(*) AS n FROM mcp_servers GROUP BY status")) {
+        for (var r : Rows.list(c, "SELECT status, count(*) AS n FROM mcp_servers WHERE tenant_id = ? GROUP BY status", tenant)) {
             long n = ((Number) r.get("n")).longValue();
             counts.put((String) r.get("status"), n);
             total += n;

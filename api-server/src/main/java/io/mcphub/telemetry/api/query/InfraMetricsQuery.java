@@ -30,19 +30,20 @@ public final class InfraMetricsQuery {
             throw ApiException.badParameter("metric", "name 1 to 20 metrics, comma-separated");
         }
         long step = w.seriesStep().toSeconds();
+        String tenant = req.tenant();
         return req.read(c -> {
             var latest = Rows.list(c, "SELECT DISTINCT ON (instance_id, scope, metric) instance_id, scope, metric, value, sampled_at "
-                    + "FROM infra_metrics WHERE sampled_at >= ? AND sampled_at < ? AND (?::text IS NULL OR scope = ?) "
+                    + "FROM infra_metrics WHERE tenant_id = ? AND sampled_at >= ? AND sampled_at < ? AND (?::text IS NULL OR scope = ?) "
                     + "AND (?::text IS NULL OR instance_id = ?) AND (?::text[] IS NULL OR metric = ANY(?::text[])) "
                     + "ORDER BY instance_id, scope, metric, sampled_at DESC",
-                    w.since(), w.until(), scope, scope, instance, instance, array(c, metrics), array(c, metrics));
+                    tenant, w.since(), w.until(), scope, scope, instance, instance, array(c, metrics), array(c, metrics));
             Object series = null;
             if (metrics != null) {
                 series = Rows.list(c, "SELECT instance_id, metric, to_timestamp(floor(extract(epoch FROM sampled_at) / ?) * ?) AS t, "
                         + "min(value) AS min, avg(value) AS avg, max(value) AS max, count(*) AS samples FROM infra_metrics "
-                        + "WHERE sampled_at >= ? AND sampled_at < ? AND metric = ANY(?::text[]) AND (?::text IS NULL OR scope = ?) "
+                        + "WHERE tenant_id = ? AND sampled_at >= ? AND sampled_at < ? AND metric = ANY(?::text[]) AND (?::text IS NULL OR scope = ?) "
                         + "AND (?::text IS NULL OR instance_id = ?) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-                        (double) step, (double) step, w.since(), w.until(), array(c, metrics), scope, scope, instance, instance);
+                        (double) step, (double) step, tenant, w.since(), w.until(), array(c, metrics), scope, scope, instance, instance);
             }
             return Json.object("window", w.json(), "latest", latest, "series", series, "series_step_s", step);
         });

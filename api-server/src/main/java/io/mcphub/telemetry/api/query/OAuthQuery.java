@@ -20,29 +20,32 @@ public final class OAuthQuery {
         Window w = Window.from(p, req.now());
         String server = p.text("server");
         int limit = p.integer("limit", 20, 1, 500);
+        String tenant = req.tenant();
         return req.read(c -> {
-            String where = " FROM oauth_flows WHERE occurred_at >= ? AND occurred_at < ? AND (?::text IS NULL OR server_name = ?) ";
-            var totals = summary(c, where, w, server);
+            var totals = summary(c, tenant, w, server);
             var byServer = Rows.list(c, "SELECT server_name, count(*) FILTER (WHERE outcome = 'success') AS success, "
                     + "count(*) FILTER (WHERE outcome = 'failure') AS failure, "
                     + "round(count(*) FILTER (WHERE outcome = 'success')::numeric / nullif(count(*) FILTER (WHERE outcome <> 'pending'), 0), 4) AS success_rate"
-                    + where + "GROUP BY 1 ORDER BY 1", w.since(), w.until(), server, server);
+                    + WHERE + "GROUP BY 1 ORDER BY 1", tenant, w.since(), w.until(), server, server);
             var byPhase = Rows.list(c, "SELECT phase, grant_type, count(*) FILTER (WHERE outcome = 'success') AS success, "
                     + "count(*) FILTER (WHERE outcome = 'failure') AS failure, count(*) FILTER (WHERE outcome = 'pending') AS pending, "
                     + "round((percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_us) / 1000)::numeric, 3) AS p95_ms"
-                    + where + "GROUP BY 1, 2 ORDER BY 1, 2", w.since(), w.until(), server, server);
+                    + WHERE + "GROUP BY 1, 2 ORDER BY 1, 2", tenant, w.since(), w.until(), server, server);
             var failures = Rows.list(c, "SELECT occurred_at, flow_id, server_name, grant_type, phase, error, "
-                    + "round(duration_us / 1000.0, 3) AS duration_ms" + where + "AND outcome = 'failure' "
-                    + "ORDER BY occurred_at DESC LIMIT ?", w.since(), w.until(), server, server, limit);
+                    + "round(duration_us / 1000.0, 3) AS duration_ms" + WHERE + "AND outcome = 'failure' "
+                    + "ORDER BY occurred_at DESC LIMIT ?", tenant, w.since(), w.until(), server, server, limit);
             return Json.object("window", w.json(), "totals", totals, "by_server", byServer, "by_phase", byPhase,
                     "recent_failures", failures);
         });
     }
 
-    static Map<String, Object> summary(Connection c, String where, Window w, String server) throws SQLException {
+    private static final String WHERE = " FROM oauth_flows WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ? "
+            + "AND (?::text IS NULL OR server_name = ?) ";
+
+    static Map<String, Object> summary(Connection c, String tenant, Window w, String server) throws SQLException {
         return Rows.one(c, "SELECT count(DISTINCT flow_id) AS flows, count(*) FILTER (WHERE outcome = 'success') AS success, "
                 + "count(*) FILTER (WHERE outcome = 'failure') AS failure, count(*) FILTER (WHERE outcome = 'pending') AS pending, "
                 + "round(count(*) FILTER (WHERE outcome = 'success')::numeric / nullif(count(*) FILTER (WHERE outcome <> 'pending'), 0), 4) AS success_rate, "
-                + "round(avg(duration_us) / 1000.0, 3) AS avg_ms" + where, w.since(), w.until(), server, server);
+                + "round(avg(duration_us) / 1000.0, 3) AS avg_ms" + WHERE, tenant, w.since(), w.until(), server, server);
     }
 }

@@ -8,6 +8,11 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
+import io.mcphub.telemetry.model.ExecutionSide;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /api/telemetry/servers}: each MCP server's state, transport, uptime over the window (from
@@ -16,63 +21,90 @@ import io.mcphub.telemetry.api.Window;
  */
 public final class ServersQuery {
 
-    // w is inlined (NOT MATERIALIZED) so that its bounds reach the planner as the parameters they are:
-    // a materialized w hid them and made the rollup read whole (seconds at 10 M executions).
-    static final String SQL = """
-            WITH w AS NOT MATERIALIZED (SELECT ?::timestamptz AS since, ?::timestamptz AS until),
-            changes AS (
-                SELECT s.server_name, greatest(b.occurred_at, w.since) AS t0, b.status
-                  FROM mcp_servers s CROSS JOIN w
-                  CROSS JOIN LATERAL (SELECT h.occurred_at, h.status FROM server_status_history h
-                                       WHERE h.server_name = s.server_name AND h.occurred_at < w.since
-                                       ORDER BY h.occurred_at DESC LIMIT 1) b
-                UNION ALL
-                SELECT h.server_name, h.occurred_at, h.status FROM server_status_history h, w
-                 WHERE h.occurred_at >= w.since AND h.occurred_at < w.until
-            ),
-            spans AS (
-                SELECT server_name, status, t0,
-                       lead(t0, 1, (SELECT until FROM w)) OVER (PARTITION BY server_name ORDER BY t0) AS t1
-                  FROM changes
-            ),
-            uptime AS (
-                SELECT server_name,
-                       coalesce(sum(extract(epoch FROM t1 - t0)) FILTER (WHERE status = 'connected'), 0) AS up_s,
-                       sum(extract(epoch FROM t1 - t0)) AS known_s,
-                       count(*) FILTER (WHERE status IN ('disconnected', 'failed') AND t0 > (SELECT since FROM w)) AS outages
-                  FROM spans GROUP BY server_name
-            ),
-            calls AS (
-                SELECT server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors
-                  FROM %s, w WHERE bucket >= date_trunc('%s', w.since) AND bucket < w.until GROUP BY server_name
-            )
+    // Every table is filtered by the tenant parameter itself (not through a CTE), which is what lets
+    // Citus route each query to the tenant's shard. Uptime is a second query joined here rather than
+    // by LEFT JOIN: with row-level security the tenant filter becomes a constant condition, which Citus
+    // on PostgreSQL 15 and 16 refuses beside an outer join.
+    static final String SERVERS = """
             SELECT s.server_name, s.status, s.transport, s.endpoint, s.server_version, s.protocol_version,
                    s.instance_id, s.last_error, s.first_seen_at, s.last_connected_at, s.last_disconnected_at,
                    s.connected_since,
                    CASE WHEN s.connected_since IS NOT NULL
                         THEN round(extract(epoch FROM now() - s.connected_since)::numeric, 3) END AS connected_for_s,
                    s.updated_at,
-                   (SELECT count(*) FROM tools t WHERE t.server_name = s.server_name AND t.removed_at IS NULL) AS tool_count,
-                   round((100 * u.up_s / nullif(u.known_s, 0))::numeric, 2) AS uptime_percent,
-                   round(coalesce(u.known_s, 0)::numeric, 3) AS observed_s,
-                   coalesce(u.outages, 0) AS outages,
-                   coalesce(k.calls, 0) AS calls, coalesce(k.errors, 0) AS errors,
-                   round(coalesce(k.errors::numeric / nullif(k.calls, 0), 0), 4) AS error_rate
+                   (SELECT count(*) FROM tools t WHERE t.tenant_id = s.tenant_id AND t.server_name = s.server_name
+                                                   AND t.removed_at IS NULL) AS tool_count
               FROM mcp_servers s
-              LEFT JOIN uptime u USING (server_name)
-              LEFT JOIN calls k USING (server_name)
-             WHERE (?::text IS NULL OR s.status = ?) AND (?::text IS NULL OR s.transport = ?)
-             ORDER BY s.server_name
-            """;
+             WHERE s.tenant_id = ?""";
+
+    /** Uptime over the window from the status history, starting from the status each server had when it opened. */
+    static final String UPTIME = """
+            WITH changes AS (
+                SELECT s.server_name, greatest(b.occurred_at, ?::timestamptz) AS t0, b.status
+                  FROM mcp_servers s
+                  CROSS JOIN LATERAL (SELECT h.occurred_at, h.status FROM server_status_history h
+                                       WHERE h.tenant_id = ? AND h.server_name = s.server_name
+                                         AND h.occurred_at < ?::timestamptz
+                                       ORDER BY h.occurred_at DESC LIMIT 1) b
+                 WHERE s.tenant_id = ?
+                UNION ALL
+                SELECT h.server_name, h.occurred_at, h.status FROM server_status_history h
+                 WHERE h.tenant_id = ? AND h.occurred_at >= ?::timestamptz AND h.occurred_at < ?::timestamptz
+            ),
+            spans AS (
+                SELECT server_name, status, t0,
+                       lead(t0, 1, ?::timestamptz) OVER (PARTITION BY server_name ORDER BY t0) AS t1
+                  FROM changes
+            )
+            SELECT server_name,
+                   coalesce(sum(extract(epoch FROM t1 - t0)) FILTER (WHERE status = 'connected'), 0) AS up_s,
+                   sum(extract(epoch FROM t1 - t0)) AS known_s,
+                   count(*) FILTER (WHERE status IN ('disconnected', 'failed') AND t0 > ?::timestamptz) AS outages
+              FROM spans GROUP BY server_name""";
 
     public Object handle(ApiRequest req) {
         Params p = req.params("window", "since", "until", "status", "transport");
         Window w = Window.from(p, req.now());
         String status = SqlNamed.nameOf(p.named("status", ServerStatus.class));
         String transport = SqlNamed.nameOf(p.named("transport", Transport.class));
+        String tenant = req.tenant();
+        StringBuilder sql = new StringBuilder(SERVERS);
+        List<Object> args = new ArrayList<>(List.of(tenant));
+        if (status != null) {
+            sql.append(" AND s.status = ?");
+            args.add(status);
+        }
+        if (transport != null) {
+            sql.append(" AND s.transport = ?");
+            args.add(transport);
+        }
+        sql.append(" ORDER BY s.server_name");
         return req.read(c -> {
-            var servers = Rows.list(c, SQL.formatted(Stats.rollup(w), Stats.trunc(w)),
-                    w.since(), w.until(), status, status, transport, transport);
+            var servers = Rows.list(c, sql.toString(), args.toArray());
+            Map<String, Map<String, Object>> uptime = new HashMap<>();
+            for (Map<String, Object> u : Rows.list(c, UPTIME, w.since(), tenant, w.since(), tenant, tenant, w.since(),
+                    w.until(), w.until(), w.since())) {
+                uptime.put((String) u.get("server_name"), u);
+            }
+            Map<String, long[]> calls = new HashMap<>();
+            for (Map<String, Object> t : Stats.perTool(c, tenant, w, ExecutionSide.DOWNSTREAM.sqlName(), null,
+                    "server_name, tool_name", 100_000)) {
+                long[] sum = calls.computeIfAbsent((String) t.get("server_name"), k -> new long[2]);
+                sum[0] += ((Number) t.get("calls")).longValue();
+                sum[1] += ((Number) t.get("errors")).longValue();
+            }
+            for (Map<String, Object> s : servers) {
+                long[] sum = calls.getOrDefault((String) s.get("server_name"), new long[2]);
+                s.put("calls", sum[0]);
+                s.put("errors", sum[1]);
+                s.put("error_rate", sum[0] == 0 ? 0.0 : Math.round(sum[1] * 10_000.0 / sum[0]) / 10_000.0);
+                Map<String, Object> u = uptime.get((String) s.get("server_name"));
+                double known = u == null || u.get("known_s") == null ? 0 : ((Number) u.get("known_s")).doubleValue();
+                double up = u == null ? 0 : ((Number) u.get("up_s")).doubleValue();
+                s.put("uptime_percent", known == 0 ? null : Math.round(10_000.0 * up / known) / 100.0);
+                s.put("observed_s", Math.round(known * 1000) / 1000.0);
+                s.put("outages", u == null ? 0L : ((Number) u.get("outages")).longValue());
+            }
             return Json.object("window", w.json(), "servers", servers);
         });
     }

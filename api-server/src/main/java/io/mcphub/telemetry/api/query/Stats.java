@@ -1,98 +1,204 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
+import io.mcphub.telemetry.model.LatencyHistogram;
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Statistics shared by several endpoints. Counts, error counts, average and maximum latency come from
- * the per-minute rollups (per-hour beyond a day), so they cost the same for any amount of raw data;
- * percentiles need the raw durations and read {@code tool_executions} for the window.
+ * Statistics shared by several endpoints, each read where it costs least for the window: tenant totals
+ * and series from the per-minute rollup; per-tool counts, latency and errors from the raw rows of a
+ * window up to an hour (exact percentiles), from the hourly rollups up to two days and from the daily
+ * ones beyond (percentiles from the merged log histograms, within 2 %). Every query names the tenant,
+ * beside the row-level security that enforces it: it lets the planner use the (tenant_id, time)
+ * indexes and Citus send the query to the tenant's shard.
  */
 final class Stats {
     private Stats() {
     }
 
     /** p50/p95/p99 of the durations of a group, from one sort: the array {@code p} of {@link #QUANTILES_MS}. */
-    private static final String QUANTILES = "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS p";
-    private static final String QUANTILES_MS = "round((p[1] / 1000)::numeric, 3) AS p50_ms, "
+    static final String QUANTILES = "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS p";
+    static final String QUANTILES_MS = "round((p[1] / 1000)::numeric, 3) AS p50_ms, "
             + "round((p[2] / 1000)::numeric, 3) AS p95_ms, round((p[3] / 1000)::numeric, 3) AS p99_ms";
 
-    static String rollup(Window w) {
-        return w.useHourlyRollup() ? "tool_stats_1h" : "tool_stats_1m";
+    static String toolStats(Window w) {
+        return w.grain() == Window.Grain.DAY ? "tool_stats_1d" : "tool_stats_1h";
     }
 
-    static String trunc(Window w) {
-        return w.useHourlyRollup() ? "hour" : "minute";
+    static String toolLatency(Window w) {
+        return w.grain() == Window.Grain.DAY ? "tool_latency_1d" : "tool_latency_1h";
     }
 
-    /** Rollup buckets overlapping the window: a bucket counts when it starts within it (or holds its start). */
-    static String rollupRange(Window w) {
-        return "bucket >= date_trunc('" + trunc(w) + "', ?::timestamptz) AND bucket < ?::timestamptz";
+    static String errorStats(Window w) {
+        return w.grain() == Window.Grain.DAY ? "error_stats_1d" : "error_stats_1h";
     }
 
-    static Map<String, Object> totals(Connection c, Window w) throws SQLException {
+    /** Rollup buckets overlapping the window: a bucket counts when it starts within it or holds its start. */
+    static String bucketRange(String unit) {
+        return "bucket >= date_trunc('" + unit + "', ?::timestamptz) AND bucket < ?::timestamptz";
+    }
+
+    /** Downstream calls, errors, average and maximum of the window, from the per-minute rollup. */
+    static Map<String, Object> totals(Connection c, String tenant, Window w) throws SQLException {
         return Rows.one(c, "SELECT coalesce(sum(calls), 0)::bigint AS calls, coalesce(sum(errors), 0)::bigint AS errors, "
                 + "round(coalesce(sum(errors)::numeric / nullif(sum(calls), 0), 0), 4) AS error_rate, "
                 + "round(sum(total_duration_us)::numeric / nullif(sum(calls), 0) / 1000, 3) AS avg_ms, "
                 + "round(max(max_duration_us)::numeric / 1000, 3) AS max_ms "
-                + "FROM " + rollup(w) + " WHERE " + rollupRange(w), w.since(), w.until());
+                + "FROM tenant_stats_1m WHERE tenant_id = ? AND side = 'downstream' AND " + bucketRange("minute"),
+                tenant, w.since(), w.until());
     }
 
-    /** Per tool over the window from the rollups; {@code order} is a trusted ORDER BY clause. */
-    static List<Map<String, Object>> perTool(Connection c, Window w, String server, String order, int limit)
-            throws SQLException {
-        return Rows.list(c, "SELECT server_name, tool_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors, "
-                + "round(sum(errors)::numeric / nullif(sum(calls), 0), 4) AS error_rate, "
+    /**
+     * Per tool over the window: calls, errors, error rate, average and maximum (ms) and last call, of one
+     * side and optionally one server; {@code order} is a trusted ORDER BY clause.
+     */
+    static List<Map<String, Object>> perTool(Connection c, String tenant, Window w, String side, String server,
+                                             String order, int limit) throws SQLException {
+        String columns = "server_name, tool_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors, "
+                + "round(coalesce(sum(errors)::numeric / nullif(sum(calls), 0), 0), 4) AS error_rate, "
                 + "round(sum(total_duration_us)::numeric / nullif(sum(calls), 0) / 1000, 3) AS avg_ms, "
-                + "round(max(max_duration_us)::numeric / 1000, 3) AS max_ms "
-                + "FROM " + rollup(w) + " WHERE " + rollupRange(w) + " AND (?::text IS NULL OR server_name = ?) "
-                + "GROUP BY server_name, tool_name ORDER BY " + order + " LIMIT ?",
-                w.since(), w.until(), server, server, limit);
+                + "round(max(max_duration_us)::numeric / 1000, 3) AS max_ms, max(last_called_at) AS last_called_at";
+        String from = w.grain() == Window.Grain.RAW
+                ? "(SELECT server_name, tool_name, 1 AS calls, CASE WHEN outcome <> 'success' THEN 1 ELSE 0 END AS errors, "
+                        + "duration_us AS total_duration_us, duration_us AS max_duration_us, started_at AS last_called_at "
+                        + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ?"
+                        + " AND (?::text IS NULL OR server_name = ?)) r"
+                : toolStats(w) + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit)
+                        + " AND (?::text IS NULL OR server_name = ?)";
+        return Rows.list(c, "SELECT " + columns + " FROM " + from + " GROUP BY server_name, tool_name ORDER BY " + order
+                + " LIMIT ?", tenant, side, w.since(), w.until(), server, server, limit);
     }
 
     /**
-     * Latency percentiles per tool from the raw rows of the window (downstream calls, like the rollups).
-     * The three percentiles come from one sort per tool (the array form of percentile_cont).
+     * p50/p95/p99/max (ms) per tool of one side: exact from the raw rows of a window up to an hour,
+     * else from the merged histograms of the rollups (within 2 %).
      */
-    static List<Map<String, Object>> percentiles(Connection c, Window w, String server, String side) throws SQLException {
-        return Rows.list(c, "SELECT server_name, tool_name, sampled, " + QUANTILES_MS + ", max_ms, last_called_at "
-                + "FROM (SELECT server_name, tool_name, count(*) AS sampled, " + QUANTILES + ", "
-                + "round(max(duration_us)::numeric / 1000, 3) AS max_ms, max(started_at) AS last_called_at "
-                + "FROM tool_executions WHERE started_at >= ? AND started_at < ? AND side = ? "
-                + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name) t",
-                w.since(), w.until(), side, server, server);
+    static Map<String, Map<String, Object>> percentiles(Connection c, String tenant, Window w, String server, String side)
+            throws SQLException {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        if (w.grain() == Window.Grain.RAW) {
+            for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, sampled, " + QUANTILES_MS + ", max_ms "
+                    + "FROM (SELECT server_name, tool_name, count(*) AS sampled, " + QUANTILES + ", "
+                    + "round(max(duration_us)::numeric / 1000, 3) AS max_ms "
+                    + "FROM tool_executions WHERE tenant_id = ? AND started_at >= ? AND started_at < ? AND side = ? "
+                    + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name) t",
+                    tenant, w.since(), w.until(), side, server, server)) {
+                out.put(key(r.get("server_name"), r.get("tool_name")), r);
+            }
+            return out;
+        }
+        Map<String, LatencyHistogram> merged = new LinkedHashMap<>();
+        Map<String, Object[]> names = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, latency_keys, latency_counts FROM "
+                + toolLatency(w) + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit)
+                + " AND (?::text IS NULL OR server_name = ?)")) {
+            Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String k = key(rs.getString(1), rs.getString(2));
+                    names.putIfAbsent(k, new Object[] {rs.getString(1), rs.getString(2)});
+                    merged.computeIfAbsent(k, x -> new LatencyHistogram()).addAll(shorts(rs.getArray(3)), longs(rs.getArray(4)));
+                }
+            }
+        }
+        Map<String, Object> maxima = new LinkedHashMap<>();
+        for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, round(max(max_duration_us)::numeric / 1000, 3) "
+                + "AS max_ms FROM " + toolStats(w) + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit)
+                + " AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2", tenant, side, w.since(), w.until(), server, server)) {
+            maxima.put(key(r.get("server_name"), r.get("tool_name")), r.get("max_ms"));
+        }
+        merged.forEach((k, h) -> out.put(k, Json.object("server_name", names.get(k)[0], "tool_name", names.get(k)[1],
+                "sampled", h.count(), "p50_ms", ms(h.quantile(0.5)), "p95_ms", ms(h.quantile(0.95)),
+                "p99_ms", ms(h.quantile(0.99)), "max_ms", maxima.get(k))));
+        return out;
     }
 
     /**
-     * Calls and errors per step from the rollups, every step present (zeros where nothing ran). The rollup
-     * rows are summed per step first, within the steps' bounds, and then joined to the steps: a range
-     * join of the steps to the rollup read the whole rollup (seconds at 10 M executions).
+     * Calls and errors per step from the per-minute rollup, every step present (zeros where nothing ran).
+     * The rollup rows are summed per step first, within the steps' bounds, and then joined to the steps:
+     * a range join of the steps to the rollup read the whole rollup.
      */
-    static List<Map<String, Object>> callSeries(Connection c, Window w) throws SQLException {
+    static List<Map<String, Object>> callSeries(Connection c, String tenant, Window w) throws SQLException {
         double step = w.seriesStep().toSeconds();
         return Rows.list(c, "WITH b AS NOT MATERIALIZED (SELECT to_timestamp(floor(extract(epoch FROM ?::timestamptz) / ?) * ?) AS first, "
                 + "?::timestamptz AS until, make_interval(secs => ?) AS step), "
                 + "steps AS (SELECT generate_series(b.first, b.until, b.step) AS t FROM b), "
                 + "per_step AS (SELECT to_timestamp(floor(extract(epoch FROM r.bucket) / ?) * ?) AS t, sum(r.calls) AS calls, "
                 + "sum(r.errors) AS errors, sum(r.total_duration_us) AS total_duration_us "
-                + "FROM " + rollup(w) + " r, b WHERE r.bucket >= b.first AND r.bucket < b.until + b.step GROUP BY 1) "
+                + "FROM tenant_stats_1m r, b WHERE r.tenant_id = ? AND r.side = 'downstream' "
+                + "AND r.bucket >= b.first AND r.bucket < b.until + b.step GROUP BY 1) "
                 + "SELECT s.t, coalesce(a.calls, 0)::bigint AS calls, coalesce(a.errors, 0)::bigint AS errors, "
                 + "round(coalesce(a.errors::numeric / nullif(a.calls, 0), 0), 4) AS error_rate, "
                 + "round(a.total_duration_us::numeric / nullif(a.calls, 0) / 1000, 3) AS avg_ms "
                 + "FROM steps s LEFT JOIN per_step a ON a.t = s.t ORDER BY s.t",
-                w.since(), step, step, w.until(), step, step, step);
+                w.since(), step, step, w.until(), step, step, step, tenant);
     }
 
-    /** Latency percentiles per step from raw rows; only offered up to a day (a week of raw rows is too many). */
-    static List<Map<String, Object>> latencySeries(Connection c, Window w) throws SQLException {
+    /**
+     * Latency percentiles per step: exact from the raw rows of a window up to an hour, from the tenant's
+     * hourly histograms up to a day; longer windows have none.
+     */
+    static List<Map<String, Object>> latencySeries(Connection c, String tenant, Window w) throws SQLException {
         long step = w.seriesStep().toSeconds();
-        return Rows.list(c, "SELECT t, calls, " + QUANTILES_MS + " FROM ("
-                + "SELECT to_timestamp(floor(extract(epoch FROM started_at) / ?) * ?) AS t, count(*) AS calls, " + QUANTILES + " "
-                + "FROM tool_executions WHERE started_at >= ? AND started_at < ? AND side = 'downstream' "
-                + "GROUP BY 1) s ORDER BY t", (double) step, (double) step, w.since(), w.until());
+        if (w.grain() == Window.Grain.RAW) {
+            return Rows.list(c, "SELECT t, calls, " + QUANTILES_MS + " FROM ("
+                    + "SELECT to_timestamp(floor(extract(epoch FROM started_at) / ?) * ?) AS t, count(*) AS calls, " + QUANTILES
+                    + " FROM tool_executions WHERE tenant_id = ? AND started_at >= ? AND started_at < ? AND side = 'downstream' "
+                    + "GROUP BY 1) s ORDER BY t", (double) step, (double) step, tenant, w.since(), w.until());
+        }
+        Map<Instant, LatencyHistogram> perStep = new LinkedHashMap<>();
+        long stepSeconds = Math.max(3_600, step);
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_timestamp(floor(extract(epoch FROM bucket) / ?) * ?), "
+                + "latency_keys, latency_counts FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' AND "
+                + bucketRange("hour") + " ORDER BY bucket")) {
+            Rows.bind(ps, (double) stepSeconds, (double) stepSeconds, tenant, w.since(), w.until());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    perStep.computeIfAbsent(rs.getTimestamp(1).toInstant(), t -> new LatencyHistogram())
+                            .addAll(shorts(rs.getArray(2)), longs(rs.getArray(3)));
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>(perStep.size());
+        perStep.forEach((t, h) -> out.add(Json.object("t", t, "calls", h.count(), "p50_ms", ms(h.quantile(0.5)),
+                "p95_ms", ms(h.quantile(0.95)), "p99_ms", ms(h.quantile(0.99)))));
+        return out;
+    }
+
+    static String key(Object server, Object tool) {
+        return server + "\u0000" + tool;
+    }
+
+    private static Double ms(double micros) {
+        return Double.isNaN(micros) ? null : Math.round(micros) / 1000.0;
+    }
+
+    static short[] shorts(Array a) throws SQLException {
+        Object[] v = (Object[]) a.getArray();
+        short[] out = new short[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = ((Number) v[i]).shortValue();
+        }
+        return out;
+    }
+
+    static long[] longs(Array a) throws SQLException {
+        Object[] v = (Object[]) a.getArray();
+        long[] out = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = ((Number) v[i]).longValue();
+        }
+        return out;
     }
 }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/telemetry/tools}: per tool, calls, errors, error rate and p50/p95/p99/max latency in
- * the window. Every registered tool is listed (zero calls included) plus any tool that was called.
- * Percentiles are exact, computed from the raw rows of the window (see README: cost and choice).
+ * {@code GET /api/telemetry/tools}: per tool, calls, errors, error rate, most frequent error and
+ * p50/p95/p99/max latency in the window. Every registered tool is listed (zero calls included) plus any
+ * tool that was called. Percentiles are exact up to an hour, within 2 % beyond (see {@link Stats}).
  */
 public final class ToolsQuery {
     static final List<String> SORTS = List.of("calls", "errors", "error_rate", "p50", "p95", "p99", "max", "name");
@@ -28,46 +28,47 @@ public final class ToolsQuery {
         String side = (chosen == null ? ExecutionSide.DOWNSTREAM : chosen).sqlName();
         String sort = p.choice("sort", SORTS);
         int limit = p.integer("limit", 500, 1, 5_000);
+        String tenant = req.tenant();
         return req.read(c -> {
             Map<String, Map<String, Object>> tools = new LinkedHashMap<>();
-            for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, title, description, first_seen_at, "
-                    + "last_seen_at FROM tools WHERE removed_at IS NULL AND (?::text IS NULL OR server_name = ?) "
-                    + "ORDER BY server_name, tool_name", server, server)) {
-                Map<String, Object> t = Json.object("server_name", r.get("server_name"), "tool_name", r.get("tool_name"),
+            for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, title FROM tools "
+                    + "WHERE tenant_id = ? AND removed_at IS NULL AND (?::text IS NULL OR server_name = ?) "
+                    + "ORDER BY server_name, tool_name", tenant, server, server)) {
+                tools.put(key(r), Json.object("server_name", r.get("server_name"), "tool_name", r.get("tool_name"),
                         "title", r.get("title"), "registered", true, "calls", 0L, "errors", 0L, "error_rate", 0.0,
                         "latency_ms", Json.object("p50", null, "p95", null, "p99", null, "max", null),
-                        "last_called_at", null);
-                tools.put(key(r), t);
+                        "last_called_at", null));
             }
-            for (Map<String, Object> r : Stats.percentiles(c, w, server, side)) {
+            Map<String, Map<String, Object>> latency = Stats.percentiles(c, tenant, w, server, side);
+            for (Map<String, Object> r : Stats.perTool(c, tenant, w, side, server, "server_name, tool_name", 100_000)) {
                 Map<String, Object> t = tools.computeIfAbsent(key(r), k -> Json.object("server_name", r.get("server_name"),
                         "tool_name", r.get("tool_name"), "title", null, "registered", false));
-                // counts from the same raw rows as the percentiles, so the numbers of a row agree
-                t.put("calls", r.get("sampled"));
-                t.put("errors", 0L);
-                t.put("error_rate", 0.0);
-                t.put("latency_ms", Json.object("p50", r.get("p50_ms"), "p95", r.get("p95_ms"), "p99", r.get("p99_ms"),
+                Map<String, Object> l = latency.getOrDefault(key(r), Map.of());
+                t.put("calls", r.get("calls"));
+                t.put("errors", r.get("errors"));
+                t.put("error_rate", r.get("error_rate"));
+                t.put("latency_ms", Json.object("p50", l.get("p50_ms"), "p95", l.get("p95_ms"), "p99", l.get("p99_ms"),
                         "max", r.get("max_ms")));
                 t.put("last_called_at", r.get("last_called_at"));
             }
-            for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, count(*) AS errors, "
-                    + "mode() WITHIN GROUP (ORDER BY coalesce(error_class, outcome)) AS top_error "
-                    + "FROM tool_executions WHERE started_at >= ? AND started_at < ? AND side = ? AND outcome <> 'success' "
-                    + "AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2",
-                    w.since(), w.until(), side, server, server)) {
+            String topErrors = w.grain() == Window.Grain.RAW
+                    ? "SELECT server_name, tool_name, coalesce(error_class, outcome) AS top_error, count(*) AS errors "
+                            + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND outcome <> 'success' AND started_at >= ? "
+                            + "AND started_at < ? AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2, 3"
+                    : "SELECT server_name, tool_name, error_class AS top_error, sum(errors) AS errors FROM " + Stats.errorStats(w)
+                            + " WHERE tenant_id = ? AND side = ? AND " + Stats.bucketRange(w.grain().unit)
+                            + " AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2, 3";
+            for (Map<String, Object> r : Rows.list(c, "SELECT DISTINCT ON (server_name, tool_name) server_name, tool_name, "
+                    + "top_error FROM (" + topErrors + ") e ORDER BY server_name, tool_name, errors DESC, top_error",
+                    tenant, side, w.since(), w.until(), server, server)) {
                 Map<String, Object> t = tools.get(key(r));
                 if (t != null) {
-                    long errors = ((Number) r.get("errors")).longValue();
-                    long calls = ((Number) t.get("calls")).longValue();
-                    t.put("errors", errors);
-                    t.put("error_rate", calls == 0 ? 0.0 : Math.round(errors * 10_000.0 / calls) / 10_000.0);
                     t.put("top_error", r.get("top_error"));
                 }
             }
             List<Map<String, Object>> list = new ArrayList<>(tools.values());
             list.sort(order(sort));
-            return Json.object("window", w.json(), "side", side,
-                    "tools", list.subList(0, Math.min(limit, list.size())));
+            return Json.object("window", w.json(), "side", side, "tools", list.subList(0, Math.min(limit, list.size())));
         });
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar api-server.jar [serve] | token create --tenant T [--label L] [--expires-days N] |
  * token list | token revoke ID}. Configuration from the environment, with the agent's names:
  * {@code POSTGRES_HOST/PORT/DB/USER/PASSWORD} or {@code MCP_TELEMETRY_JDBC_URL},
- * {@code MCP_HUB_DB_PASSWORD}, {@code TIMESCALEDB_ENABLED}, and {@code MCP_TELEMETRY_API_PORT}
+ * {@code MCP_TELEMETRY_STORAGE_LAYOUT}, {@code TIMESCALEDB_ENABLED}, and {@code MCP_TELEMETRY_API_PORT}
  * (7077), {@code MCP_TELEMETRY_API_BIND} (0.0.0.0), {@code MCP_TELEMETRY_API_AUTH} (token; or
  * local with {@code MCP_TELEMETRY_TENANT}).
  */
@@ -59,7 +59,7 @@ public final class ApiServerMain {
                 + "       java -jar api-server.jar token list\n"
                 + "       java -jar api-server.jar token revoke TOKEN_ID\n"
                 + "environment: POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD (or MCP_TELEMETRY_JDBC_URL),\n"
-                + "  MCP_HUB_DB_PASSWORD, TIMESCALEDB_ENABLED, MCP_TELEMETRY_API_PORT (7077), MCP_TELEMETRY_API_BIND (0.0.0.0),\n"
+                + "  MCP_TELEMETRY_STORAGE_LAYOUT, TIMESCALEDB_ENABLED, MCP_TELEMETRY_API_PORT (7077), MCP_TELEMETRY_API_BIND (0.0.0.0),\n"
                 + "  MCP_TELEMETRY_API_AUTH (token | local: no token needed from this machine, tenant MCP_TELEMETRY_TENANT)");
         return code;
     }
@@ -78,14 +78,19 @@ public final class ApiServerMain {
     }
 
     private static Connection owner(DatabaseTarget t) throws SQLException {
-        return t.openOwner("mcp-telemetry-api-admin", Duration.ofSeconds(10), Duration.ofMinutes(5));
+        return t.openUser("mcp-telemetry-api-admin", Duration.ofSeconds(10), Duration.ofMinutes(5));
     }
 
-    /** The standalone server migrates like a hub does, so it can be the first to touch a database. */
+    /**
+     * The standalone server migrates like a hub does, so it can be the first to touch a database; with
+     * a tenant's login it cannot, and serves that one tenant from the schema the owner made.
+     */
     private static void migrate(TelemetryConfig config, DatabaseTarget t) throws SQLException {
+        if (t.userTenant() != null) {
+            return;
+        }
         try (Connection c = owner(t)) {
-            new SchemaMigrator(config.timescaleWanted()).migrate(c);
-            SchemaMigrator.configureAppRole(c, t.appPassword());
+            new SchemaMigrator(config.storageLayout(), config.timescaleWanted()).migrate(c);
         }
     }
 
@@ -123,6 +128,10 @@ public final class ApiServerMain {
         }
         TelemetryConfig config = config(env);
         DatabaseTarget target = DatabaseTarget.of(config);
+        if (target.userTenant() != null) {
+            throw new IllegalArgumentException("token commands need the schema owner's login (POSTGRES_USER), not "
+                    + "tenant login " + target.user());
+        }
         migrate(config, target);
         try (Connection c = owner(target)) {
             switch (args[1]) {

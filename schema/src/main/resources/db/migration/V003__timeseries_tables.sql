@@ -1,5 +1,7 @@
--- Time-series tables. The runner expands {{PARTITION BY ...}} on plain PostgreSQL (native range
--- partitioning) and removes it under TimescaleDB, where V003 turns the tables into hypertables.
+-- Time-series tables. The runner keeps {{PARTITION BY ...}} on the partitioned layouts (plain
+-- PostgreSQL and Citus: native daily range partitions) and removes it under TimescaleDB, where
+-- V005__layout.timescale.sql turns the tables into hypertables. Indexes are few and narrow: every
+-- index is paid for on every row written, and per-tool questions are answered from the rollups.
 
 CREATE TABLE IF NOT EXISTS server_status_history (
     tenant_id       text        NOT NULL,
@@ -30,10 +32,14 @@ CREATE TABLE IF NOT EXISTS tool_executions (
     arguments       text,
     result          text,
     -- downstream: the hub calling a server; served: a client calling the hub's own MCP endpoint
-    side            text        NOT NULL DEFAULT 'downstream' CHECK (side IN ('downstream', 'served'))
+    side            text        NOT NULL DEFAULT 'downstream' CHECK (side IN ('downstream', 'served')),
+    -- W3C trace context of the call (hex), linking it to the hub's trace
+    trace_id        text,
+    span_id         text
 ) {{PARTITION BY RANGE (started_at)}};
-CREATE INDEX IF NOT EXISTS tool_executions_tenant_time ON tool_executions (tenant_id, started_at DESC, id DESC);
-CREATE INDEX IF NOT EXISTS tool_executions_tenant_tool_time ON tool_executions (tenant_id, server_name, tool_name, started_at DESC);
+-- Listing newest first (keyset on started_at, id) and every window of raw rows.
+CREATE INDEX IF NOT EXISTS tool_executions_tenant_time ON tool_executions (tenant_id, started_at DESC);
+-- Failures are a small share of the rows: their index costs little and keeps "latest errors" cheap.
 CREATE INDEX IF NOT EXISTS tool_executions_tenant_errors ON tool_executions (tenant_id, started_at DESC) WHERE outcome <> 'success';
 -- The live stream polls "id > last seen AND id <= newest": ids grow in insertion order, so a BRIN index
 -- answers from a few block ranges per partition, for a maintenance cost per row far below a b-tree's.
@@ -106,3 +112,18 @@ CREATE TABLE IF NOT EXISTS infra_metrics (
     value           double precision NOT NULL
 ) {{PARTITION BY RANGE (sampled_at)}};
 CREATE INDEX IF NOT EXISTS infra_metrics_tenant_metric_time ON infra_metrics (tenant_id, metric, sampled_at DESC);
+
+-- The time-series tables and their time columns, for maintenance.
+CREATE TABLE IF NOT EXISTS telemetry_timeseries (
+    table_name  text PRIMARY KEY,
+    time_column text NOT NULL
+);
+INSERT INTO telemetry_timeseries (table_name, time_column) VALUES
+    ('server_status_history', 'occurred_at'),
+    ('tool_executions',       'started_at'),
+    ('events',                'occurred_at'),
+    ('logs',                  'occurred_at'),
+    ('oauth_flows',           'occurred_at'),
+    ('api_requests',          'occurred_at'),
+    ('infra_metrics',         'sampled_at')
+ON CONFLICT (table_name) DO NOTHING;

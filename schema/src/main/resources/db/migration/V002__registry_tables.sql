@@ -1,7 +1,8 @@
--- Registry tables: small, upserted, keyed by tenant. Time-series tables come in V002.
+-- Registry tables: small, upserted, keyed by tenant (every key starts with tenant_id, so Citus can
+-- distribute them by it). Time-series tables come in V003.
 
 CREATE TABLE IF NOT EXISTS tenants (
-    tenant_id    text        PRIMARY KEY CHECK (length(tenant_id) BETWEEN 1 AND 128),
+    tenant_id    text        PRIMARY KEY CHECK (length(tenant_id) BETWEEN 1 AND 58),
     display_name text,
     created_at   timestamptz NOT NULL DEFAULT now()
 );
@@ -82,11 +83,26 @@ CREATE TABLE IF NOT EXISTS prompts (
 );
 
 -- One row per committed sink batch: a batch retried after an unknown commit outcome is skipped,
--- so every record is stored exactly once.
+-- so every record (and every rollup increment) is stored exactly once.
 CREATE TABLE IF NOT EXISTS ingest_batches (
-    batch_id     uuid        PRIMARY KEY,
     tenant_id    text        NOT NULL,
+    batch_id     uuid        NOT NULL,
     row_count    integer     NOT NULL,
-    committed_at timestamptz NOT NULL DEFAULT now()
+    committed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, batch_id)
 );
 CREATE INDEX IF NOT EXISTS ingest_batches_committed_at ON ingest_batches (committed_at);
+
+-- API tokens, stored as SHA-256 hashes only. Global (not a tenant's): read by the owner alone, and by
+-- the API server through mcp_telemetry_resolve_token (R__api_tokens.sql).
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_id     text        PRIMARY KEY,          -- public part, shown by `token list`, used to revoke
+    token_hash   bytea       NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    tenant_id    text        NOT NULL CHECK (length(tenant_id) BETWEEN 1 AND 58),
+    label        text,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    expires_at   timestamptz,
+    revoked_at   timestamptz
+);
+-- No policy and no grant: nobody but the owner (and the function) reads it.
+ALTER TABLE api_tokens ENABLE ROW LEVEL SECURITY;

@@ -1,0 +1,94 @@
+package io.mcphub.telemetry.model;
+
+import java.util.Arrays;
+
+/**
+ * A log-bucket histogram of call durations (µs), as stored in the tool rollups: bucket {@code k} holds
+ * the durations {@code d} with {@code ceil(ln d / ln GAMMA) = k} (bucket 0 holds 0 and 1 µs). A
+ * percentile read from it is the bucket's value {@code 2 GAMMA^k / (GAMMA + 1)}, within
+ * {@link #RELATIVE_ERROR} of every duration the bucket holds, so within 2 % of the true percentile.
+ * Mutable and sparse: keys ascending, as stored ({@code latency_keys}, {@code latency_counts}).
+ */
+public final class LatencyHistogram {
+
+    public static final double RELATIVE_ERROR = 0.02;
+    public static final double GAMMA = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR);
+    private static final double LN_GAMMA = Math.log(GAMMA);
+
+    private short[] keys = new short[8];
+    private long[] counts = new long[8];
+    private int size;
+    private long total;
+
+    /** The bucket of a duration. */
+    public static int key(long durationMicros) {
+        return durationMicros <= 1 ? 0 : (int) Math.ceil(Math.log(durationMicros) / LN_GAMMA);
+    }
+
+    /** The value reported for a bucket: within {@link #RELATIVE_ERROR} of each duration in it. */
+    public static double value(int key) {
+        return key == 0 ? 1 : 2 * Math.pow(GAMMA, key) / (GAMMA + 1);
+    }
+
+    public void add(long durationMicros) {
+        add(key(durationMicros), 1);
+    }
+
+    /** Adds {@code count} to bucket {@code key}. */
+    public void add(int key, long count) {
+        int i = Arrays.binarySearch(keys, 0, size, (short) key);
+        if (i >= 0) {
+            counts[i] += count;
+        } else {
+            int at = -i - 1;
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
+            }
+            System.arraycopy(keys, at, keys, at + 1, size - at);
+            System.arraycopy(counts, at, counts, at + 1, size - at);
+            keys[at] = (short) key;
+            counts[at] = count;
+            size++;
+        }
+        total += count;
+    }
+
+    /** Adds a stored histogram (parallel arrays). */
+    public void addAll(short[] storedKeys, long[] storedCounts) {
+        for (int i = 0; i < storedKeys.length; i++) {
+            add(storedKeys[i], storedCounts[i]);
+        }
+    }
+
+    public long count() {
+        return total;
+    }
+
+    public short[] keys() {
+        return Arrays.copyOf(keys, size);
+    }
+
+    public long[] counts() {
+        return Arrays.copyOf(counts, size);
+    }
+
+    /**
+     * The {@code q}-quantile (0 < q <= 1) in µs: the value of the bucket holding the rank {@code ceil(q n)}
+     * duration; NaN when empty.
+     */
+    public double quantile(double q) {
+        if (total == 0) {
+            return Double.NaN;
+        }
+        long rank = Math.max(1, (long) Math.ceil(q * total));
+        long seen = 0;
+        for (int i = 0; i < size; i++) {
+            seen += counts[i];
+            if (seen >= rank) {
+                return value(keys[i]);
+            }
+        }
+        return value(keys[size - 1]);
+    }
+}

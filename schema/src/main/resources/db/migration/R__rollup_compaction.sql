@@ -1,0 +1,51 @@
+-- Merges a tenant's tool and hourly tenant rollup increments (every layout has them) into one row per key (the rows of a key add up, so the result
+-- reads the same), one tenant at a time: on Citus each statement then runs on that tenant's shard.
+-- Safe beside writers and beside another compaction: rows are taken by DELETE ... RETURNING, so each
+-- increment is merged once; increments written meanwhile wait for the next round.
+
+CREATE OR REPLACE FUNCTION mcp_telemetry_compact_rollups(p_tenant text) RETURNS void
+LANGUAGE plpgsql SET search_path = public, pg_catalog, pg_temp AS $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['rollup_tool_1h', 'rollup_tool_1d'] LOOP
+        EXECUTE format($q$
+            WITH gone AS (
+                DELETE FROM %1$I r USING (SELECT DISTINCT bucket, server_name, tool_name, side FROM %1$I
+                                           WHERE tenant_id = $1 AND NOT compacted) f
+                 WHERE r.tenant_id = $1 AND r.bucket = f.bucket AND r.server_name = f.server_name
+                   AND r.tool_name = f.tool_name AND r.side = f.side
+                RETURNING r.*),
+            sums AS (SELECT bucket, server_name, tool_name, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+                            sum(total_duration_us)::bigint AS total, min(min_duration_us) AS lo, max(max_duration_us) AS hi,
+                            max(last_called_at) AS last
+                       FROM gone GROUP BY 1, 2, 3, 4),
+            hist AS (SELECT bucket, server_name, tool_name, side, k, sum(c)::bigint AS c
+                       FROM gone, unnest(latency_keys, latency_counts) AS u(k, c) GROUP BY 1, 2, 3, 4, 5),
+            arrays AS (SELECT bucket, server_name, tool_name, side, array_agg(k ORDER BY k) AS ks,
+                              array_agg(c ORDER BY k) AS cs
+                         FROM hist GROUP BY 1, 2, 3, 4)
+            INSERT INTO %1$I (tenant_id, bucket, server_name, tool_name, side, calls, errors, total_duration_us,
+                              min_duration_us, max_duration_us, last_called_at, latency_keys, latency_counts, compacted)
+            SELECT $1, s.bucket, s.server_name, s.tool_name, s.side, s.calls, s.errors, s.total, s.lo, s.hi, s.last,
+                   coalesce(a.ks, '{}'), coalesce(a.cs, '{}'), true
+              FROM sums s LEFT JOIN arrays a USING (bucket, server_name, tool_name, side)$q$, t) USING p_tenant;
+    END LOOP;
+    WITH gone AS (
+        DELETE FROM rollup_tenant_1h r USING (SELECT DISTINCT bucket, side FROM rollup_tenant_1h
+                                               WHERE tenant_id = p_tenant AND NOT compacted) f
+         WHERE r.tenant_id = p_tenant AND r.bucket = f.bucket AND r.side = f.side
+        RETURNING r.*),
+    sums AS (SELECT bucket, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+                    sum(total_duration_us)::bigint AS total, max(max_duration_us) AS hi
+               FROM gone GROUP BY 1, 2),
+    hist AS (SELECT bucket, side, k, sum(c)::bigint AS c
+               FROM gone, unnest(latency_keys, latency_counts) AS u(k, c) GROUP BY 1, 2, 3),
+    arrays AS (SELECT bucket, side, array_agg(k ORDER BY k) AS ks, array_agg(c ORDER BY k) AS cs
+                 FROM hist GROUP BY 1, 2)
+    INSERT INTO rollup_tenant_1h (tenant_id, bucket, side, calls, errors, total_duration_us, max_duration_us,
+                                  latency_keys, latency_counts, compacted)
+    SELECT p_tenant, s.bucket, s.side, s.calls, s.errors, s.total, s.hi, coalesce(a.ks, '{}'), coalesce(a.cs, '{}'), true
+      FROM sums s LEFT JOIN arrays a USING (bucket, side);
+END $$;
+REVOKE ALL ON FUNCTION mcp_telemetry_compact_rollups(text) FROM PUBLIC;

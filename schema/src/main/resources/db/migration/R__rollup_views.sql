@@ -1,0 +1,47 @@
+-- The statistics of the API, under the same names and columns on every layout, each showing a
+-- tenant's login the rows of its tenant only, and the schema owner every row (the views belong to
+-- the owner, so they filter by themselves; security_barrier keeps that filter first). Per-tool rows are summed per key; the latency views
+-- give the increments as stored (merge their histograms: keys and counts, see V004).
+
+DROP VIEW IF EXISTS server_stats_1h, server_stats_1d, tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d,
+    tenant_latency_1h;
+
+CREATE VIEW tool_stats_1h WITH (security_barrier) AS
+    SELECT tenant_id, bucket, server_name, tool_name, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+           sum(total_duration_us)::bigint AS total_duration_us, min(min_duration_us) AS min_duration_us,
+           max(max_duration_us) AS max_duration_us, max(last_called_at) AS last_called_at
+      FROM rollup_tool_1h WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner())
+     GROUP BY tenant_id, bucket, server_name, tool_name, side;
+
+CREATE VIEW tool_stats_1d WITH (security_barrier) AS
+    SELECT tenant_id, bucket, server_name, tool_name, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+           sum(total_duration_us)::bigint AS total_duration_us, min(min_duration_us) AS min_duration_us,
+           max(max_duration_us) AS max_duration_us, max(last_called_at) AS last_called_at
+      FROM rollup_tool_1d WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner())
+     GROUP BY tenant_id, bucket, server_name, tool_name, side;
+
+CREATE VIEW tool_latency_1h WITH (security_barrier) AS
+    SELECT tenant_id, bucket, server_name, tool_name, side, calls, latency_keys, latency_counts
+      FROM rollup_tool_1h WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
+
+CREATE VIEW tool_latency_1d WITH (security_barrier) AS
+    SELECT tenant_id, bucket, server_name, tool_name, side, calls, latency_keys, latency_counts
+      FROM rollup_tool_1d WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
+
+CREATE VIEW tenant_latency_1h WITH (security_barrier) AS
+    SELECT tenant_id, bucket, side, calls, errors, total_duration_us, max_duration_us, latency_keys, latency_counts
+      FROM rollup_tenant_1h WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
+
+-- Per-server statistics are about downstream servers.
+CREATE VIEW server_stats_1h AS
+    SELECT tenant_id, bucket, server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+           sum(total_duration_us)::bigint AS total_duration_us, max(max_duration_us) AS max_duration_us
+      FROM tool_stats_1h WHERE side = 'downstream' GROUP BY tenant_id, bucket, server_name;
+
+CREATE VIEW server_stats_1d AS
+    SELECT tenant_id, bucket, server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+           sum(total_duration_us)::bigint AS total_duration_us, max(max_duration_us) AS max_duration_us
+      FROM tool_stats_1d WHERE side = 'downstream' GROUP BY tenant_id, bucket, server_name;
+
+GRANT SELECT ON tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d, tenant_latency_1h, server_stats_1h,
+    server_stats_1d TO mcp_tenant;

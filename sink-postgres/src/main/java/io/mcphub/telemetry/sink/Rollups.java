@@ -1,0 +1,214 @@
+package io.mcphub.telemetry.sink;
+
+import static io.mcphub.telemetry.sink.TableSpec.bigint;
+import static io.mcphub.telemetry.sink.TableSpec.bigints;
+import static io.mcphub.telemetry.sink.TableSpec.named;
+import static io.mcphub.telemetry.sink.TableSpec.smallints;
+import static io.mcphub.telemetry.sink.TableSpec.text;
+import static io.mcphub.telemetry.sink.TableSpec.timeMicros;
+
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.LatencyHistogram;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rollup increments of one batch's tool executions, written in the batch's own transaction: per
+ * tool by hour and day and per tenant by hour (with a latency histogram), and on the partitioned layouts also per tenant by
+ * minute and per failing tool and error class by hour and day (TimescaleDB derives those with
+ * continuous aggregates). The increments of a key add up; maintenance merges them.
+ */
+final class Rollups {
+
+    private static final long MINUTE = 60_000_000L;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long DAY = 24 * HOUR;
+
+    /** One increment of {@code rollup_tool_1h} / {@code rollup_tool_1d}. */
+    record ToolRow(String tenantId, long bucketMicros, String serverName, String toolName, ExecutionSide side, long calls,
+                   long errors, long totalMicros, long minMicros, long maxMicros, long lastStartedMicros, short[] keys,
+                   long[] counts) {
+    }
+
+    /** One increment of {@code rollup_tenant_1h}. */
+    record TenantHourRow(String tenantId, long bucketMicros, ExecutionSide side, long calls, long errors, long totalMicros,
+                         long maxMicros, short[] keys, long[] counts) {
+    }
+
+    /** One increment of {@code rollup_tenant_1m}. */
+    record TenantRow(String tenantId, long bucketMicros, ExecutionSide side, long calls, long errors, long totalMicros,
+                     long maxMicros) {
+    }
+
+    /** One increment of {@code rollup_error_1h} / {@code rollup_error_1d}. */
+    record ErrorRow(String tenantId, long bucketMicros, String serverName, String toolName, ExecutionSide side,
+                    String errorClass, Outcome outcome, long errors, long lastSeenMicros, String lastMessage) {
+    }
+
+    static final TableSpec<ToolRow> TOOL_1H = toolSpec("rollup_tool_1h");
+    static final TableSpec<ToolRow> TOOL_1D = toolSpec("rollup_tool_1d");
+    static final TableSpec<TenantHourRow> TENANT_1H = TableSpec.append(TenantHourRow.class, "rollup_tenant_1h",
+            text("tenant_id", TenantHourRow::tenantId), timeMicros("bucket", TenantHourRow::bucketMicros),
+            named("side", TenantHourRow::side), bigint("calls", TenantHourRow::calls),
+            bigint("errors", TenantHourRow::errors), bigint("total_duration_us", TenantHourRow::totalMicros),
+            bigint("max_duration_us", TenantHourRow::maxMicros), smallints("latency_keys", TenantHourRow::keys),
+            bigints("latency_counts", TenantHourRow::counts));
+    static final TableSpec<TenantRow> TENANT_1M = TableSpec.append(TenantRow.class, "rollup_tenant_1m",
+            text("tenant_id", TenantRow::tenantId), timeMicros("bucket", TenantRow::bucketMicros),
+            named("side", TenantRow::side), bigint("calls", TenantRow::calls), bigint("errors", TenantRow::errors),
+            bigint("total_duration_us", TenantRow::totalMicros), bigint("max_duration_us", TenantRow::maxMicros));
+    static final TableSpec<ErrorRow> ERROR_1H = errorSpec("rollup_error_1h");
+    static final TableSpec<ErrorRow> ERROR_1D = errorSpec("rollup_error_1d");
+
+    private static TableSpec<ToolRow> toolSpec(String table) {
+        return TableSpec.append(ToolRow.class, table,
+                text("tenant_id", ToolRow::tenantId), timeMicros("bucket", ToolRow::bucketMicros),
+                text("server_name", ToolRow::serverName), text("tool_name", ToolRow::toolName), named("side", ToolRow::side),
+                bigint("calls", ToolRow::calls), bigint("errors", ToolRow::errors),
+                bigint("total_duration_us", ToolRow::totalMicros), bigint("min_duration_us", ToolRow::minMicros),
+                bigint("max_duration_us", ToolRow::maxMicros), timeMicros("last_called_at", ToolRow::lastStartedMicros),
+                smallints("latency_keys", ToolRow::keys),
+                bigints("latency_counts", ToolRow::counts));
+    }
+
+    private static TableSpec<ErrorRow> errorSpec(String table) {
+        return TableSpec.append(ErrorRow.class, table,
+                text("tenant_id", ErrorRow::tenantId), timeMicros("bucket", ErrorRow::bucketMicros),
+                text("server_name", ErrorRow::serverName), text("tool_name", ErrorRow::toolName), named("side", ErrorRow::side),
+                text("error_class", ErrorRow::errorClass), named("outcome", ErrorRow::outcome),
+                bigint("errors", ErrorRow::errors), timeMicros("last_seen_at", ErrorRow::lastSeenMicros),
+                text("last_message", ErrorRow::lastMessage));
+    }
+
+    /** Every rollup table the sink may write (the partitioned layouts' all, TimescaleDB's the first three). */
+    static List<TableSpec<?>> specs() {
+        return List.of(TOOL_1H, TOOL_1D, TENANT_1H, TENANT_1M, ERROR_1H, ERROR_1D);
+    }
+
+    /** A table and the increments to add to it. */
+    record Increments<R>(TableSpec<R> spec, List<R> rows) {
+    }
+
+    private Rollups() {
+    }
+
+    /** The increments of {@code executions} (one tenant's) that {@code layout} keeps in rollup tables. */
+    static List<Increments<?>> of(List<ToolExecutionRecord> executions, StorageLayout layout) {
+        List<Increments<?>> out = new ArrayList<>(5);
+        if (executions.isEmpty()) {
+            return out;
+        }
+        out.add(new Increments<>(TOOL_1H, tools(executions, HOUR)));
+        out.add(new Increments<>(TOOL_1D, tools(executions, DAY)));
+        out.add(new Increments<>(TENANT_1H, tenantHours(executions)));
+        if (layout.partitioned()) {
+            out.add(new Increments<>(TENANT_1M, tenant(executions)));
+            List<ErrorRow> hourly = errors(executions, HOUR);
+            if (!hourly.isEmpty()) {
+                out.add(new Increments<>(ERROR_1H, hourly));
+                out.add(new Increments<>(ERROR_1D, errors(executions, DAY)));
+            }
+        }
+        return out;
+    }
+
+    private static long bucket(long micros, long width) {
+        return Math.floorDiv(micros, width) * width;
+    }
+
+    private static final class ToolSum {
+        long calls;
+        long errors;
+        long total;
+        long min = Long.MAX_VALUE;
+        long max;
+        long lastStarted;
+        final LatencyHistogram latency = new LatencyHistogram();
+
+        void add(ToolExecutionRecord e) {
+            long d = e.durationMicros();
+            calls++;
+            errors += e.outcome() == Outcome.SUCCESS ? 0 : 1;
+            total += d;
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+            lastStarted = Math.max(lastStarted, e.startedAtMicros());
+            latency.add(d);
+        }
+    }
+
+    private record ToolKey(long bucket, String server, String tool, ExecutionSide side) {
+    }
+
+    private static List<ToolRow> tools(List<ToolExecutionRecord> executions, long width) {
+        Map<ToolKey, ToolSum> sums = new LinkedHashMap<>();
+        for (ToolExecutionRecord e : executions) {
+            ToolSum s = sums.computeIfAbsent(new ToolKey(bucket(e.startedAtMicros(), width), e.serverName(), e.toolName(),
+                    e.side()), k -> new ToolSum());
+            s.add(e);
+        }
+        String tenant = executions.get(0).tenantId();
+        List<ToolRow> rows = new ArrayList<>(sums.size());
+        sums.forEach((k, s) -> rows.add(new ToolRow(tenant, k.bucket(), k.server(), k.tool(), k.side(), s.calls, s.errors,
+                s.total, s.min, s.max, s.lastStarted, s.latency.keys(), s.latency.counts())));
+        return rows;
+    }
+
+    private record TenantKey(long bucket, ExecutionSide side) {
+    }
+
+    private static List<TenantHourRow> tenantHours(List<ToolExecutionRecord> executions) {
+        Map<TenantKey, ToolSum> sums = new LinkedHashMap<>();
+        for (ToolExecutionRecord e : executions) {
+            ToolSum s = sums.computeIfAbsent(new TenantKey(bucket(e.startedAtMicros(), HOUR), e.side()), k -> new ToolSum());
+            s.add(e);
+        }
+        String tenant = executions.get(0).tenantId();
+        List<TenantHourRow> rows = new ArrayList<>(sums.size());
+        sums.forEach((k, s) -> rows.add(new TenantHourRow(tenant, k.bucket(), k.side(), s.calls, s.errors, s.total, s.max,
+                s.latency.keys(), s.latency.counts())));
+        return rows;
+    }
+
+    private static List<TenantRow> tenant(List<ToolExecutionRecord> executions) {
+        Map<TenantKey, long[]> sums = new LinkedHashMap<>();
+        for (ToolExecutionRecord e : executions) {
+            long[] s = sums.computeIfAbsent(new TenantKey(bucket(e.startedAtMicros(), MINUTE), e.side()), k -> new long[4]);
+            s[0]++;
+            s[1] += e.outcome() == Outcome.SUCCESS ? 0 : 1;
+            s[2] += e.durationMicros();
+            s[3] = Math.max(s[3], e.durationMicros());
+        }
+        String tenant = executions.get(0).tenantId();
+        List<TenantRow> rows = new ArrayList<>(sums.size());
+        sums.forEach((k, s) -> rows.add(new TenantRow(tenant, k.bucket(), k.side(), s[0], s[1], s[2], s[3])));
+        return rows;
+    }
+
+    private record ErrorKey(long bucket, String server, String tool, ExecutionSide side, String errorClass,
+                            Outcome outcome) {
+    }
+
+    private static List<ErrorRow> errors(List<ToolExecutionRecord> executions, long width) {
+        Map<ErrorKey, ErrorRow> rows = new LinkedHashMap<>();
+        for (ToolExecutionRecord e : executions) {
+            if (e.outcome() == Outcome.SUCCESS) {
+                continue;
+            }
+            String errorClass = e.errorClass() != null ? e.errorClass() : e.outcome().sqlName();
+            ErrorKey key = new ErrorKey(bucket(e.startedAtMicros(), width), e.serverName(), e.toolName(), e.side(),
+                    errorClass, e.outcome());
+            ErrorRow seen = rows.get(key);
+            boolean newer = seen == null || e.startedAtMicros() >= seen.lastSeenMicros();
+            rows.put(key, new ErrorRow(e.tenantId(), key.bucket(), e.serverName(), e.toolName(), e.side(), errorClass,
+                    e.outcome(), (seen == null ? 0 : seen.errors()) + 1,
+                    newer ? e.startedAtMicros() : seen.lastSeenMicros(), newer ? e.errorMessage() : seen.lastMessage()));
+        }
+        return new ArrayList<>(rows.values());
+    }
+}

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Benchmark 2: sustained tool executions/s into PostgreSQL through the COPY sink (ring -> batch ->
-# staging COPY -> INSERT ... SELECT under RLS), swept over batch size and flush interval, against plain
-# multi-row INSERT of the same rows in the same run. Needs PostgreSQL on POSTGRES_HOST:POSTGRES_PORT
-# (default 127.0.0.1:5432, user postgres, trust); each run uses a throw-away database it drops after.
-# Usage: bench/sink-throughput.sh [records=1000000] [producers=2] [batch=500,2000,5000,10000] [flushMs=200] [modes=copy,insert]
+# Benchmark 2: sustained tool executions/s through the real sink into one storage layout's server, beside
+# the physical limit measured in the same run: binary COPY of the same rows into a table with one btree
+# (tenant_id, started_at). Modes: raw (that limit), sink (the owner's login: binary COPY into the tables),
+# tenant (a tenant's login: staging and INSERT ... SELECT under row-level security).
+# Servers: plain 127.0.0.1:5432, timescale 5433 and citus 5441-5443 (../shared/*/start.sh); each mode
+# gets a throw-away database it drops after.
+# Usage: bench/sink-throughput.sh layout=plain [records=2000000] [batch=10000] [producers=2] [modes=raw,sink,tenant]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+cp=benchmarks/target/bench-classpath.txt
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
+  mvn -B -q -Pbench -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$PWD/$cp" -Dmdep.includeScope=provided
 fi
 echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM, $(java -version 2>&1 | head -1)"
-echo "# $(psql -h "${POSTGRES_HOST:-127.0.0.1}" -p "${POSTGRES_PORT:-5432}" -U "${POSTGRES_USER:-postgres}" -Atc 'select version()' 2>/dev/null | cut -d, -f1 || echo 'psql not found')"
 echo "# uptime: $(uptime)"
-exec java ${JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar:agent/target/mcp-telemetry-agent.jar \
-  io.mcphub.telemetry.bench.SinkThroughput "$@" 2> >(grep -v ' INFO ' >&2)
+exec java -Xmx3g ${JAVA_OPTS:-} -cp "benchmarks/target/classes:$(cat $cp)" \
+  io.mcphub.telemetry.sink.SinkThroughput "$@" 2> >(grep -v ' INFO ' >&2)

@@ -26,15 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HubLoad {
 
     public static void main(String[] args) throws Exception {
-        String url = SinkThroughput.arg(args, "url", "http://127.0.0.1:8080");
-        String server = SinkThroughput.arg(args, "server", "java-tools");
-        String tool = SinkThroughput.arg(args, "tool", "echo");
-        String body = SinkThroughput.arg(args, "body", "{\"text\":\"ping\"}");
-        int threads = Integer.parseInt(SinkThroughput.arg(args, "threads", "8"));
-        int seconds = Integer.parseInt(SinkThroughput.arg(args, "seconds", "30"));
-        int warmup = Integer.parseInt(SinkThroughput.arg(args, "warmup", "10"));
-        String label = SinkThroughput.arg(args, "label", "run");
-        String cpu = SinkThroughput.arg(args, "cpu", "");
+        String url = BenchArgs.arg(args, "url", "http://127.0.0.1:8080");
+        String server = BenchArgs.arg(args, "server", "java-tools");
+        String tool = BenchArgs.arg(args, "tool", "echo");
+        String body = BenchArgs.arg(args, "body", "{\"text\":\"ping\"}");
+        int threads = Integer.parseInt(BenchArgs.arg(args, "threads", "8"));
+        int seconds = Integer.parseInt(BenchArgs.arg(args, "seconds", "30"));
+        int warmup = Integer.parseInt(BenchArgs.arg(args, "warmup", "10"));
+        String label = BenchArgs.arg(args, "label", "run");
+        String cpu = BenchArgs.arg(args, "cpu", "");
         URI target = URI.create(url + "/api/servers/" + server + "/tools/" + tool + "/call");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -107,7 +107,7 @@ public final class HubLoad {
         }
         System.out.printf(Locale.ROOT, "%s,threads=%d,calls=%d,calls_per_s=%.1f,p50_us=%d,p95_us=%d,p99_us=%d,max_us=%d,failures=%d%s,loadavg=%s%n",
                 label, threads, total, total / elapsed, pct(all, 0.50), pct(all, 0.95), pct(all, 0.99),
-                total == 0 ? 0 : all[total - 1] / 1000, failures.get(), cpuPerCall, SinkThroughput.loadAverage());
+                total == 0 ? 0 : all[total - 1] / 1000, failures.get(), cpuPerCall, BenchArgs.loadAverage());
     }
 
     /** Per group of {@code name:pid+pid+...}, the processes' user + system clock ticks (exited ones count 0). */
@@ -119,7 +119,7 @@ public final class HubLoad {
         long[] ticks = new long[groups.length];
         for (int g = 0; g < groups.length; g++) {
             for (String pid : groups[g].substring(groups[g].indexOf(':') + 1).split("\\+")) {
-                ticks[g] += SinkThroughput.procTicks(Integer.parseInt(pid.strip()));
+                ticks[g] += BenchArgs.procTicks(Integer.parseInt(pid.strip()));
             }
         }
         return ticks;

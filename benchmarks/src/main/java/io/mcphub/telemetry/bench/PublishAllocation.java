@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class PublishAllocation {
 
     public static void main(String[] args) {
-        int calls = Integer.parseInt(SinkThroughput.arg(args, "calls", "200000"));
+        int calls = Integer.parseInt(BenchArgs.arg(args, "calls", "200000"));
         McpHubTelemetry telemetry = McpHubTelemetry.create(TelemetryConfig.builder()
                         .agentArguments("tenant=bench,hubName=alloc,postgres.host=127.0.0.1,postgres.db=mcp_bench_jmh,"
                                 + "api.enabled=false,metricsIntervalMs=0")

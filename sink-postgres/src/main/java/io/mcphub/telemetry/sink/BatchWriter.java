@@ -3,18 +3,18 @@ package io.mcphub.telemetry.sink;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
-import io.mcphub.telemetry.schema.TenantLogins;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -24,10 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one tenant's records in one transaction, as that tenant's login (row-level security checks
- * every row): each table's rows are COPYed into a staging table and moved, the batch's rollup
- * increments likewise, and the batch id is recorded so that a batch retried after a lost commit
- * acknowledgement is not stored twice (nor its increments added twice).
+ * Writes one tenant's records in one transaction, with the batch's rollup increments, and records the
+ * batch id so that a batch retried after a lost commit acknowledgement is not stored twice (nor its
+ * increments added twice). Two ways, by the pool's login:
+ * <ul>
+ * <li>the schema owner's: append-only rows are COPYed (binary) straight into their tables (on
+ *     TimescaleDB the hypertables in {@code mcp_store}), registry rows through a staging table and
+ *     an upsert. The owner may write any tenant anyway; the records of a batch are one tenant's.</li>
+ * <li>a tenant's login: PostgreSQL refuses COPY into tables with row-level security, so every table's
+ *     rows are COPYed into a temporary staging table and moved with {@code INSERT ... SELECT}, which
+ *     the policies check row by row.</li>
+ * </ul>
  *
  * <p>When the database refuses a batch for its content (not for being unreachable), the batch is
  * split in halves until the offending records are isolated; those are rejected and counted, the
@@ -43,15 +50,46 @@ final class BatchWriter {
     private final SinkStats stats;
     private final CopyEncoder encoder = new CopyEncoder();
     private volatile WriteMode mode;
-    /** Tenants whose login this writer made sure of, on this database server. */
-    private final Set<String> loginsMade = new HashSet<>();
     private long lastRejectLog;
 
     /**
-     * How the connected database is written: its layout, and whether the pool's login is the owner's,
-     * which switches to each batch's tenant (its login is made when first needed).
+     * How the connected database is written: its layout, and for the owner's login the relation each
+     * append-only table's rows are COPYed into (empty for a tenant's login, which stages everything).
      */
-    record WriteMode(StorageLayout layout, boolean switchesRole) {
+    record WriteMode(StorageLayout layout, Map<String, String> copyTargets) {
+        WriteMode {
+            copyTargets = Map.copyOf(copyTargets);
+        }
+
+        /** For a tenant's login: everything staged. */
+        static WriteMode staged(StorageLayout layout) {
+            return new WriteMode(layout, Map.of());
+        }
+
+        /**
+         * For the owner's login: each append-only table of the sink, as the schema has it (the table
+         * itself, not a view of the same name: TimescaleDB's hypertables live in {@code mcp_store}).
+         */
+        static WriteMode direct(Connection owner, StorageLayout layout) throws SQLException {
+            Map<String, String> targets = new HashMap<>();
+            try (PreparedStatement ps = owner.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname) "
+                    + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE c.relname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+                    + "AND n.nspname IN ('public', 'mcp_store') ORDER BY n.nspname = 'mcp_store' DESC LIMIT 1")) {
+                for (TableSpec<?> spec : TableSpec.staged()) {
+                    if (spec.upsert()) {
+                        continue;
+                    }
+                    ps.setString(1, spec.table());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            targets.put(spec.table(), rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return new WriteMode(layout, targets);
+        }
     }
 
     BatchWriter(DataSource pool, SinkStats stats) {
@@ -95,16 +133,8 @@ final class BatchWriter {
             }
         }
         try (Connection c = pool.getConnection()) {
-            if (m.switchesRole() && !loginsMade.contains(tenant)) {
-                c.setAutoCommit(true);
-                TenantLogins.ensure(c, tenant, null);
-                loginsMade.add(tenant);
-            }
             c.setAutoCommit(false);
             try {
-                if (m.switchesRole()) {
-                    actAs(c, tenant);
-                }
                 if (m.layout() == StorageLayout.CITUS) {
                     // the rows go to the workers, so nothing gives this transaction a coordinator xid before it
                     // takes ids from the coordinator's sequences; the live stream's snapshot check needs one
@@ -126,11 +156,11 @@ final class BatchWriter {
                         while (end < ordered.size() && Tables.of(ordered.get(end)) == spec) {
                             end++;
                         }
-                        store(st, copy, spec, ordered.subList(start, end), m.layout());
+                        store(st, copy, spec, ordered.subList(start, end), m);
                         start = end;
                     }
                     for (Rollups.Increments<?> increments : Rollups.of(executions, m.layout())) {
-                        store(st, copy, increments.spec(), increments.rows(), m.layout());
+                        store(st, copy, increments.spec(), increments.rows(), m);
                     }
                 }
                 c.commit();
@@ -143,39 +173,23 @@ final class BatchWriter {
         stats.batches.increment();
     }
 
-    private void actAs(Connection c, String tenant) throws SQLException {
-        try {
-            TenantLogins.actAs(c, tenant);
-        } catch (SQLException e) {
-            if (TenantLogins.UNDEFINED_ROLE.equals(e.getSQLState())) {
-                // the login was dropped since it was made: made again when the batch is retried
-                loginsMade.remove(tenant);
-                throw new SQLTransientException("tenant login of " + tenant + " is missing: " + e.getMessage(), "08000", e);
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * What each pooled session runs once: its staging tables (temporary, emptied at every commit).
-     * When the session switches to tenants' roles they are the login's, granted to the tenants'
-     * group, so that every tenant's transaction can use the same ones.
-     */
-    static String sessionSql(boolean switchesRole) {
+    /** What each pooled session runs once: its staging tables (temporary, emptied at every commit). */
+    static String sessionSql() {
         StringBuilder sql = new StringBuilder("SET client_min_messages = warning");
         for (TableSpec<?> spec : TableSpec.staged()) {
             sql.append("; ").append(spec.stagingDdl());
-            if (switchesRole) {
-                sql.append("; GRANT SELECT, INSERT ON ").append(spec.stagingTable()).append(" TO ").append(TenantLogins.GROUP);
-            }
         }
         return sql.toString();
     }
 
-    private void store(Statement st, CopyManager copy, TableSpec<?> spec, List<?> rows, StorageLayout layout)
-            throws SQLException {
-        copyRows(copy, spec, rows);
-        st.executeUpdate(spec.mergeSql(layout));
+    private void store(Statement st, CopyManager copy, TableSpec<?> spec, List<?> rows, WriteMode m) throws SQLException {
+        String target = m.copyTargets().get(spec.table());
+        if (target != null) {
+            copyRows(copy, spec.copySql(target), spec, rows);
+        } else {
+            copyRows(copy, spec.copySql(spec.stagingTable()), spec, rows);
+            st.executeUpdate(spec.mergeSql(m.layout()));
+        }
     }
 
     private static boolean claimBatch(Connection c, UUID batchId, String tenant, int rows) throws SQLException {
@@ -188,8 +202,8 @@ final class BatchWriter {
         }
     }
 
-    private void copyRows(CopyManager copy, TableSpec<?> spec, List<?> rows) throws SQLException {
-        CopyIn in = copy.copyIn(spec.copySql());
+    private void copyRows(CopyManager copy, String copySql, TableSpec<?> spec, List<?> rows) throws SQLException {
+        CopyIn in = copy.copyIn(copySql);
         try {
             encoder.begin(in::writeToCopy);
             for (Object row : rows) {

@@ -5,13 +5,15 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 /**
- * Encodes rows in PostgreSQL's COPY text format, straight to UTF-8 bytes in a reused buffer that is
- * handed to the COPY stream in chunks, so a batch never needs more memory than one chunk plus the
- * largest single value.
+ * Encodes rows in PostgreSQL's binary COPY format, straight into a reused buffer that is handed to the
+ * COPY stream in chunks, so a batch never needs more memory than one chunk plus the largest single
+ * value. Binary, not text: the server parses no digits, dates or escapes (measured: the text format
+ * cost a third of the server's time per row), and nothing needs escaping here either.
  *
- * <p>PostgreSQL text cannot hold NUL and UTF-8 cannot hold unpaired UTF-16 surrogates: NUL is stored
- * as U+2400 (SYMBOL FOR NULL) and a lone surrogate as U+FFFD. Every other character, including tabs,
- * newlines, backslashes and other control characters, round-trips exactly.
+ * <p>Each value is written with its exact type, which must be the column's ({@link TableSpec}
+ * declares both): binary COPY converts nothing. PostgreSQL text cannot hold NUL and UTF-8 cannot hold
+ * unpaired UTF-16 surrogates: NUL is stored as U+2400 (SYMBOL FOR NULL) and a lone surrogate as
+ * U+FFFD. Every other character round-trips exactly.
  */
 public final class CopyEncoder {
 
@@ -23,24 +25,37 @@ public final class CopyEncoder {
 
     static final char NUL_REPLACEMENT = '\u2400';
     static final char SURROGATE_REPLACEMENT = '\uFFFD';
+    /** The binary format's signature, then flags (0) and the header extension's length (0). */
+    private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    /** Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01 (UTC). */
+    private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+    private static final int INT2_OID = 21;
+    private static final int INT8_OID = 20;
+    private static final int JSONB_VERSION = 1;
     private static final int CHUNK = 256 * 1024;
     private static final int SHRINK_ABOVE = 4 * 1024 * 1024;
 
     private byte[] buf = new byte[CHUNK + 1024];
     private int len;
-    private boolean firstColumn = true;
+    private int rowStart = -1;
+    private int fields;
     private ChunkSink sink;
     private long bytesWritten;
 
     public void begin(ChunkSink target) {
         this.sink = target;
         this.len = 0;
-        this.firstColumn = true;
+        this.rowStart = -1;
         this.bytesWritten = 0;
+        ensure(HEADER.length);
+        System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
+        len = HEADER.length;
     }
 
-    /** Sends what is buffered; returns the total bytes this COPY carried. */
+    /** Ends the COPY data and sends what is buffered; returns the total bytes this COPY carried. */
     public long finish() throws SQLException {
+        ensure(2);
+        putShort(-1);
         drain();
         sink = null;
         if (buf.length > SHRINK_ABOVE) {
@@ -49,27 +64,176 @@ public final class CopyEncoder {
         return bytesWritten;
     }
 
+    /** A {@code text} value (null allowed). */
     public CopyEncoder text(String value) {
-        separator();
+        field();
         if (value == null) {
-            writeNull();
+            putInt(-1);
             return this;
         }
-        ensure(value.length() * 3L + 2);
+        int lengthAt = len;
+        ensure(4 + value.length() * 3L);
+        len += 4;
+        utf8(value);
+        patchLength(lengthAt);
+        return this;
+    }
+
+    public CopyEncoder text(SqlNamed value) {
+        return text(value == null ? null : value.sqlName());
+    }
+
+    /** A {@code jsonb} value, given as JSON text (null allowed); the server parses and checks it. */
+    public CopyEncoder jsonb(String json) {
+        field();
+        if (json == null) {
+            putInt(-1);
+            return this;
+        }
+        int lengthAt = len;
+        ensure(5 + json.length() * 3L);
+        len += 4;
+        buf[len++] = JSONB_VERSION;
+        utf8(json);
+        patchLength(lengthAt);
+        return this;
+    }
+
+    /** A {@code bigint}. */
+    public CopyEncoder int8(long value) {
+        field();
+        ensure(12);
+        putInt(8);
+        putLong(value);
+        return this;
+    }
+
+    public CopyEncoder int8(Long value) {
+        return value == null ? nullValue() : int8(value.longValue());
+    }
+
+    /** An {@code integer}. */
+    public CopyEncoder int4(int value) {
+        field();
+        ensure(8);
+        putInt(4);
+        putInt(value);
+        return this;
+    }
+
+    public CopyEncoder int4(Integer value) {
+        return value == null ? nullValue() : int4(value.intValue());
+    }
+
+    /** A {@code double precision}. */
+    public CopyEncoder float8(double value) {
+        return int8(Double.doubleToRawLongBits(value));
+    }
+
+    public CopyEncoder bool(boolean value) {
+        field();
+        ensure(5);
+        putInt(1);
+        buf[len++] = (byte) (value ? 1 : 0);
+        return this;
+    }
+
+    /** A {@code smallint[]} (one dimension, no nulls). */
+    public CopyEncoder array(short[] values) {
+        field();
+        ensure(24 + values.length * 6L);
+        int lengthAt = len;
+        len += 4;
+        arrayHeader(INT2_OID, values.length);
+        for (short v : values) {
+            putInt(2);
+            putShort(v);
+        }
+        patchLength(lengthAt);
+        return this;
+    }
+
+    /** A {@code bigint[]} (one dimension, no nulls). */
+    public CopyEncoder array(long[] values) {
+        field();
+        ensure(24 + values.length * 12L);
+        int lengthAt = len;
+        len += 4;
+        arrayHeader(INT8_OID, values.length);
+        for (long v : values) {
+            putInt(8);
+            putLong(v);
+        }
+        patchLength(lengthAt);
+        return this;
+    }
+
+    /** A {@code timestamptz} (null allowed). */
+    public CopyEncoder timestamp(Instant value) {
+        if (value == null) {
+            return nullValue();
+        }
+        return timestampMicros(value.getEpochSecond() * 1_000_000L + value.getNano() / 1_000);
+    }
+
+    /** A {@code timestamptz} from microseconds since the Unix epoch (how tool executions carry their start). */
+    public CopyEncoder timestampMicros(long micros) {
+        return int8(micros - PG_EPOCH_MICROS);
+    }
+
+    public CopyEncoder nullValue() {
+        field();
+        ensure(4);
+        putInt(-1);
+        return this;
+    }
+
+    /** Ends the row (writing its field count); ships a chunk when enough bytes have gathered. */
+    public void endRow() throws SQLException {
+        if (rowStart < 0) {
+            throw new IllegalStateException("a COPY row needs at least one value");
+        }
+        buf[rowStart] = (byte) (fields >>> 8);
+        buf[rowStart + 1] = (byte) fields;
+        rowStart = -1;
+        if (len >= CHUNK) {
+            drain();
+        }
+    }
+
+    private void field() {
+        if (rowStart < 0) {
+            ensure(2);
+            rowStart = len;
+            len += 2;
+            fields = 0;
+        }
+        fields++;
+    }
+
+    private void arrayHeader(int elementOid, int count) {
+        if (count == 0) {
+            putInt(0); // dimensions
+            putInt(0); // has nulls
+            putInt(elementOid);
+            return;
+        }
+        putInt(1);
+        putInt(0);
+        putInt(elementOid);
+        putInt(count);
+        putInt(1); // lower bound
+    }
+
+    private void utf8(String value) {
         int n = value.length();
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
-                switch (c) {
-                    case '\\' -> put2('\\', '\\');
-                    case '\n' -> put2('\\', 'n');
-                    case '\r' -> put2('\\', 'r');
-                    case '\t' -> put2('\\', 't');
-                    case '\b' -> put2('\\', 'b');
-                    case '\f' -> put2('\\', 'f');
-                    case 0x0B -> put2('\\', 'v');
-                    case 0 -> put3(NUL_REPLACEMENT);
-                    default -> buf[len++] = (byte) c;
+                if (c == 0) {
+                    put3(NUL_REPLACEMENT);
+                } else {
+                    buf[len++] = (byte) c;
                 }
             } else if (c < 0x800) {
                 buf[len++] = (byte) (0xC0 | (c >> 6));
@@ -86,143 +250,14 @@ public final class CopyEncoder {
                 put3(c);
             }
         }
-        return this;
     }
 
-    public CopyEncoder text(SqlNamed value) {
-        return text(value == null ? null : value.sqlName());
-    }
-
-    public CopyEncoder number(long value) {
-        separator();
-        ensure(20);
-        integer(value);
-        return this;
-    }
-
-    private void integer(long value) {
-        if (value == Long.MIN_VALUE) {
-            ascii("-9223372036854775808");
-            return;
-        }
-        if (value < 0) {
-            buf[len++] = '-';
-            value = -value;
-        }
-        digits(value);
-    }
-
-    public CopyEncoder number(Integer value) {
-        return value == null ? nullValue() : number(value.longValue());
-    }
-
-    public CopyEncoder number(Long value) {
-        return value == null ? nullValue() : number(value.longValue());
-    }
-
-    public CopyEncoder number(double value) {
-        separator();
-        ascii(Double.toString(value));
-        return this;
-    }
-
-    /** An array as {@code {1,2,3}}. */
-    public CopyEncoder array(short[] values) {
-        separator();
-        ensure(2 + values.length * 7L);
-        buf[len++] = '{';
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                buf[len++] = ',';
-            }
-            integer(values[i]);
-        }
-        buf[len++] = '}';
-        return this;
-    }
-
-    public CopyEncoder array(long[] values) {
-        separator();
-        ensure(2 + values.length * 21L);
-        buf[len++] = '{';
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                buf[len++] = ',';
-            }
-            integer(values[i]);
-        }
-        buf[len++] = '}';
-        return this;
-    }
-
-    public CopyEncoder bool(boolean value) {
-        separator();
-        ensure(1);
-        buf[len++] = (byte) (value ? 't' : 'f');
-        return this;
-    }
-
-    /** ISO timestamp in UTC with microseconds: {@code 2026-11-25 16:40:00.123456+00}. */
-    public CopyEncoder timestamp(Instant value) {
-        if (value == null) {
-            separator();
-            writeNull();
-            return this;
-        }
-        return timestampMicros(value.getEpochSecond() * 1_000_000L + value.getNano() / 1_000);
-    }
-
-    /** The same, from microseconds since the epoch (how tool executions carry their start). */
-    public CopyEncoder timestampMicros(long micros) {
-        separator();
-        ensure(32);
-        long seconds = Math.floorDiv(micros, 1_000_000L);
-        int microOfSecond = (int) Math.floorMod(micros, 1_000_000L);
-        long days = Math.floorDiv(seconds, 86_400L);
-        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm), without allocating.
-        long z = days + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-        pad(year, 4);
-        buf[len++] = '-';
-        pad(month, 2);
-        buf[len++] = '-';
-        pad(day, 2);
-        buf[len++] = ' ';
-        pad(secondOfDay / 3600, 2);
-        buf[len++] = ':';
-        pad(secondOfDay / 60 % 60, 2);
-        buf[len++] = ':';
-        pad(secondOfDay % 60, 2);
-        buf[len++] = '.';
-        pad(microOfSecond, 6);
-        buf[len++] = '+';
-        buf[len++] = '0';
-        buf[len++] = '0';
-        return this;
-    }
-
-    public CopyEncoder nullValue() {
-        separator();
-        writeNull();
-        return this;
-    }
-
-    /** Ends the row; ships a chunk when enough bytes have gathered. */
-    public void endRow() throws SQLException {
-        ensure(1);
-        buf[len++] = '\n';
-        firstColumn = true;
-        if (len >= CHUNK) {
-            drain();
-        }
+    private void patchLength(int at) {
+        int n = len - at - 4;
+        buf[at] = (byte) (n >>> 24);
+        buf[at + 1] = (byte) (n >>> 16);
+        buf[at + 2] = (byte) (n >>> 8);
+        buf[at + 3] = (byte) n;
     }
 
     private void drain() throws SQLException {
@@ -233,59 +268,30 @@ public final class CopyEncoder {
         }
     }
 
-    private void separator() {
-        if (firstColumn) {
-            firstColumn = false;
-        } else {
-            ensure(1);
-            buf[len++] = '\t';
-        }
-    }
-
-    private void writeNull() {
-        ensure(2);
-        put2('\\', 'N');
-    }
-
-    private void put2(char a, char b) {
-        buf[len++] = (byte) a;
-        buf[len++] = (byte) b;
-    }
-
     private void put3(char c) {
         buf[len++] = (byte) (0xE0 | (c >> 12));
         buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3F));
         buf[len++] = (byte) (0x80 | (c & 0x3F));
     }
 
-    private void ascii(String s) {
-        ensure(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            buf[len++] = (byte) s.charAt(i);
-        }
+    private void putShort(int v) {
+        buf[len++] = (byte) (v >>> 8);
+        buf[len++] = (byte) v;
     }
 
-    private void digits(long value) {
-        int start = len;
-        do {
-            buf[len++] = (byte) ('0' + value % 10);
-            value /= 10;
-        } while (value > 0);
-        for (int i = start, j = len - 1; i < j; i++, j--) {
-            byte t = buf[i];
-            buf[i] = buf[j];
-            buf[j] = t;
-        }
+    private void putInt(int v) {
+        buf[len++] = (byte) (v >>> 24);
+        buf[len++] = (byte) (v >>> 16);
+        buf[len++] = (byte) (v >>> 8);
+        buf[len++] = (byte) v;
     }
 
-    private void pad(long value, int width) {
-        for (int i = width - 1; i >= 0; i--) {
-            buf[len + i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        len += width;
+    private void putLong(long v) {
+        putInt((int) (v >>> 32));
+        putInt((int) v);
     }
 
+    /** Room for {@code extra} more bytes; a row under way moves with the buffer (its start is an index). */
     private void ensure(long extra) {
         long needed = len + extra;
         if (needed > buf.length) {

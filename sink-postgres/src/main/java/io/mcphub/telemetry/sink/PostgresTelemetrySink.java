@@ -80,10 +80,22 @@ public final class PostgresTelemetrySink implements RecordSink {
         }
         StorageLayout chosen = prepare(target);
         String login = target.writerLogin(settings.tenant());
-        HikariDataSource pool = openPool(target, TenantLogins.tenantOf(login) == null);
+        HikariDataSource pool = openPool(target);
+        BatchWriter.WriteMode mode;
+        if (TenantLogins.tenantOf(login) != null) {
+            mode = BatchWriter.WriteMode.staged(chosen);
+        } else {
+            try (Connection c = pool.getConnection()) {
+                mode = BatchWriter.WriteMode.direct(c, chosen);
+            } catch (SQLException e) {
+                pool.close();
+                throw new TelemetryStartupException("cannot read the telemetry schema at " + target.describe() + ": "
+                        + e.getMessage(), e);
+            }
+        }
         this.layout = chosen;
         this.target = target;
-        writer.connected(new BatchWriter.WriteMode(chosen, TenantLogins.tenantOf(login) == null));
+        writer.connected(mode);
         dataSource.ready(pool);
         SinkMaintenance upkeep = new SinkMaintenance(target, settings, stats, ring);
         upkeep.start();
@@ -152,7 +164,7 @@ public final class PostgresTelemetrySink implements RecordSink {
         }
     }
 
-    private HikariDataSource openPool(DatabaseTarget target, boolean switchesRole) {
+    private HikariDataSource openPool(DatabaseTarget target) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(target.writerDataSource(settings.tenant(), "mcp-telemetry-sink", settings.connectTimeout(),
                 Duration.ofMinutes(2)));
@@ -163,7 +175,7 @@ public final class PostgresTelemetrySink implements RecordSink {
         config.setValidationTimeout(Math.max(250, Math.min(settings.connectTimeout().toMillis(), 5_000)));
         // Outages after start are the sink's to ride out; only the first connection must work.
         config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
-        config.setConnectionInitSql(BatchWriter.sessionSql(switchesRole));
+        config.setConnectionInitSql(BatchWriter.sessionSql());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -52,7 +52,7 @@ public final class TableSpec<R> {
         this.upsert = upsert;
         this.mergeSql = upsert ? readMerge(table)
                 : "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM stage_" + table;
-        this.copySql = "COPY stage_" + table + " (" + names + ") FROM STDIN";
+        this.copySql = " (" + names + ") FROM STDIN (FORMAT binary)";
     }
 
     /** A table rows are only appended to. */
@@ -76,7 +76,7 @@ public final class TableSpec<R> {
     }
 
     static <R> Column<R> json(String name, Function<R, String> value) {
-        return new Column<>(name, "jsonb", (r, o) -> o.text(value.apply(r)));
+        return new Column<>(name, "jsonb", (r, o) -> o.jsonb(value.apply(r)));
     }
 
     static <R> Column<R> time(String name, Function<R, Instant> value) {
@@ -89,23 +89,23 @@ public final class TableSpec<R> {
     }
 
     static <R> Column<R> bigint(String name, ToLongFunction<R> value) {
-        return new Column<>(name, "bigint", (r, o) -> o.number(value.applyAsLong(r)));
+        return new Column<>(name, "bigint", (r, o) -> o.int8(value.applyAsLong(r)));
     }
 
     static <R> Column<R> integer(String name, ToIntFunction<R> value) {
-        return new Column<>(name, "integer", (r, o) -> o.number(value.applyAsInt(r)));
+        return new Column<>(name, "integer", (r, o) -> o.int4(value.applyAsInt(r)));
     }
 
     static <R> Column<R> nullableBigint(String name, Function<R, Long> value) {
-        return new Column<>(name, "bigint", (r, o) -> o.number(value.apply(r)));
+        return new Column<>(name, "bigint", (r, o) -> o.int8(value.apply(r)));
     }
 
     static <R> Column<R> nullableInt(String name, Function<R, Integer> value) {
-        return new Column<>(name, "integer", (r, o) -> o.number(value.apply(r)));
+        return new Column<>(name, "integer", (r, o) -> o.int4(value.apply(r)));
     }
 
     static <R> Column<R> real(String name, ToDoubleFunction<R> value) {
-        return new Column<>(name, "double precision", (r, o) -> o.number(value.applyAsDouble(r)));
+        return new Column<>(name, "double precision", (r, o) -> o.float8(value.applyAsDouble(r)));
     }
 
     static <R> Column<R> smallints(String name, Function<R, short[]> value) {
@@ -175,8 +175,13 @@ public final class TableSpec<R> {
         return layout == StorageLayout.CITUS && !upsert ? mergeSql + " ON CONFLICT DO NOTHING" : mergeSql;
     }
 
-    String copySql() {
-        return copySql;
+    /** The binary COPY of this table's columns into {@code relation} (its staging table, or the table). */
+    String copySql(String relation) {
+        return "COPY " + relation + copySql;
+    }
+
+    boolean upsert() {
+        return upsert;
     }
 
     void encodeRow(Object row, CopyEncoder out) throws SQLException {

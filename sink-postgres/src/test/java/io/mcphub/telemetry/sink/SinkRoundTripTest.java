@@ -32,6 +32,7 @@ import io.mcphub.telemetry.model.TenantRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.model.ToolRecord;
 import io.mcphub.telemetry.model.Transport;
+import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -130,6 +131,52 @@ class SinkRoundTripTest {
             assertEquals(13, count(c, "SELECT sum(row_count) FROM ingest_batches WHERE tenant_id = 'acme'"));
         }
         assertEquals(13, sink.stats().written());
+    }
+
+    /** The other way in: a tenant's own login stages every table and moves the rows under its policies. */
+    @Test
+    void aTenantsLoginWritesEveryRecordTypeThroughStagingAndNoOtherTenantsRow() throws Exception {
+        try (Connection c = db.connect()) {
+            TenantLogins.ensure(c, "acme", "acme-pw");
+        }
+        SinkSettings settings = SinkTestSupport.settings().layout(layout).tenant("acme").build();
+        try (PostgresTelemetrySink asTenant = PostgresTelemetrySink.start(settings,
+                new DatabaseTarget(db.jdbcUrl(), "mcpt_acme", "acme-pw", null))) {
+            List<TelemetryRecord> records = List.of(
+                    new TenantRecord("acme", "Acme Corp"),
+                    new HubInstanceRecord("acme", "hub-1", "demo-hub", "1.2.3", "host-a", 8080, 4242L, "17", "0.1.0",
+                            T0, T0, null, null),
+                    new ServerRecord("acme", "everything", "hub-1", Transport.STDIO, "node index.js stdio",
+                            ServerStatus.CONNECTED, "2.0", "2025-06-18", "{}", null, T0),
+                    new ServerStatusRecord("acme", T0, "everything", "hub-1", ServerStatus.CONNECTED, "initialized"),
+                    new ToolRecord("acme", "everything", "echo", "Echo", "Echoes input", "{\"type\":\"object\"}", T0, false),
+                    new ResourceRecord("acme", "everything", "test://static/1", "Resource 1", "first", "text/plain", T0, false),
+                    new PromptRecord("acme", "everything", "simple_prompt", "A prompt", "[]", T0, false),
+                    new ToolExecutionRecord("acme", "hub-1", "everything", "echo", Times.micros(T0, "startedAt"), 1_234,
+                            Outcome.TOOL_ERROR, "McpError", "bad input", 17, 42, "s", "r", null, null, ExecutionSide.DOWNSTREAM),
+                    new EventRecord("acme", T0, "hub-1", "tools.changed", "everything", "{}"),
+                    new LogRecord("acme", T0, "hub-1", "everything", LogLevel.WARNING, "server", "careful", null),
+                    new OAuthFlowRecord("acme", T0, "flow-1", "hub-1", "github", "authorization_code", OAuthPhase.TOKEN,
+                            OAuthOutcome.SUCCESS, 250_000L, null),
+                    new ApiRequestRecord("acme", T0, "hub-1", "GET", "/api/health", 200, 5, null, null),
+                    new MetricRecord("acme", T0, "hub-1", MetricScope.JVM, "jvm.heap.used_bytes", 1.5e8));
+            for (TelemetryRecord r : records) {
+                assertTrue(asTenant.publish(r));
+            }
+            // a record naming another tenant, as a tampered hub would send it: its batch is refused by the policy
+            assertTrue(asTenant.publish(new MetricRecord("globex", T0, "hub-1", MetricScope.JVM, "stolen", 1)));
+            assertTrue(asTenant.flush(Duration.ofSeconds(30)));
+            assertEquals(records.size(), asTenant.stats().written());
+            assertEquals(1, asTenant.stats().rejected());
+        }
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            for (String table : List.of("tenants", "hub_instances", "mcp_servers", "server_status_history", "tools",
+                    "resources", "prompts", "tool_executions", "events", "logs", "oauth_flows", "api_requests")) {
+                assertEquals(1, count(c, "SELECT count(*) FROM " + table + " WHERE tenant_id = 'acme'"), table);
+            }
+            assertEquals(0, count(c, "SELECT count(*) FROM infra_metrics WHERE tenant_id = 'globex'"));
+            assertEquals("1|1", one(st, "SELECT concat_ws('|', sum(calls), sum(errors)) FROM rollup_tool_1h WHERE tenant_id = 'acme'"));
+        }
     }
 
     @Test
@@ -231,10 +278,12 @@ class SinkRoundTripTest {
         pool.setJdbcUrl(db.jdbcUrl());
         pool.setUsername(db.adminUser());
         pool.setPassword(db.adminPassword());
-        pool.setConnectionInitSql(BatchWriter.sessionSql(true));
+        pool.setConnectionInitSql(BatchWriter.sessionSql());
         try (pool) {
             BatchWriter writer = new BatchWriter(pool, stats);
-            writer.connected(new BatchWriter.WriteMode(layout, true));
+            try (Connection c = pool.getConnection()) {
+                writer.connected(BatchWriter.WriteMode.direct(c, layout));
+            }
             UUID id = UUID.randomUUID();
             List<TelemetryRecord> batch = List.of(
                     new MetricRecord("a", T0, "h", MetricScope.SYSTEM, "m", 1),

@@ -1,0 +1,314 @@
+package io.mcphub.telemetry.sink;
+
+import static io.mcphub.telemetry.bench.BenchArgs.arg;
+import static io.mcphub.telemetry.bench.BenchArgs.loadAverage;
+import static io.mcphub.telemetry.bench.BenchArgs.procTicks;
+
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.Times;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.schema.SchemaMigrator;
+import io.mcphub.telemetry.schema.TenantLogins;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Sustained tool-execution throughput into one storage layout's real server, side by side in one run:
+ * <ul>
+ * <li>{@code raw}: the physical limit the sink is held to — one connection, binary COPY of the same
+ *     rows (encoded by the sink's own encoder) into a table of the same columns with one btree
+ *     (tenant_id, started_at), one transaction per batch; on Citus that table distributed likewise.</li>
+ * <li>{@code sink}: the real {@link PostgresTelemetrySink} with the schema owner's login — producers
+ *     publish into the ring; batching, binary COPY into the (partitioned / hyper / distributed)
+ *     table with its indexes, rollup increments, exactly-once bookkeeping; the clock stops when flush
+ *     returns.</li>
+ * <li>{@code tenant}: the same sink logged in as the tenant's own login (staging tables and
+ *     {@code INSERT ... SELECT} under row-level security).</li>
+ * </ul>
+ * CPU of the JVM and of every PostgreSQL backend of the database (on every Citus node) is counted too,
+ * since on a shared machine CPU per row is the stabler figure. Usage:
+ * {@code SinkThroughput layout=plain records=2000000 batch=10000 producers=2 modes=raw,sink,tenant}
+ */
+public final class SinkThroughput {
+
+    private static final String TENANT = "bench";
+    private static final String[] SERVERS = names("server-", 50);
+    private static final String[] TOOLS = names("tool-", 10);
+    private static final String[] SESSIONS = names("session-", 64);
+
+    record Result(String mode, double seconds, long stored, long javaCpuNanos, long pgCpuNanos) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StorageLayout layout = StorageLayout.fromTag(arg(args, "layout", "plain"));
+        int records = Integer.parseInt(arg(args, "records", "2000000"));
+        int batch = Integer.parseInt(arg(args, "batch", "10000"));
+        int producers = Integer.parseInt(arg(args, "producers", "2"));
+        List<String> modes = List.of(arg(args, "modes", "raw,sink,tenant").split(","));
+        System.out.printf(Locale.ROOT, "# layout=%s records=%d batch=%d producers=%d modes=%s%n", layout.sqlName(), records,
+                batch, producers, modes);
+        ToolExecutionRecord[] rows = new ToolExecutionRecord[records];
+        SplittableRandom random = new SplittableRandom(42);
+        Instant now = Instant.now();
+        for (int i = 0; i < records; i++) {
+            rows[i] = record(i, random, now);
+        }
+        System.out.println("layout,mode,records,seconds,rows_per_s,stored,java_cpu_us_per_row,pg_cpu_us_per_row,loadavg");
+        List<Result> results = new ArrayList<>();
+        for (String mode : modes) {
+            try (BenchDatabase db = BenchDatabase.create(layout)) {
+                Result r = switch (mode) {
+                    case "raw" -> raw(db, rows, batch);
+                    case "sink" -> sink(db, db.owner(), rows, batch, producers);
+                    case "tenant" -> sink(db, db.tenantLogin(), rows, batch, producers);
+                    default -> throw new IllegalArgumentException("unknown mode " + mode);
+                };
+                if (r.stored() != records) {
+                    throw new IllegalStateException(mode + " stored " + r.stored() + " of " + records + " rows");
+                }
+                results.add(r);
+                System.out.printf(Locale.ROOT, "%s,%s,%d,%.2f,%.0f,%d,%.2f,%.2f,%s%n", layout.sqlName(), mode, records,
+                        r.seconds(), records / r.seconds(), r.stored(), r.javaCpuNanos() / 1e3 / records,
+                        r.pgCpuNanos() / 1e3 / records, loadAverage());
+            }
+        }
+        Result base = results.stream().filter(r -> r.mode().equals("raw")).findFirst().orElse(null);
+        if (base != null) {
+            for (Result r : results) {
+                if (r != base) {
+                    System.out.printf(Locale.ROOT, "# %s / raw: %.2f x the rows/s, %.2f x the PostgreSQL CPU per row%n",
+                            r.mode(), base.seconds() / r.seconds(), (double) r.pgCpuNanos() / base.pgCpuNanos());
+                }
+            }
+        }
+    }
+
+    /** Binary COPY into one plain table with one btree, one transaction per batch. */
+    private static Result raw(BenchDatabase db, ToolExecutionRecord[] rows, int batch) throws Exception {
+        TableSpec<?> spec = Tables.of(rows[0]);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE raw_executions (LIKE " + db.executionsTable() + ")");
+            st.execute("ALTER TABLE raw_executions ALTER COLUMN id SET DEFAULT nextval('tool_executions_id_seq'), "
+                    + "ALTER COLUMN side SET DEFAULT 'downstream'");
+            st.execute("CREATE INDEX ON raw_executions (tenant_id, started_at)");
+            if (db.layout() == StorageLayout.CITUS) {
+                st.execute("SELECT create_distributed_table('raw_executions', 'tenant_id', colocate_with => 'tenants')");
+            }
+            c.setAutoCommit(false);
+            CopyEncoder encoder = new CopyEncoder();
+            long cpu0 = javaCpu();
+            long pg0 = db.backendCpu();
+            long t0 = System.nanoTime();
+            for (int from = 0; from < rows.length; from += batch) {
+                CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(spec.copySql("raw_executions"));
+                encoder.begin(in::writeToCopy);
+                for (int i = from; i < Math.min(rows.length, from + batch); i++) {
+                    spec.encodeRow(rows[i], encoder);
+                }
+                encoder.finish();
+                in.endCopy();
+                c.commit();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long javaCpu = javaCpu() - cpu0;
+            long pgCpu = db.backendCpu() - pg0;
+            c.setAutoCommit(true);
+            return new Result("raw", seconds, db.count(c, "raw_executions"), javaCpu, pgCpu);
+        }
+    }
+
+    private static Result sink(BenchDatabase db, DatabaseTarget target, ToolExecutionRecord[] rows, int batch, int producers)
+            throws Exception {
+        SinkSettings settings = SinkSettings.builder().layout(db.layout()).batchSize(batch)
+                .ringSize(Integer.highestOneBit(Math.max(batch * 8, 1 << 16)))
+                .flushInterval(Duration.ofMillis(200)).statsInterval(Duration.ofHours(1)).tenant(TENANT).build();
+        String mode = TenantLogins.tenantOf(target.user()) == null ? "sink" : "tenant";
+        try (PostgresTelemetrySink sink = PostgresTelemetrySink.start(settings, target)) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int first = p;
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = first; i < rows.length; i += producers) {
+                        // a full ring means the database is the bottleneck: wait rather than count drops
+                        while (!sink.publish(rows[i])) {
+                            LockSupport.parkNanos(100_000);
+                        }
+                    }
+                }, "producer-" + p);
+                t.start();
+                threads.add(t);
+            }
+            long cpu0 = javaCpu();
+            long pg0 = db.backendCpu();
+            long t0 = System.nanoTime();
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (!sink.flush(Duration.ofMinutes(20))) {
+                throw new IllegalStateException("flush timed out");
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long javaCpu = javaCpu() - cpu0;
+            long pgCpu = db.backendCpu() - pg0;
+            SinkStats.Snapshot s = sink.stats();
+            if (s.rejected() > 0 || s.lost() > 0 || s.dropped() > 0) {
+                throw new IllegalStateException("sink rejected/lost/dropped rows: " + s);
+            }
+            try (Connection c = db.connect()) {
+                return new Result(mode, seconds, db.count(c, "tool_executions"), javaCpu, pgCpu);
+            }
+        }
+    }
+
+    /** A realistic downstream call: 50 servers x 10 tools, ~5 % failures, sizes and ids, no payloads. */
+    static ToolExecutionRecord record(int i, SplittableRandom rnd, Instant now) {
+        int failure = rnd.nextInt(100);
+        Outcome outcome = failure < 95 ? Outcome.SUCCESS : Outcome.values()[1 + failure % (Outcome.values().length - 1)];
+        Instant started = now.minusMillis(rnd.nextInt(600_000));
+        return new ToolExecutionRecord(TENANT, "bench-hub-1", SERVERS[i % SERVERS.length], TOOLS[rnd.nextInt(TOOLS.length)],
+                Times.micros(started, "startedAt"), 1 + (long) Math.exp(rnd.nextDouble() * 13), outcome,
+                outcome == Outcome.EXCEPTION ? "java.io.IOException" : null,
+                outcome == Outcome.SUCCESS ? null : "downstream call failed: connection reset",
+                80 + rnd.nextInt(400), 200 + rnd.nextInt(4000), SESSIONS[rnd.nextInt(SESSIONS.length)],
+                Integer.toString(i), null, null, ExecutionSide.DOWNSTREAM);
+    }
+
+    /** A database of one run on the layout's server (on Citus, on every node), migrated, dropped afterwards. */
+    record BenchDatabase(StorageLayout layout, String name, List<Integer> ports) implements AutoCloseable {
+
+        static BenchDatabase create(StorageLayout layout) throws SQLException {
+            String name = "bench_sink_" + Long.toHexString(System.nanoTime());
+            List<Integer> ports = switch (layout) {
+                case PLAIN -> List.of(Integer.parseInt(env("POSTGRES_PORT", "5432")));
+                case TIMESCALE -> List.of(Integer.parseInt(env("MCP_TEST_TIMESCALE_PORT", "5433")));
+                case CITUS -> {
+                    int base = Integer.parseInt(env("MCP_TEST_CITUS_PORT", "5441"));
+                    yield List.of(base, base + 1, base + 2);
+                }
+            };
+            BenchDatabase db = new BenchDatabase(layout, name, ports);
+            for (int port : ports) {
+                try (Connection c = DriverManager.getConnection(url(port, "postgres"), "postgres", "");
+                     Statement st = c.createStatement()) {
+                    st.execute("CREATE DATABASE " + name);
+                }
+                if (layout == StorageLayout.CITUS) {
+                    try (Connection c = DriverManager.getConnection(url(port, name), "postgres", "");
+                         Statement st = c.createStatement()) {
+                        st.execute("CREATE EXTENSION citus");
+                    }
+                }
+            }
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                if (layout == StorageLayout.CITUS) {
+                    st.execute("SELECT citus_set_coordinator_host('127.0.0.1', " + ports.get(0) + ")");
+                    for (int port : ports.subList(1, ports.size())) {
+                        st.execute("SELECT citus_add_node('127.0.0.1', " + port + ")");
+                    }
+                }
+                new SchemaMigrator(layout, true).migrate(c);
+                TenantLogins.ensure(c, TENANT, "bench-tenant-password");
+            }
+            return db;
+        }
+
+        static String url(int port, String database) {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        }
+
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(url(ports.get(0), name), "postgres", "");
+        }
+
+        DatabaseTarget owner() {
+            return new DatabaseTarget(url(ports.get(0), name), "postgres", "", null);
+        }
+
+        DatabaseTarget tenantLogin() {
+            return new DatabaseTarget(url(ports.get(0), name), TenantLogins.role(TENANT), "bench-tenant-password", null);
+        }
+
+        String executionsTable() {
+            return layout == StorageLayout.TIMESCALE ? "mcp_store.tool_executions" : "tool_executions";
+        }
+
+        long count(Connection c, String table) throws SQLException {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        /** User+system CPU of this database's backends on every node (same machine). */
+        long backendCpu() throws SQLException {
+            long ticks = 0;
+            for (int port : ports) {
+                try (Connection c = DriverManager.getConnection(url(port, "postgres"), "postgres", "");
+                     PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?")) {
+                    ps.setString(1, name);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ticks += procTicks(rs.getInt(1));
+                        }
+                    }
+                }
+            }
+            return ticks * 10_000_000L; // USER_HZ = 100
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (int port : ports) {
+                try (Connection c = DriverManager.getConnection(url(port, "postgres"), "postgres", "");
+                     Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                }
+            }
+        }
+    }
+
+    private static long javaCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String[] names(String prefix, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = prefix + i;
+        }
+        return out;
+    }
+
+    private static String env(String key, String fallback) {
+        String v = System.getenv(key);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private SinkThroughput() {
+    }
+}

@@ -10,10 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cp=benchmarks/target/bench-classpath.txt
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  mvn -B -q -Pbench -pl benchmarks -am package -DskipTests
-  mvn -B -q -Pbench -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$PWD/$cp" -Dmdep.includeScope=provided
+  # the modules' own jars, unshaded (not the agent jar, which relocates the driver the benchmark talks to)
+  mvn -B -q -Pbench -pl benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$PWD/$cp" -Dmdep.includeScope=provided
 fi
 echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM, $(java -version 2>&1 | head -1)"
 echo "# uptime: $(uptime)"
-exec java -Xmx3g ${JAVA_OPTS:-} -cp "benchmarks/target/classes:$(cat $cp)" \
+exec java -Xmx3g ${JAVA_OPTS:-} -cp "benchmarks/target/classes:$(tr ':' '\n' < $cp | grep -v mcp-telemetry-agent | paste -sd:)" \
   io.mcphub.telemetry.sink.SinkThroughput "$@" 2> >(grep -v ' INFO ' >&2)

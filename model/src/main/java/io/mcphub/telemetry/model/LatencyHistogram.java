@@ -8,6 +8,8 @@ import java.util.Arrays;
  * percentile read from it is the bucket's value {@code 2 GAMMA^k / (GAMMA + 1)}, within
  * {@link #RELATIVE_ERROR} of every duration the bucket holds, so within 2 % of the true percentile.
  * Mutable and sparse: keys ascending, as stored ({@code latency_keys}, {@code latency_counts}).
+ * Single durations are only appended as they come (the sink adds one per tool call) and merged in
+ * sorted order when the histogram is read.
  */
 public final class LatencyHistogram {
 
@@ -19,6 +21,9 @@ public final class LatencyHistogram {
     private long[] counts = new long[8];
     private int size;
     private long total;
+    /** Keys of single durations not merged yet, in arrival order. */
+    private short[] pending = new short[16];
+    private int pendingSize;
 
     /** The bucket of a duration. */
     public static int key(long durationMicros) {
@@ -31,11 +36,26 @@ public final class LatencyHistogram {
     }
 
     public void add(long durationMicros) {
-        add(key(durationMicros), 1);
+        addKey(key(durationMicros));
+    }
+
+    /** Adds one duration whose bucket is known ({@link #key}). */
+    public void addKey(int key) {
+        if (pendingSize == pending.length) {
+            pending = Arrays.copyOf(pending, pendingSize * 2);
+        }
+        pending[pendingSize++] = (short) key;
+        total++;
     }
 
     /** Adds {@code count} to bucket {@code key}. */
     public void add(int key, long count) {
+        settle();
+        total += count;
+        insert(key, count);
+    }
+
+    private void insert(int key, long count) {
         int i = Arrays.binarySearch(keys, 0, size, (short) key);
         if (i >= 0) {
             counts[i] += count;
@@ -51,7 +71,22 @@ public final class LatencyHistogram {
             counts[at] = count;
             size++;
         }
-        total += count;
+    }
+
+    /** Merges the pending single durations: sorted, run-length counted, inserted key by key. */
+    private void settle() {
+        if (pendingSize == 0) {
+            return;
+        }
+        Arrays.sort(pending, 0, pendingSize);
+        int run = 0;
+        for (int i = 1; i <= pendingSize; i++) {
+            if (i == pendingSize || pending[i] != pending[run]) {
+                insert(pending[run], i - run);
+                run = i;
+            }
+        }
+        pendingSize = 0;
     }
 
     /** Adds a stored histogram (parallel arrays). */
@@ -66,10 +101,12 @@ public final class LatencyHistogram {
     }
 
     public short[] keys() {
+        settle();
         return Arrays.copyOf(keys, size);
     }
 
     public long[] counts() {
+        settle();
         return Arrays.copyOf(counts, size);
     }
 
@@ -81,6 +118,7 @@ public final class LatencyHistogram {
         if (total == 0) {
             return Double.NaN;
         }
+        settle();
         long rank = Math.max(1, (long) Math.ceil(q * total));
         long seen = 0;
         for (int i = 0; i < size; i++) {

@@ -126,12 +126,7 @@ final class BatchWriter {
         }
         List<TelemetryRecord> ordered = new ArrayList<>(records);
         ordered.sort(BY_TABLE);
-        List<ToolExecutionRecord> executions = new ArrayList<>();
-        for (TelemetryRecord r : ordered) {
-            if (r instanceof ToolExecutionRecord e) {
-                executions.add(e);
-            }
-        }
+        Rollups.Accumulator rollups = new Rollups.Accumulator(m.layout());
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -156,11 +151,11 @@ final class BatchWriter {
                         while (end < ordered.size() && Tables.of(ordered.get(end)) == spec) {
                             end++;
                         }
-                        store(st, copy, spec, ordered.subList(start, end), m);
+                        store(st, copy, spec, ordered.subList(start, end), m, rollups);
                         start = end;
                     }
-                    for (Rollups.Increments<?> increments : Rollups.of(executions, m.layout())) {
-                        store(st, copy, increments.spec(), increments.rows(), m);
+                    for (Rollups.Increments<?> increments : rollups.increments()) {
+                        store(st, copy, increments.spec(), increments.rows(), m, null);
                     }
                 }
                 c.commit();
@@ -182,12 +177,14 @@ final class BatchWriter {
         return sql.toString();
     }
 
-    private void store(Statement st, CopyManager copy, TableSpec<?> spec, List<?> rows, WriteMode m) throws SQLException {
+    /** Stores one table's rows; tool executions also go into {@code rollups} as they are encoded. */
+    private void store(Statement st, CopyManager copy, TableSpec<?> spec, List<?> rows, WriteMode m,
+                       Rollups.Accumulator rollups) throws SQLException {
         String target = m.copyTargets().get(spec.table());
         if (target != null) {
-            copyRows(copy, spec.copySql(target), spec, rows);
+            copyRows(copy, spec.copySql(target), spec, rows, rollups);
         } else {
-            copyRows(copy, spec.copySql(spec.stagingTable()), spec, rows);
+            copyRows(copy, spec.copySql(spec.stagingTable()), spec, rows, rollups);
             st.executeUpdate(spec.mergeSql(m.layout()));
         }
     }
@@ -202,12 +199,16 @@ final class BatchWriter {
         }
     }
 
-    private void copyRows(CopyManager copy, String copySql, TableSpec<?> spec, List<?> rows) throws SQLException {
+    private void copyRows(CopyManager copy, String copySql, TableSpec<?> spec, List<?> rows, Rollups.Accumulator rollups)
+            throws SQLException {
         CopyIn in = copy.copyIn(copySql);
         try {
             encoder.begin(in::writeToCopy);
             for (Object row : rows) {
                 spec.encodeRow(row, encoder);
+                if (rollups != null && row instanceof ToolExecutionRecord e) {
+                    rollups.add(e);
+                }
             }
             encoder.finish();
             in.endCopy();

@@ -13,6 +13,8 @@ import io.mcphub.telemetry.schema.TenantLogins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,8 @@ public final class PostgresTelemetrySink implements RecordSink {
     private final SinkStats stats = new SinkStats();
     private final DeferredDataSource dataSource = new DeferredDataSource();
     private final TelemetryRing ring;
-    private final BatchWriter writer;
+    private final List<BatchWriter> writers = new ArrayList<>();
+    private final WriteLanes lanes;
     private volatile DatabaseTarget target;
     private volatile SinkMaintenance maintenance;
     private volatile StorageLayout layout;
@@ -38,8 +41,11 @@ public final class PostgresTelemetrySink implements RecordSink {
 
     private PostgresTelemetrySink(SinkSettings settings) {
         this.settings = settings;
-        this.writer = new BatchWriter(dataSource, stats);
-        SinkHandler handler = new SinkHandler(writer, stats, settings);
+        for (int i = 0; i < settings.poolSize(); i++) {
+            writers.add(new BatchWriter(dataSource, stats));
+        }
+        this.lanes = new WriteLanes(writers);
+        SinkHandler handler = new SinkHandler(lanes, stats, settings);
         this.ring = new TelemetryRing(settings.ringSize(), handler, stats, settings.flushInterval());
     }
 
@@ -95,7 +101,9 @@ public final class PostgresTelemetrySink implements RecordSink {
         }
         this.layout = chosen;
         this.target = target;
-        writer.connected(mode);
+        for (BatchWriter w : writers) {
+            w.connected(mode);
+        }
         dataSource.ready(pool);
         SinkMaintenance upkeep = new SinkMaintenance(target, settings, stats, ring);
         upkeep.start();
@@ -244,6 +252,7 @@ public final class PostgresTelemetrySink implements RecordSink {
         }
         closed = true;
         ring.close(settings.shutdownTimeout());
+        lanes.close();
         SinkStats.Snapshot end = stats.snapshot();
         long unaccounted = end.accepted() - end.written() - end.rejected() - end.lost();
         if (unaccounted > 0) {

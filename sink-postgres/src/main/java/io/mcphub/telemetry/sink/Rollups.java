@@ -99,26 +99,97 @@ final class Rollups {
 
     /** The increments of {@code executions} (one tenant's) that {@code layout} keeps in rollup tables. */
     static List<Increments<?>> of(List<ToolExecutionRecord> executions, StorageLayout layout) {
-        List<Increments<?>> out = new ArrayList<>(5);
-        if (executions.isEmpty()) {
-            return out;
-        }
-        out.add(new Increments<>(TOOL_1H, tools(executions, HOUR)));
-        out.add(new Increments<>(TOOL_1D, tools(executions, DAY)));
-        out.add(new Increments<>(TENANT_1H, tenantHours(executions)));
-        if (layout.partitioned()) {
-            out.add(new Increments<>(TENANT_1M, tenant(executions)));
-            List<ErrorRow> hourly = errors(executions, HOUR);
-            if (!hourly.isEmpty()) {
-                out.add(new Increments<>(ERROR_1H, hourly));
-                out.add(new Increments<>(ERROR_1D, errors(executions, DAY)));
-            }
-        }
-        return out;
+        Accumulator acc = new Accumulator(layout);
+        executions.forEach(acc::add);
+        return acc.increments();
     }
 
     private static long bucket(long micros, long width) {
         return Math.floorDiv(micros, width) * width;
+    }
+
+    /**
+     * The increments of one tenant's batch, gathered call by call while its rows stream to the database
+     * (so that the database is not kept waiting for them).
+     */
+    static final class Accumulator {
+        private final boolean partitioned;
+        private final Map<ToolKey, ToolSum> hours = new LinkedHashMap<>();
+        private final Map<ToolKey, ToolSum> days = new LinkedHashMap<>();
+        private final Map<TenantKey, ToolSum> tenantHours = new LinkedHashMap<>();
+        private final Map<TenantKey, long[]> tenantMinutes = new LinkedHashMap<>();
+        private final Map<ErrorKey, ErrorRow> errorHours = new LinkedHashMap<>();
+        private final Map<ErrorKey, ErrorRow> errorDays = new LinkedHashMap<>();
+        private String tenant;
+
+        Accumulator(StorageLayout layout) {
+            this.partitioned = layout.partitioned();
+        }
+
+        void add(ToolExecutionRecord e) {
+            tenant = e.tenantId();
+            long started = e.startedAtMicros();
+            int key = LatencyHistogram.key(e.durationMicros());
+            hours.computeIfAbsent(new ToolKey(bucket(started, HOUR), e.serverName(), e.toolName(), e.side()),
+                    k -> new ToolSum()).add(e, key);
+            days.computeIfAbsent(new ToolKey(bucket(started, DAY), e.serverName(), e.toolName(), e.side()),
+                    k -> new ToolSum()).add(e, key);
+            tenantHours.computeIfAbsent(new TenantKey(bucket(started, HOUR), e.side()), k -> new ToolSum()).add(e, key);
+            if (!partitioned) {
+                return;
+            }
+            long[] m = tenantMinutes.computeIfAbsent(new TenantKey(bucket(started, MINUTE), e.side()), k -> new long[4]);
+            m[0]++;
+            m[1] += e.outcome() == Outcome.SUCCESS ? 0 : 1;
+            m[2] += e.durationMicros();
+            m[3] = Math.max(m[3], e.durationMicros());
+            if (e.outcome() != Outcome.SUCCESS) {
+                addError(errorHours, e, HOUR);
+                addError(errorDays, e, DAY);
+            }
+        }
+
+        private static void addError(Map<ErrorKey, ErrorRow> rows, ToolExecutionRecord e, long width) {
+            String errorClass = e.errorClass() != null ? e.errorClass() : e.outcome().sqlName();
+            ErrorKey key = new ErrorKey(bucket(e.startedAtMicros(), width), e.serverName(), e.toolName(), e.side(),
+                    errorClass, e.outcome());
+            ErrorRow seen = rows.get(key);
+            boolean newer = seen == null || e.startedAtMicros() >= seen.lastSeenMicros();
+            rows.put(key, new ErrorRow(e.tenantId(), key.bucket(), e.serverName(), e.toolName(), e.side(), errorClass,
+                    e.outcome(), (seen == null ? 0 : seen.errors()) + 1,
+                    newer ? e.startedAtMicros() : seen.lastSeenMicros(), newer ? e.errorMessage() : seen.lastMessage()));
+        }
+
+        /** What to add to each rollup table; empty when no call was added. */
+        List<Increments<?>> increments() {
+            List<Increments<?>> out = new ArrayList<>(6);
+            if (tenant == null) {
+                return out;
+            }
+            out.add(new Increments<>(TOOL_1H, toolRows(hours)));
+            out.add(new Increments<>(TOOL_1D, toolRows(days)));
+            List<TenantHourRow> th = new ArrayList<>(tenantHours.size());
+            tenantHours.forEach((k, s) -> th.add(new TenantHourRow(tenant, k.bucket(), k.side(), s.calls, s.errors, s.total,
+                    s.max, s.latency.keys(), s.latency.counts())));
+            out.add(new Increments<>(TENANT_1H, th));
+            if (partitioned) {
+                List<TenantRow> tm = new ArrayList<>(tenantMinutes.size());
+                tenantMinutes.forEach((k, m) -> tm.add(new TenantRow(tenant, k.bucket(), k.side(), m[0], m[1], m[2], m[3])));
+                out.add(new Increments<>(TENANT_1M, tm));
+                if (!errorHours.isEmpty()) {
+                    out.add(new Increments<>(ERROR_1H, new ArrayList<>(errorHours.values())));
+                    out.add(new Increments<>(ERROR_1D, new ArrayList<>(errorDays.values())));
+                }
+            }
+            return out;
+        }
+
+        private List<ToolRow> toolRows(Map<ToolKey, ToolSum> sums) {
+            List<ToolRow> rows = new ArrayList<>(sums.size());
+            sums.forEach((k, s) -> rows.add(new ToolRow(tenant, k.bucket(), k.server(), k.tool(), k.side(), s.calls, s.errors,
+                    s.total, s.min, s.max, s.lastStarted, s.latency.keys(), s.latency.counts())));
+            return rows;
+        }
     }
 
     private static final class ToolSum {
@@ -130,7 +201,7 @@ final class Rollups {
         long lastStarted;
         final LatencyHistogram latency = new LatencyHistogram();
 
-        void add(ToolExecutionRecord e) {
+        void add(ToolExecutionRecord e, int latencyKey) {
             long d = e.durationMicros();
             calls++;
             errors += e.outcome() == Outcome.SUCCESS ? 0 : 1;
@@ -138,77 +209,17 @@ final class Rollups {
             min = Math.min(min, d);
             max = Math.max(max, d);
             lastStarted = Math.max(lastStarted, e.startedAtMicros());
-            latency.add(d);
+            latency.addKey(latencyKey);
         }
     }
 
     private record ToolKey(long bucket, String server, String tool, ExecutionSide side) {
     }
 
-    private static List<ToolRow> tools(List<ToolExecutionRecord> executions, long width) {
-        Map<ToolKey, ToolSum> sums = new LinkedHashMap<>();
-        for (ToolExecutionRecord e : executions) {
-            ToolSum s = sums.computeIfAbsent(new ToolKey(bucket(e.startedAtMicros(), width), e.serverName(), e.toolName(),
-                    e.side()), k -> new ToolSum());
-            s.add(e);
-        }
-        String tenant = executions.get(0).tenantId();
-        List<ToolRow> rows = new ArrayList<>(sums.size());
-        sums.forEach((k, s) -> rows.add(new ToolRow(tenant, k.bucket(), k.server(), k.tool(), k.side(), s.calls, s.errors,
-                s.total, s.min, s.max, s.lastStarted, s.latency.keys(), s.latency.counts())));
-        return rows;
-    }
-
     private record TenantKey(long bucket, ExecutionSide side) {
-    }
-
-    private static List<TenantHourRow> tenantHours(List<ToolExecutionRecord> executions) {
-        Map<TenantKey, ToolSum> sums = new LinkedHashMap<>();
-        for (ToolExecutionRecord e : executions) {
-            ToolSum s = sums.computeIfAbsent(new TenantKey(bucket(e.startedAtMicros(), HOUR), e.side()), k -> new ToolSum());
-            s.add(e);
-        }
-        String tenant = executions.get(0).tenantId();
-        List<TenantHourRow> rows = new ArrayList<>(sums.size());
-        sums.forEach((k, s) -> rows.add(new TenantHourRow(tenant, k.bucket(), k.side(), s.calls, s.errors, s.total, s.max,
-                s.latency.keys(), s.latency.counts())));
-        return rows;
-    }
-
-    private static List<TenantRow> tenant(List<ToolExecutionRecord> executions) {
-        Map<TenantKey, long[]> sums = new LinkedHashMap<>();
-        for (ToolExecutionRecord e : executions) {
-            long[] s = sums.computeIfAbsent(new TenantKey(bucket(e.startedAtMicros(), MINUTE), e.side()), k -> new long[4]);
-            s[0]++;
-            s[1] += e.outcome() == Outcome.SUCCESS ? 0 : 1;
-            s[2] += e.durationMicros();
-            s[3] = Math.max(s[3], e.durationMicros());
-        }
-        String tenant = executions.get(0).tenantId();
-        List<TenantRow> rows = new ArrayList<>(sums.size());
-        sums.forEach((k, s) -> rows.add(new TenantRow(tenant, k.bucket(), k.side(), s[0], s[1], s[2], s[3])));
-        return rows;
     }
 
     private record ErrorKey(long bucket, String server, String tool, ExecutionSide side, String errorClass,
                             Outcome outcome) {
-    }
-
-    private static List<ErrorRow> errors(List<ToolExecutionRecord> executions, long width) {
-        Map<ErrorKey, ErrorRow> rows = new LinkedHashMap<>();
-        for (ToolExecutionRecord e : executions) {
-            if (e.outcome() == Outcome.SUCCESS) {
-                continue;
-            }
-            String errorClass = e.errorClass() != null ? e.errorClass() : e.outcome().sqlName();
-            ErrorKey key = new ErrorKey(bucket(e.startedAtMicros(), width), e.serverName(), e.toolName(), e.side(),
-                    errorClass, e.outcome());
-            ErrorRow seen = rows.get(key);
-            boolean newer = seen == null || e.startedAtMicros() >= seen.lastSeenMicros();
-            rows.put(key, new ErrorRow(e.tenantId(), key.bucket(), e.serverName(), e.toolName(), e.side(), errorClass,
-                    e.outcome(), (seen == null ? 0 : seen.errors()) + 1,
-                    newer ? e.startedAtMicros() : seen.lastSeenMicros(), newer ? e.errorMessage() : seen.lastMessage()));
-        }
-        return new ArrayList<>(rows.values());
     }
 }

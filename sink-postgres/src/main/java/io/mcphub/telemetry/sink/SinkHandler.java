@@ -11,16 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ring's only consumer: gathers records into batches and writes them, flushing when a batch is
- * full or its oldest record has waited a flush interval. While the database is unreachable it keeps
- * retrying the same batch with backoff and so stops consuming; the ring absorbs new records until it
- * is full, after which producers' records are dropped and counted.
+ * The ring's only consumer: gathers records into batches and hands them to the write lanes, flushing
+ * when a batch is full or its oldest record has waited a flush interval. While the database is
+ * unreachable the lanes keep retrying their batches with backoff, so the consumer waits for a lane and
+ * stops consuming; the ring absorbs new records until it is full, after which producers' records are
+ * dropped and counted. Batches of append-only rows may be written side by side (their order does not
+ * matter: ids, rollup increments and batch ids are independent of it); a batch with registry rows
+ * (upserts, where the last report wins) waits until every earlier batch is written.
  */
 final class SinkHandler implements EventHandler<RingEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkHandler.class);
 
-    private final BatchWriter writer;
+    private final WriteLanes lanes;
     private final SinkStats stats;
     private final int batchSize;
     private final long flushIntervalNanos;
@@ -29,10 +32,10 @@ final class SinkHandler implements EventHandler<RingEvent> {
     private long oldestNanos;
     private volatile long giveUpAtNanos = Long.MAX_VALUE;
     private volatile boolean closing;
-    private boolean outageLogged;
+    private volatile boolean outageLogged;
 
-    SinkHandler(BatchWriter writer, SinkStats stats, SinkSettings settings) {
-        this.writer = writer;
+    SinkHandler(WriteLanes lanes, SinkStats stats, SinkSettings settings) {
+        this.lanes = lanes;
         this.stats = stats;
         this.batchSize = settings.batchSize();
         this.flushIntervalNanos = settings.flushInterval().toNanos();
@@ -53,6 +56,7 @@ final class SinkHandler implements EventHandler<RingEvent> {
         }
         if (flushed != null) {
             flush();
+            awaitWritten();
             flushed.countDown();
         } else if (buffer.size() >= batchSize || (endOfBatch && due())) {
             flush();
@@ -85,12 +89,29 @@ final class SinkHandler implements EventHandler<RingEvent> {
             byTenant.computeIfAbsent(r.tenantId(), t -> new ArrayList<>()).add(r);
         }
         buffer.clear();
-        for (Map.Entry<String, List<TelemetryRecord>> group : byTenant.entrySet()) {
-            writeWithRetry(UUID.randomUUID(), group.getKey(), group.getValue());
+        try {
+            for (Map.Entry<String, List<TelemetryRecord>> group : byTenant.entrySet()) {
+                List<TelemetryRecord> records = group.getValue();
+                if (records.stream().anyMatch(Tables::upserted)) {
+                    lanes.awaitIdle();
+                }
+                UUID batchId = UUID.randomUUID();
+                lanes.submit(writer -> writeWithRetry(writer, batchId, group.getKey(), records));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void writeWithRetry(UUID batchId, String tenant, List<TelemetryRecord> records) {
+    private void awaitWritten() {
+        try {
+            lanes.awaitIdle();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeWithRetry(BatchWriter writer, UUID batchId, String tenant, List<TelemetryRecord> records) {
         long backoff = 50;
         while (true) {
             try {

@@ -130,6 +130,11 @@ public final class Tables {
     }
 
     /** Position of the record's table in write order, for grouping a batch per table. */
+    /** Whether the record's table is a registry table, upserted (the last report wins). */
+    static boolean upserted(TelemetryRecord record) {
+        return of(record).upsert();
+    }
+
     static int index(TelemetryRecord record) {
         return ORDER.get(record.getClass());
     }

@@ -304,6 +304,7 @@ class SinkRoundTripTest {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             assertEquals(2, count(c, "SELECT count(DISTINCT tenant_id) FROM ingest_batches"));
             assertEquals(2, count(c, "SELECT sum(row_count) FROM ingest_batches"), "each batch holds one tenant's rows");
+            TenantLogins.ensure(c, "tenant-a", null);
             c.setAutoCommit(false);
             TenantLogins.actAs(c, "tenant-a");
             assertEquals("a-only", one(st, "SELECT string_agg(metric, ',') FROM infra_metrics"));
@@ -319,6 +320,7 @@ class SinkRoundTripTest {
         }
         assertTrue(sink.flush(Duration.ofSeconds(30)));
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            TenantLogins.ensure(c, "a", null);
             for (int round = 0; round < 2; round++) {
                 c.setAutoCommit(false);
                 TenantLogins.actAs(c, "a");

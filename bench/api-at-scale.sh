@@ -1,34 +1,41 @@
 #!/usr/bin/env bash
-# Benchmark 4: the telemetry API at scale. Loads ROWS tool executions (default 10 million) over DAYS days
-# (30) for 3 tenants x 50 servers x 10 tools into database mcp_bench_api on 127.0.0.1:5432 (plain layout,
-# migrated by the standalone API server), starts the standalone server with one API token per tenant,
-# and measures each endpoint with wrk (Debian package wrk), the tenants' tokens in turn.
-# Each endpoint runs twice: as-is (repeated identical queries: the dashboard's TTL cache answers most)
-# and with BUST=1 (every request a different window end: every request goes to PostgreSQL).
-# Query plans (EXPLAIN ANALYZE as the application role under row-level security) go to
-# benchmarks/target/api-at-scale-plans.txt.
-# Usage: bench/api-at-scale.sh            (KEEP_DATA=1 reuses a loaded database; DURATION=20s, CONNECTIONS=4)
+# Benchmark 4: the telemetry API at scale, on one storage layout. ApiScaleData makes database mcp_bench_api
+# on the layout's server (plain 127.0.0.1:5432, timescale 5433, citus 5441-5443: ../shared/*/start.sh),
+# loads the registry, API requests and OAuth flows (bench/api-at-scale.sql) and sends ROWS tool executions
+# (default 10 million) over DAYS days (30) for 3 tenants x 50 servers x 10 tools through the real sink;
+# then the standalone API server runs with one API token per tenant and wrk measures each endpoint, the
+# tenants' tokens in turn. Each endpoint runs twice: as-is (repeated identical queries: the API's TTL cache
+# answers most) and with BUST=1 (every request a different window end: every request goes to PostgreSQL).
+# Query plans (EXPLAIN ANALYZE as tenant-1's login, under row-level security) go to
+# benchmarks/target/api-at-scale-plans-LAYOUT.txt.
+# Usage: bench/api-at-scale.sh [plain|timescale|citus]   (KEEP_DATA=1 reuses a loaded database;
+#        DURATION=10s per endpoint, CONNECTIONS=4, ROWS, DAYS, BUST_MODES)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROWS="${ROWS:-10000000}"; DAYS="${DAYS:-30}"; DURATION="${DURATION:-20s}"; CONNECTIONS="${CONNECTIONS:-4}"
+LAYOUT="${1:-plain}"
+ROWS="${ROWS:-10000000}"; DAYS="${DAYS:-30}"; DURATION="${DURATION:-10s}"; CONNECTIONS="${CONNECTIONS:-4}"
 DB=mcp_bench_api; PORT="${PORT:-7391}"
+case "$LAYOUT" in
+  plain) PGPORT=5432 ;; timescale) PGPORT=5433 ;; citus) PGPORT=5441 ;;
+  *) echo "layout must be plain, timescale or citus, not '$LAYOUT'" >&2; exit 2 ;;
+esac
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
+cp=benchmarks/target/bench-classpath.txt
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  mvn -B -q -pl api-server -am package -DskipTests
+  mvn -B -q -Pbench -pl benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$PWD/$cp" -Dmdep.includeScope=provided
 fi
 mkdir -p benchmarks/target
-PSQL=(psql -h 127.0.0.1 -U postgres -X -q -v ON_ERROR_STOP=1)
-export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=5432 POSTGRES_USER=postgres POSTGRES_DB=$DB TIMESCALEDB_ENABLED=false
-echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1), $("${PSQL[@]}" -Atc 'SHOW server_version' postgres)"
+PSQL=(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -v ON_ERROR_STOP=1)
+export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PGPORT POSTGRES_USER=postgres POSTGRES_DB=$DB MCP_TELEMETRY_STORAGE_LAYOUT=$LAYOUT
+echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1), $("${PSQL[@]}" -Atc 'SHOW server_version' postgres), layout $LAYOUT"
 
 loaded=$("${PSQL[@]}" -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" postgres)
 if [[ "${KEEP_DATA:-}" != 1 || -z "$loaded" ]]; then
-  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" postgres
-  java -jar api-server/target/api-server.jar token list >/dev/null   # migrates the new database
   echo "# loading $ROWS executions over $DAYS days ($(date -u +%T))"
-  start=$(date +%s)
-  "${PSQL[@]}" -v rows="$ROWS" -v days="$DAYS" -f bench/api-at-scale.sql $DB
-  echo "# loaded in $(( $(date +%s) - start )) s"
+  java -Xmx2g -cp "benchmarks/target/classes:$(tr ':' '\n' < $cp | grep -v mcp-telemetry-agent | paste -sd:)" \
+    io.mcphub.telemetry.bench.ApiScaleData layout="$LAYOUT" db=$DB rows="$ROWS" days="$DAYS" sql=bench/api-at-scale.sql \
+    2> >(grep -v ' INFO ' >&2)
 fi
 tokens=$(for t in 1 2 3; do java -jar api-server/target/api-server.jar token create --tenant tenant-$t --label bench 2>/dev/null; done | paste -sd,)
 
@@ -60,15 +67,12 @@ run() { # $1 label, $2 path, $3 bust
   echo "$1,bust=$3,${out#RESULT }"
 }
 echo "# $(date -u +%T) uptime: $(uptime)"
-for bust in 0 1; do
-  run dashboard-1h   "/api/telemetry/dashboard" $bust
-  run dashboard-24h  "/api/telemetry/dashboard?window=24h" $bust
-  run dashboard-7d   "/api/telemetry/dashboard?window=7d" $bust
-  run tools-1h       "/api/telemetry/tools" $bust
-  run tools-24h      "/api/telemetry/tools?window=24h" $bust
-  run errors-24h     "/api/telemetry/errors?window=24h" $bust
-  run errors-7d      "/api/telemetry/errors?window=7d" $bust
-  run servers        "/api/telemetry/servers" $bust
+for bust in ${BUST_MODES:-1}; do
+  for window in 1h 24h 7d 30d; do
+    for endpoint in dashboard tools errors servers; do
+      run "$endpoint-$window" "/api/telemetry/$endpoint?window=$window" "$bust"
+    done
+  done
 done
 # /executions takes no window; "until" (bust) is one of its filters, so both runs are uncached alike.
 run executions-page1        "/api/telemetry/executions?limit=50" 1
@@ -78,30 +82,36 @@ run executions-server-tool  "/api/telemetry/executions?limit=50&server=server-07
 run executions-errors       "/api/telemetry/executions?limit=50&outcome=error" 1
 echo "# $(date -u +%T) uptime: $(uptime)"
 
-plans=benchmarks/target/api-at-scale-plans.txt
+plans=benchmarks/target/api-at-scale-plans-$LAYOUT.txt
 {
-  echo "-- plans as the application role, tenant tenant-1, $(date -u)"
+  echo "-- plans as tenant-1's login (row-level security applies), layout $LAYOUT, $(date -u)"
   "${PSQL[@]}" -v ON_ERROR_STOP=1 $DB <<'SQL'
-SET ROLE mcp_hub_app;
 BEGIN;
-SELECT set_config('mcp.tenant_id', 'tenant-1', true);
-\echo '== totals, 24h (rollup)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT coalesce(sum(calls), 0)::bigint, coalesce(sum(errors), 0)::bigint FROM tool_stats_1m
-  WHERE bucket >= date_trunc('minute', now() - interval '24 hours') AND bucket < now();
-\echo '== percentiles per tool, 24h (raw rows)'
+SET LOCAL ROLE "mcpt_tenant-1";
+\echo '== totals, 24h (per-tenant minute rollup)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT coalesce(sum(calls), 0)::bigint, coalesce(sum(errors), 0)::bigint FROM tenant_stats_1m
+  WHERE tenant_id = 'tenant-1' AND side = 'downstream' AND bucket >= date_trunc('minute', now() - interval '24 hours') AND bucket < now();
+\echo '== per-tool latency histograms, 24h (hourly rollup)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT server_name, tool_name, latency_keys, latency_counts FROM tool_latency_1h
+  WHERE tenant_id = 'tenant-1' AND side = 'downstream' AND bucket >= date_trunc('hour', now() - interval '24 hours') AND bucket < now();
+\echo '== per-tool latency histograms, 30d (daily rollup)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT server_name, tool_name, latency_keys, latency_counts FROM tool_latency_1d
+  WHERE tenant_id = 'tenant-1' AND side = 'downstream' AND bucket >= date_trunc('day', now() - interval '30 days') AND bucket < now();
+\echo '== percentiles per tool, 1h (exact, raw rows)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT server_name, tool_name, count(*),
   percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_us) FROM tool_executions
-  WHERE started_at >= now() - interval '24 hours' AND started_at < now() AND side = 'downstream' GROUP BY 1, 2;
+  WHERE tenant_id = 'tenant-1' AND started_at >= now() - interval '1 hour' AND started_at < now() AND side = 'downstream' GROUP BY 1, 2;
+\echo '== errors by class, 7d (daily error rollup)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT server_name, tool_name, error_class, sum(errors) FROM error_stats_1d
+  WHERE tenant_id = 'tenant-1' AND side = 'downstream' AND bucket >= date_trunc('day', now() - interval '7 days') AND bucket < now()
+  GROUP BY 1, 2, 3;
 \echo '== executions, first page'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, started_at FROM tool_executions WHERE true ORDER BY started_at DESC, id DESC LIMIT 51;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, started_at FROM tool_executions WHERE tenant_id = 'tenant-1' ORDER BY started_at DESC, id DESC LIMIT 51;
 \echo '== executions of one server'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, started_at FROM tool_executions WHERE server_name = 'server-07' ORDER BY started_at DESC, id DESC LIMIT 51;
-\echo '== errors by class, 7d (raw error rows)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT coalesce(error_class, outcome), count(*) FROM tool_executions
-  WHERE started_at >= now() - interval '7 days' AND started_at < now() AND outcome <> 'success' AND side = 'downstream' GROUP BY 1;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, started_at FROM tool_executions WHERE tenant_id = 'tenant-1' AND server_name = 'server-07' ORDER BY started_at DESC, id DESC LIMIT 51;
 \echo '== live stream poll of executions by id'
-SELECT max(id) AS maxid FROM tool_executions \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id FROM tool_executions WHERE id > :maxid - 100 AND id <= :maxid ORDER BY id LIMIT 500;
+SELECT max(id) AS maxid FROM tool_executions WHERE tenant_id = 'tenant-1' \gset
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id FROM tool_executions WHERE tenant_id = 'tenant-1' AND id > :maxid - 100 AND id <= :maxid ORDER BY id LIMIT 500;
 COMMIT;
 SQL
 } > "$plans" 2>&1

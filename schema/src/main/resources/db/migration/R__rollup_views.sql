@@ -21,11 +21,13 @@ CREATE VIEW tool_stats_1d WITH (security_barrier) AS
      GROUP BY tenant_id, bucket, server_name, tool_name, side;
 
 CREATE VIEW tool_latency_1h WITH (security_barrier) AS
-    SELECT tenant_id, bucket, server_name, tool_name, side, calls, latency_keys, latency_counts
+    SELECT tenant_id, bucket, server_name, tool_name, side, calls, errors, total_duration_us, max_duration_us,
+           last_called_at, latency_keys, latency_counts
       FROM rollup_tool_1h WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
 
 CREATE VIEW tool_latency_1d WITH (security_barrier) AS
-    SELECT tenant_id, bucket, server_name, tool_name, side, calls, latency_keys, latency_counts
+    SELECT tenant_id, bucket, server_name, tool_name, side, calls, errors, total_duration_us, max_duration_us,
+           last_called_at, latency_keys, latency_counts
       FROM rollup_tool_1d WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
 
 CREATE VIEW tenant_latency_1h WITH (security_barrier) AS

@@ -53,7 +53,8 @@ class EndpointsTest {
 
     @Test
     void serversShowStatusTransportUptimeAndToolCount() throws Exception {
-        JsonNode servers = f.json("/api/telemetry/servers?window=1h").get("servers");
+        // the window ends when the fleet was made, however long the machine took to get here
+        JsonNode servers = f.json("/api/telemetry/servers?window=1h&until=" + SampleFleet.NOW).get("servers");
         assertEquals(3, servers.size(), servers.toString());
         JsonNode github = find(servers, "server_name", "github");
         assertEquals("connected", github.get("status").asText());
@@ -181,6 +182,29 @@ class EndpointsTest {
         assertFalse(d.at("/series/calls").isEmpty());
         assertFalse(d.at("/series/latency").isEmpty());
         assertEquals(SampleFleet.ACME, d.get("tenant").asText());
+    }
+
+    @Test
+    void longWindowsCountToTheMinuteFromHourlyAndMinuteRollups() throws Exception {
+        java.time.Instant until = SampleFleet.NOW.plusSeconds(1);
+        java.time.Instant threeHoursAgo = SampleFleet.ago(java.time.Duration.ofHours(3));
+        // the call of 3 h ago sits in a partial hour at the window's start: the per-minute rollup counts it
+        for (java.time.Duration length : List.of(java.time.Duration.ofHours(3).plusSeconds(30), java.time.Duration.ofDays(7),
+                java.time.Duration.ofDays(30))) {
+            JsonNode d = f.json("/api/telemetry/dashboard?since=" + until.minus(length) + "&until=" + until);
+            assertEquals(109, d.at("/executions/calls").asLong(), length.toString());
+            assertEquals(14, d.at("/executions/errors").asLong(), length.toString());
+            long seriesCalls = 0;
+            for (JsonNode step : d.at("/series/calls")) {
+                seriesCalls += step.get("calls").asLong();
+            }
+            assertEquals(109, seriesCalls, "the series adds up to the totals over " + length);
+        }
+        // a window starting a minute after that call leaves it out, though its hour is in the window
+        JsonNode later = f.json("/api/telemetry/dashboard?since=" + threeHoursAgo.plusSeconds(60) + "&until=" + until);
+        assertEquals(108, later.at("/executions/calls").asLong());
+        JsonNode errors = f.json("/api/telemetry/errors?since=" + until.minus(java.time.Duration.ofDays(30)) + "&until=" + until);
+        assertEquals(14, errors.at("/totals/errors").asLong(), errors.toString());
     }
 
     @Test

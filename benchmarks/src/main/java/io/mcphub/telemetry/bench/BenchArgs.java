@@ -18,6 +18,12 @@ public final class BenchArgs {
         return fallback;
     }
 
+    /** An environment variable, or the fallback when unset or blank. */
+    public static String env(String key, String fallback) {
+        String v = System.getenv(key);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
     /** The 1-minute load average: a run on a busy machine says so. */
     public static String loadAverage() {
         try {

@@ -2,8 +2,8 @@ package io.mcphub.telemetry.sink;
 
 import static io.mcphub.telemetry.bench.BenchArgs.arg;
 import static io.mcphub.telemetry.bench.BenchArgs.loadAverage;
-import static io.mcphub.telemetry.bench.BenchArgs.procTicks;
 
+import io.mcphub.telemetry.bench.BenchDatabase;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
@@ -72,12 +72,12 @@ public final class SinkThroughput {
         System.out.println("layout,mode,records,seconds,rows_per_s,stored,java_cpu_us_per_row,pg_cpu_us_per_row,loadavg");
         List<Result> results = new ArrayList<>();
         for (String mode : modes) {
-            try (BenchDatabase db = BenchDatabase.create(layout)) {
+            try (BenchDatabase db = BenchDatabase.create(layout, "bench_sink_" + Long.toHexString(System.nanoTime()))) {
                 Result r = switch (mode) {
                     case "raw" -> raw(db, rows, batch, 1);
                     case "raw2" -> raw(db, rows, batch, 2);
                     case "sink" -> sink(db, db.owner(), rows, batch, producers);
-                    case "tenant" -> sink(db, db.tenantLogin(), rows, batch, producers);
+                    case "tenant" -> sink(db, db.tenantLogin(TENANT, "bench-tenant-password"), rows, batch, producers);
                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                 };
                 if (r.stored() != records) {
@@ -272,100 +272,6 @@ public final class SinkThroughput {
                 Integer.toString(i), null, null, ExecutionSide.DOWNSTREAM);
     }
 
-    /** A database of one run on the layout's server (on Citus, on every node), migrated, dropped afterwards. */
-    record BenchDatabase(StorageLayout layout, String name, List<Integer> ports) implements AutoCloseable {
-
-        static BenchDatabase create(StorageLayout layout) throws SQLException {
-            String name = "bench_sink_" + Long.toHexString(System.nanoTime());
-            List<Integer> ports = switch (layout) {
-                case PLAIN -> List.of(Integer.parseInt(env("POSTGRES_PORT", "5432")));
-                case TIMESCALE -> List.of(Integer.parseInt(env("MCP_TEST_TIMESCALE_PORT", "5433")));
-                case CITUS -> {
-                    int base = Integer.parseInt(env("MCP_TEST_CITUS_PORT", "5441"));
-                    yield List.of(base, base + 1, base + 2);
-                }
-            };
-            BenchDatabase db = new BenchDatabase(layout, name, ports);
-            for (int port : ports) {
-                try (Connection c = DriverManager.getConnection(url(port, "postgres"), "postgres", "");
-                     Statement st = c.createStatement()) {
-                    st.execute("CREATE DATABASE " + name);
-                }
-                if (layout == StorageLayout.CITUS) {
-                    try (Connection c = DriverManager.getConnection(url(port, name), "postgres", "");
-                         Statement st = c.createStatement()) {
-                        st.execute("CREATE EXTENSION citus");
-                    }
-                }
-            }
-            try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                if (layout == StorageLayout.CITUS) {
-                    st.execute("SELECT citus_set_coordinator_host('127.0.0.1', " + ports.get(0) + ")");
-                    for (int port : ports.subList(1, ports.size())) {
-                        st.execute("SELECT citus_add_node('127.0.0.1', " + port + ")");
-                    }
-                }
-                new SchemaMigrator(layout, true).migrate(c);
-                TenantLogins.ensure(c, TENANT, "bench-tenant-password");
-            }
-            return db;
-        }
-
-        static String url(int port, String database) {
-            return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
-        }
-
-        Connection connect() throws SQLException {
-            return DriverManager.getConnection(url(ports.get(0), name), "postgres", "");
-        }
-
-        DatabaseTarget owner() {
-            return new DatabaseTarget(url(ports.get(0), name), "postgres", "", null);
-        }
-
-        DatabaseTarget tenantLogin() {
-            return new DatabaseTarget(url(ports.get(0), name), TenantLogins.role(TENANT), "bench-tenant-password", null);
-        }
-
-        String executionsTable() {
-            return layout == StorageLayout.TIMESCALE ? "mcp_store.tool_executions" : "tool_executions";
-        }
-
-        long count(Connection c, String table) throws SQLException {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-
-        /** User+system CPU of this database's backends on every node (same machine). */
-        long backendCpu() throws SQLException {
-            long ticks = 0;
-            for (int port : ports) {
-                try (Connection c = DriverManager.getConnection(url(port, "postgres"), "postgres", "");
-                     PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?")) {
-                    ps.setString(1, name);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            ticks += procTicks(rs.getInt(1));
-                        }
-                    }
-                }
-            }
-            return ticks * 10_000_000L; // USER_HZ = 100
-        }
-
-        @Override
-        public void close() throws SQLException {
-            for (int port : ports) {
-                try (Connection c = DriverManager.getConnection(url(port, "postgres"), "postgres", "");
-                     Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                }
-            }
-        }
-    }
-
     private static long javaCpu() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
@@ -377,11 +283,6 @@ public final class SinkThroughput {
             out[i] = prefix + i;
         }
         return out;
-    }
-
-    private static String env(String key, String fallback) {
-        String v = System.getenv(key);
-        return v == null || v.isBlank() ? fallback : v;
     }
 
     private SinkThroughput() {

@@ -27,6 +27,9 @@ public record DatabaseTarget(String jdbcUrl, String user, String password, Strin
         }
         password = password == null ? "" : password;
         tenantPassword = tenantPassword == null || tenantPassword.isEmpty() ? null : tenantPassword;
+        // an embedded database's target, or one made in code, never passed through TelemetryConfig
+        SecretScrubber.remember(password, tenantPassword);
+        SecretScrubber.rememberUrl(jdbcUrl);
     }
 
     /** The configured server (not an embedded one). */

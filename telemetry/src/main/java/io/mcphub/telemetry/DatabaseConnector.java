@@ -1,5 +1,6 @@
 package io.mcphub.telemetry;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.schema.MigrationException;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
@@ -42,7 +43,7 @@ final class DatabaseConnector {
             try {
                 action.accept(target);
             } catch (RuntimeException e) {
-                LOG.warn("a telemetry component failed to start once connected: {}", e.toString());
+                LOG.warn("a telemetry component failed to start once connected: {}", SecretScrubber.describe(e));
             }
         }
     }
@@ -69,18 +70,18 @@ final class DatabaseConnector {
             } catch (MigrationException e) {
                 if (!reported) {
                     LOG.error("MCP hub telemetry cannot prepare its database schema (records wait in the ring; "
-                            + "retrying every {} s at most): {}", MAX_RETRY_MILLIS / 1000, e.getMessage());
+                            + "retrying every {} s at most): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
                     reported = true;
                 } else {
-                    LOG.debug("telemetry schema still not prepared: {}", e.getMessage());
+                    LOG.debug("telemetry schema still not prepared: {}", SecretScrubber.scrub(e.getMessage()));
                 }
             } catch (RuntimeException e) {
                 if (!reported) {
                     LOG.error("MCP hub telemetry cannot reach its database, will keep trying every {} s at most "
-                            + "(records wait in the ring meanwhile): {}", MAX_RETRY_MILLIS / 1000, e.getMessage());
+                            + "(records wait in the ring meanwhile): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
                     reported = true;
                 } else {
-                    LOG.debug("telemetry database still unreachable: {}", e.getMessage());
+                    LOG.debug("telemetry database still unreachable: {}", SecretScrubber.scrub(e.getMessage()));
                 }
             }
             try {

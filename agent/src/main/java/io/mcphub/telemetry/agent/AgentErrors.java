@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.agent;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,8 +24,9 @@ public final class AgentErrors {
             LongAdder count = COUNTS.computeIfAbsent(hook, h -> new LongAdder());
             count.increment();
             if (count.sum() == 1) {
-                LOG.warn("telemetry hook {} failed; the hub is unaffected, further failures of this hook are only counted",
-                        hook, error);
+                LOG.warn("telemetry hook {} failed; the hub is unaffected, further failures of this hook are only counted: {}",
+                        hook, SecretScrubber.describe(error));
+                LOG.debug("telemetry hook {} failure", hook, error);
             }
         } catch (Throwable ignored) {
             // reporting must not fail either

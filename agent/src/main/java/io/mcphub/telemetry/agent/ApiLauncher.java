@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.agent;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.api.ApiServer;
 import io.mcphub.telemetry.api.ApiSettings;
 import io.mcphub.telemetry.config.TelemetryConfig;
@@ -27,9 +28,10 @@ final class ApiLauncher implements AutoCloseable {
         if (!config.apiEnabled() || server != null || closed) {
             return;
         }
-        ApiSettings.AuthMode mode = config.apiTokensRequired() ? ApiSettings.AuthMode.TOKEN : ApiSettings.AuthMode.LOCAL;
         try {
-            server = ApiServer.start(ApiSettings.defaults(config.apiBind(), config.apiPort(), mode, config.tenant()), target);
+            ApiSettings settings = ApiSettings.of(config);
+            ApiSettings.AuthMode mode = settings.authMode();
+            server = ApiServer.start(settings, target);
             if (mode == ApiSettings.AuthMode.LOCAL) {
                 LOG.info("telemetry API and dashboard on {}/ (local mode: requests from this machine need no token and see "
                         + "tenant {}; set api.auth=token to require tokens)", server.url(), config.tenant());
@@ -38,7 +40,7 @@ final class ApiLauncher implements AutoCloseable {
             }
         } catch (Throwable e) {
             LOG.warn("telemetry API not started on {}:{} ({}); the hub and its telemetry carry on without it "
-                    + "(set api.port, or api.enabled=false)", config.apiBind(), config.apiPort(), e.toString());
+                    + "(set api.port, or api.enabled=false)", config.apiBind(), config.apiPort(), SecretScrubber.describe(e));
         }
     }
 
@@ -55,7 +57,7 @@ final class ApiLauncher implements AutoCloseable {
             try {
                 s.close();
             } catch (RuntimeException e) {
-                LOG.debug("telemetry API close: {}", e.toString());
+                LOG.debug("telemetry API close: {}", SecretScrubber.describe(e));
             }
         }
     }

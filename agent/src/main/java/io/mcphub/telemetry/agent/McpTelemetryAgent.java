@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.agent;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.HubInstance;
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.config.ConfigException;
@@ -38,10 +39,10 @@ public final class McpTelemetryAgent {
         try {
             config = TelemetryConfig.builder().agentArguments(args).build();
         } catch (ConfigException e) {
-            System.err.println("[mcp-telemetry] agent disabled: " + e.getMessage());
+            System.err.println("[mcp-telemetry] agent disabled: " + SecretScrubber.scrub(e.getMessage()));
             return;
         } catch (Throwable t) {
-            System.err.println("[mcp-telemetry] agent disabled: cannot read its configuration: " + t);
+            System.err.println("[mcp-telemetry] agent disabled: cannot read its configuration: " + SecretScrubber.describe(t));
             return;
         }
         Logger log = LoggerFactory.getLogger(McpTelemetryAgent.class);

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.cli;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.HubInstance;
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.ServerRegistration;
@@ -53,7 +54,7 @@ public final class TelemetryCli {
             }
             return 0;
         } catch (ConfigException | TelemetryStartupException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + SecretScrubber.scrub(e.getMessage()));
             return 1;
         } catch (NumberFormatException e) {
             err.println("error: count must be a whole number: " + e.getMessage());
@@ -108,7 +109,7 @@ public final class TelemetryCli {
             out.printf("wrote %d telemetry records (%d tool executions) for tenant %s in %.1f s; dropped %d, rejected %d%n",
                     stats.written(), count, config.tenant(), seconds, stats.dropped(), stats.rejected());
             out.println("database: " + (config.useEmbedded() ? "embedded PostgreSQL in " + config.embeddedDir()
-                    + " on port " + config.embeddedPort() : config.jdbcUrl()));
+                    + " on port " + config.embeddedPort() : SecretScrubber.scrub(config.jdbcUrl())));
             out.println("look:     psql ... -c \"SELECT tool_name, count(*), avg(duration_us) FROM tool_executions GROUP BY 1\"");
         }
     }

@@ -15,6 +15,7 @@ import io.mcphub.telemetry.api.query.OAuthQuery;
 import io.mcphub.telemetry.api.query.ServersQuery;
 import io.mcphub.telemetry.api.query.ToolsQuery;
 import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.text.SecretScrubber;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,32 +23,46 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The telemetry HTTP API on the JDK's built-in HTTP server: JSON endpoints under
  * {@code /api/telemetry/}, the live SSE stream, Prometheus {@code /metrics} and the dashboard page at
- * {@code /}. Requests run on a small bounded pool; SSE clients on their own bounded pool.
+ * {@code /}. Three kinds of threads, so that no kind of client can starve another: connection
+ * threads read requests and write answers under a time limit ({@link ConnectionThreads}), a few
+ * workers with a bounded queue do the database work under a deadline ({@link QueryWorkers}), and
+ * live streams have a pool of their own ({@link EventStream}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     public static final String PREFIX = "/api/telemetry/";
+    /**
+     * Connections the kernel holds before the server accepts them. The server accepts one per turn of
+     * its selector loop, so a burst of hundreds of connects waits here; a full backlog drops connects,
+     * which clients see as a stall, so it is sized well above the bursts the server is meant to answer.
+     */
+    static final int ACCEPT_BACKLOG = 1_024;
+
+    /** An answer ready to be written, or {@link #STREAMING} when a live stream took the exchange over. */
+    private record Answer(int status, String contentType, byte[] body) {
+    }
+
+    private static final Answer STREAMING = new Answer(0, null, null);
+    private static final String JSON = "application/json; charset=utf-8";
 
     private final ApiSettings settings;
     private final TelemetryDatabase db;
     private final boolean ownsDb;
     private final Authenticator auth;
+    private final IoDeadlines deadlines;
+    private final ConnectionThreads connections;
+    private final QueryWorkers workers;
     private final FeedHub feeds;
     private final EventStream stream;
     private final PrometheusExporter prometheus;
     private final QueryCache dashboardCache;
     private final Map<String, Endpoint> endpoints;
-    private final ThreadPoolExecutor workers;
     private final HttpServer server;
     private final byte[] page;
 
@@ -56,8 +71,11 @@ public final class ApiServer implements AutoCloseable {
         this.db = db;
         this.ownsDb = ownsDb;
         this.auth = new Authenticator(settings, db);
+        this.deadlines = new IoDeadlines();
+        this.connections = new ConnectionThreads(settings.connectionThreads(), settings.readTimeout(), deadlines);
+        this.workers = new QueryWorkers(settings.threads(), settings.requestQueue(), settings.requestDeadline());
         this.feeds = new FeedHub(db, settings);
-        this.stream = new EventStream(feeds, db, settings);
+        this.stream = new EventStream(feeds, db, settings, deadlines);
         this.prometheus = new PrometheusExporter(db, feeds, stream);
         this.dashboardCache = new QueryCache(settings.dashboardCacheTtl());
         this.page = resource("dashboard.html");
@@ -71,21 +89,14 @@ public final class ApiServer implements AutoCloseable {
                 "api-requests", new ApiRequestsQuery()::handle,
                 "metrics", new InfraMetricsQuery()::handle,
                 "health", new HealthQuery()::handle);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(256), r -> {
-                    Thread t = new Thread(r, "mcp-telemetry-api-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
         enableNoDelay();
         try {
-            this.server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 128);
+            this.server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), ACCEPT_BACKLOG);
         } catch (IOException e) {
             closeParts();
             throw e;
         }
-        server.setExecutor(workers);
+        server.setExecutor(connections);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -107,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts a server with its own database pool. Throws IOException when the port cannot be bound. */
     public static ApiServer start(ApiSettings settings, DatabaseTarget target) throws IOException {
-        TelemetryDatabase db = new TelemetryDatabase(target, Math.max(2, settings.threads()));
+        TelemetryDatabase db = new TelemetryDatabase(target, Math.max(2, settings.threads()), settings.queryTimeout());
         try {
             return new ApiServer(settings, db, true);
         } catch (IOException | RuntimeException e) {
@@ -132,88 +143,101 @@ public final class ApiServer implements AutoCloseable {
         return stream;
     }
 
-    private void handle(HttpExchange ex) {
-        boolean streaming = false;
+    /**
+     * Runs on a connection thread. An IOException (the client went away, or its time ran out) is
+     * passed on, so the JDK server closes and forgets the connection.
+     */
+    private void handle(HttpExchange ex) throws IOException {
+        connections.requestRead();
+        ExchangeClaim claim = new ExchangeClaim();
+        Answer answer;
         try {
-            streaming = serve(ex);
-        } catch (IOException e) {
-            LOG.debug("client went away: {}", e.toString());
-        } finally {
-            if (!streaming) {
-                ex.close();
-            }
+            answer = answer(ex, claim);
+        } catch (ApiException e) {
+            answer = error(ex, e);
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed: {}", ex.getRequestMethod(), SecretScrubber.scrub(ex.getRequestURI().getRawPath()),
+                    SecretScrubber.describe(e));
+            answer = new Answer(500, JSON, Json.write(Json.object("error", "internal",
+                    "message", SecretScrubber.scrub(e.toString()), "status", 500)).getBytes(StandardCharsets.UTF_8));
+        }
+        if (answer == STREAMING || !claim.take()) {
+            return; // a live stream thread has the exchange now
+        }
+        try (IoDeadlines.Guard writing = connections.writing()) {
+            respond(ex, answer);
+            ex.close();
         }
     }
 
-    /** Answers one request; true when an SSE client thread took the exchange over. */
-    private boolean serve(HttpExchange ex) throws IOException {
-        {
-            String path = ex.getRequestURI().getPath();
-            try {
-                if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                    ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                    throw new ApiException(405, "method_not_allowed", "only GET is supported", null);
-                }
-                if (path.equals("/") || path.equals("/index.html")) {
-                    respond(ex, 200, "text/html; charset=utf-8", page);
-                    return false;
-                }
-                Params params = Params.parse(ex.getRequestURI().getRawQuery());
-                boolean metrics = path.equals("/metrics");
-                if (!metrics && !path.startsWith(PREFIX)) {
-                    throw ApiException.notFound(path);
-                }
-                String name = metrics ? "prometheus" : path.substring(PREFIX.length());
-                if (!metrics && !name.equals("events") && !endpoints.containsKey(name)) {
-                    throw ApiException.notFound(path);
-                }
-                String tenant = auth.tenantOf(ex.getRequestHeaders().getFirst("Authorization"), params.asMap().get("access_token"),
-                        ex.getRemoteAddress() == null ? null : ex.getRemoteAddress().getAddress(), params.asMap().get("tenant"));
-                if (metrics) {
-                    params.allow(java.util.Set.of("tenant", "access_token"));
-                    respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            prometheus.scrape(tenant).getBytes(StandardCharsets.UTF_8));
-                    return false;
-                }
-                if (name.equals("events")) {
-                    stream.open(ex, tenant, params);
-                    return true;
-                }
-                ApiRequest request = new ApiRequest(tenant, params, db, Instant.now());
-                Endpoint endpoint = endpoints.get(name);
-                String body = name.equals("dashboard")
-                        ? dashboardCache.get(tenant + "\u0000" + ex.getRequestURI().getRawQuery(),
-                                () -> Json.write(endpoint.handle(request)))
-                        : Json.write(endpoint.handle(request));
-                respond(ex, 200, "application/json; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
-                return false;
-            } catch (ApiException e) {
-                if (e.status() == 401) {
-                    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"mcp-hub-telemetry\"");
-                }
-                if (e.status() >= 500) {
-                    LOG.debug("{} {} -> {}: {}", ex.getRequestMethod(), path, e.status(), e.getMessage());
-                }
-                respond(ex, e.status(), "application/json; charset=utf-8", Json.write(Json.object("error", e.code(),
-                        "message", e.getMessage(), "parameter", e.parameter(), "status", e.status())).getBytes(StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                LOG.warn("{} {} failed", ex.getRequestMethod(), path, e);
-                respond(ex, 500, "application/json; charset=utf-8", Json.write(Json.object("error", "internal",
-                        "message", e.toString(), "status", 500)).getBytes(StandardCharsets.UTF_8));
-            }
-            return false;
+    /** The answer to one request; the database work runs on a worker, by the request's deadline. */
+    private Answer answer(HttpExchange ex, ExchangeClaim claim) {
+        String path = RequestPath.of(ex.getRequestURI());
+        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+            ex.getResponseHeaders().set("Allow", "GET, HEAD");
+            throw new ApiException(405, "method_not_allowed", "only GET is supported", null);
         }
+        if (path.equals("/") || path.equals("/index.html")) {
+            return new Answer(200, "text/html; charset=utf-8", page);
+        }
+        Params params = Params.parse(ex.getRequestURI().getRawQuery());
+        boolean metrics = path.equals("/metrics");
+        if (!metrics && !path.startsWith(PREFIX)) {
+            throw ApiException.notFound(path);
+        }
+        String name = metrics ? "prometheus" : path.substring(PREFIX.length());
+        if (!metrics && !name.equals("events") && !endpoints.containsKey(name)) {
+            throw ApiException.notFound(path);
+        }
+        var headers = ex.getRequestHeaders();
+        Authenticator.Caller caller = new Authenticator.Caller(headers.getFirst("Authorization"),
+                params.asMap().get("access_token"), ex.getRemoteAddress() == null ? null : ex.getRemoteAddress().getAddress(),
+                headers.getFirst("Host"), headers.getFirst("Origin"));
+        String rawQuery = ex.getRequestURI().getRawQuery();
+        return workers.call(() -> {
+            String tenant = auth.tenantOf(caller, params.asMap().get("tenant"));
+            if (metrics) {
+                params.allow(java.util.Set.of("tenant", "access_token"));
+                return new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
+                        prometheus.scrape(tenant).getBytes(StandardCharsets.UTF_8));
+            }
+            if (name.equals("events")) {
+                stream.open(ex, tenant, params, claim);
+                return STREAMING;
+            }
+            ApiRequest request = new ApiRequest(tenant, params, db, Instant.now());
+            Endpoint endpoint = endpoints.get(name);
+            String body = name.equals("dashboard")
+                    ? dashboardCache.get(tenant + "\u0000" + rawQuery, () -> Json.write(endpoint.handle(request)))
+                    : Json.write(endpoint.handle(request));
+            return new Answer(200, JSON, body.getBytes(StandardCharsets.UTF_8));
+        });
     }
 
-    private static void respond(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", contentType);
+    private static Answer error(HttpExchange ex, ApiException e) {
+        if (e.status() == 401) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"mcp-hub-telemetry\"");
+        }
+        if (e.status() == 503) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+        }
+        if (e.status() >= 500) {
+            LOG.debug("{} {} -> {}: {}", ex.getRequestMethod(), SecretScrubber.scrub(ex.getRequestURI().getRawPath()),
+                    e.status(), e.getMessage());
+        }
+        return new Answer(e.status(), JSON, Json.write(Json.object("error", e.code(), "message", e.getMessage(),
+                "parameter", e.parameter(), "status", e.status())).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange ex, Answer answer) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", answer.contentType());
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length);
+        ex.sendResponseHeaders(answer.status(), head ? -1 : answer.body().length);
         if (!head) {
             try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
+                out.write(answer.body());
             }
         }
     }
@@ -230,7 +254,9 @@ public final class ApiServer implements AutoCloseable {
     private void closeParts() {
         stream.close();
         feeds.close();
-        workers.shutdownNow();
+        workers.close();
+        connections.close();
+        deadlines.close();
         if (ownsDb) {
             db.close();
         }

@@ -1,17 +1,32 @@
 package io.mcphub.telemetry.api;
 
+import io.mcphub.telemetry.config.TelemetryConfig;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * How the API server listens and behaves. {@link AuthMode#LOCAL} serves requests without a token as
- * {@code localTenant}, but only from loopback addresses (the single-user case of an agent-started
- * server); a bearer token, when given, is always checked. {@link AuthMode#TOKEN} requires one.
+ * {@code localTenant}, but only from loopback addresses and for a loopback {@code Host} (or
+ * {@code allowedHosts}); a bearer token, when given, is always checked. {@link AuthMode#TOKEN} requires one.
+ *
+ * <p>{@code threads} run the requests' database work, {@code requestQueue} more wait for them (beyond:
+ * 503 overloaded); {@code connectionThreads} read requests and write answers, so slow or idle clients
+ * hold these, not the database workers. {@code maxStreamClients} live streams per tenant,
+ * {@code maxStreamClientsTotal} in all. A client gets {@code readTimeout} to send its request and for
+ * each write of the answer; a request's database work gets {@code queryTimeout}, and the request is
+ * answered by {@link #requestDeadline()} whatever the database does.
  */
 public record ApiSettings(String bind, int port, AuthMode authMode, String localTenant, int threads,
                           Duration dashboardCacheTtl, Duration pollInterval, Duration heartbeat,
-                          int maxStreamClients, int streamQueueCapacity, int maxReplay, Duration stallLimit) {
+                          int maxStreamClients, int streamQueueCapacity, int maxReplay, Duration stallLimit,
+                          List<String> allowedHosts, Duration readTimeout, Duration queryTimeout, int requestQueue,
+                          int connectionThreads, int maxStreamClientsTotal) {
 
     public enum AuthMode { LOCAL, TOKEN }
+
+    /** What a request may take beyond its query timeout: getting a worker and a connection, writing JSON. */
+    public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(1);
 
     public ApiSettings {
         if (port < 0 || port > 65_535) {
@@ -20,28 +35,77 @@ public record ApiSettings(String bind, int port, AuthMode authMode, String local
         if (authMode == AuthMode.LOCAL && (localTenant == null || localTenant.isBlank())) {
             throw new IllegalArgumentException("local auth mode needs the tenant to serve");
         }
-        if (threads < 1 || maxStreamClients < 1 || streamQueueCapacity < 1 || maxReplay < 0) {
-            throw new IllegalArgumentException("threads, stream clients and queue capacity must be positive");
+        if (threads < 1 || maxStreamClients < 1 || streamQueueCapacity < 1 || maxReplay < 0 || requestQueue < 0
+                || connectionThreads < 1 || maxStreamClientsTotal < maxStreamClients) {
+            throw new IllegalArgumentException("threads, stream clients and queue capacity must be positive "
+                    + "(and the total of stream clients at least the per-tenant limit)");
         }
+        if (readTimeout.isNegative() || readTimeout.isZero() || queryTimeout.isNegative() || queryTimeout.isZero()) {
+            throw new IllegalArgumentException("read and query timeouts must be positive");
+        }
+        allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     }
 
     public static ApiSettings defaults(String bind, int port, AuthMode authMode, String localTenant) {
         return new ApiSettings(bind, port, authMode, localTenant, 4, Duration.ofSeconds(2), Duration.ofMillis(500),
-                Duration.ofSeconds(15), 32, 1_000, 10_000, Duration.ofSeconds(30));
+                Duration.ofSeconds(15), 32, 1_000, 10_000, Duration.ofSeconds(30),
+                List.of(), Duration.ofSeconds(10), Duration.ofSeconds(15), 256, 128, 256);
+    }
+
+    /** The settings of the agent's server or the standalone one, from the telemetry configuration. */
+    public static ApiSettings of(TelemetryConfig config) {
+        AuthMode mode = config.apiTokensRequired() ? AuthMode.TOKEN : AuthMode.LOCAL;
+        return defaults(config.apiBind(), config.apiPort(), mode, config.tenant())
+                .withAllowedHosts(config.apiAllowedHosts())
+                .withTimeouts(config.apiReadTimeout(), config.apiQueryTimeout());
+    }
+
+    /** By when a request is answered, counted from when its database work is queued. */
+    public Duration requestDeadline() {
+        return queryTimeout.plus(DEADLINE_MARGIN);
     }
 
     public ApiSettings withTiming(Duration pollInterval, Duration heartbeat) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
-                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit);
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, maxStreamClientsTotal);
     }
 
     public ApiSettings withStreamLimits(int maxStreamClients, int streamQueueCapacity, int maxReplay) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
-                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit);
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, Math.max(maxStreamClients, maxStreamClientsTotal));
+    }
+
+    /** {@code perTenant} live streams per tenant, {@code total} in all. */
+    public ApiSettings withStreamSlots(int perTenant, int total) {
+        return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
+                perTenant, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, total);
     }
 
     public ApiSettings withCacheTtl(Duration ttl) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, ttl, pollInterval, heartbeat,
-                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit);
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, maxStreamClientsTotal);
+    }
+
+    public ApiSettings withAllowedHosts(List<String> hosts) {
+        return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, hosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, maxStreamClientsTotal);
+    }
+
+    public ApiSettings withTimeouts(Duration readTimeout, Duration queryTimeout) {
+        return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, maxStreamClientsTotal);
+    }
+
+    /** {@code threads} database workers with {@code requestQueue} requests waiting for them. */
+    public ApiSettings withWorkers(int threads, int requestQueue) {
+        return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, maxStreamClientsTotal);
     }
 }

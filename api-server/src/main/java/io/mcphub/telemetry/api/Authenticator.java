@@ -23,20 +23,27 @@ final class Authenticator {
     private record Cached(String tenant, long until) {
     }
 
+    /** What a request says about who sends it. */
+    record Caller(String authorization, String queryToken, InetAddress remote, String host, String origin) {
+    }
+
     private final ApiSettings settings;
     private final TelemetryDatabase db;
+    private final LocalModeGuard localGuard;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     Authenticator(ApiSettings settings, TelemetryDatabase db) {
         this.settings = settings;
         this.db = db;
+        this.localGuard = new LocalModeGuard(settings);
     }
 
-    String tenantOf(String authorization, String queryToken, InetAddress remote, String requestedTenant) {
-        String token = bearer(authorization);
+    String tenantOf(Caller caller, String requestedTenant) {
+        String token = bearer(caller.authorization());
         if (token == null) {
-            token = queryToken;
+            token = caller.queryToken();
         }
+        InetAddress remote = caller.remote();
         String tenant;
         if (token != null) {
             tenant = resolve(token);
@@ -48,6 +55,8 @@ final class Authenticator {
                 throw ApiException.unauthorized("an API token is required for requests not from this machine "
                         + "(Authorization: Bearer <token>)");
             }
+            // without a token the request is served on the strength of coming from this machine: not for a page
+            localGuard.check(caller.host(), caller.origin());
             tenant = settings.localTenant();
         } else {
             throw ApiException.unauthorized("an API token is required (Authorization: Bearer <token>)");

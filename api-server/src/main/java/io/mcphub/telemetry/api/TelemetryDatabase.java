@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.schema.TenantLogins;
+import io.mcphub.telemetry.text.SecretScrubber;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,25 +26,36 @@ public final class TelemetryDatabase implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    /** How long one request's queries may run: the API answers 503 query_timeout instead. */
-    public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(15);
+    /** Longest wait for a pooled connection (or a new one): a database that is down answers 503 this soon. */
+    private static final Duration CONNECTION_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long past the statement timeout a socket waits for the database: the server cancels a statement
+     * at its timeout and answers at once, so only a database that answers nothing at all (stopped, a
+     * dead network) takes this long, and the worker blocked on it is then freed.
+     */
+    private static final Duration SOCKET_GRACE = Duration.ofSeconds(2);
 
     private final HikariDataSource pool;
+    private final Duration queryTimeout;
     private final DatabaseTarget target;
     private final String loginTenant;
     private final Set<String> loginsMade = ConcurrentHashMap.newKeySet();
 
-    public TelemetryDatabase(DatabaseTarget target, int poolSize) {
+    /** A pool of {@code poolSize} connections whose statements stop after {@code queryTimeout}. */
+    public TelemetryDatabase(DatabaseTarget target, int poolSize, Duration queryTimeout) {
         this.target = target;
         this.loginTenant = target.userTenant();
+        this.queryTimeout = queryTimeout;
+        Duration wait = queryTimeout.compareTo(CONNECTION_WAIT) < 0 ? queryTimeout : CONNECTION_WAIT;
         HikariConfig config = new HikariConfig();
-        config.setDataSource(target.userDataSource("mcp-telemetry-api", Duration.ofSeconds(5),
-                STATEMENT_TIMEOUT.plusSeconds(30)));
+        // the driver counts its socket timeout in whole seconds: rounded up
+        Duration socketTimeout = Duration.ofSeconds((queryTimeout.plus(SOCKET_GRACE).toMillis() + 999) / 1000);
+        config.setDataSource(target.userDataSource("mcp-telemetry-api", wait, socketTimeout));
         config.setPoolName("mcp-telemetry-api");
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(5_000);
-        config.setValidationTimeout(2_000);
+        config.setConnectionTimeout(Math.max(250, wait.toMillis()));
+        config.setValidationTimeout(Math.max(250, Math.min(2_000, wait.toMillis())));
         // the server starts even while the database is down; requests then answer 503
         config.setInitializationFailTimeout(-1);
         this.pool = new HikariDataSource(config);
@@ -68,7 +80,7 @@ public final class TelemetryDatabase implements AutoCloseable {
             try {
                 try (Statement st = c.createStatement()) {
                     // percentiles merge histograms and sort raw windows: in memory, not in temporary files
-                    st.execute("SET LOCAL statement_timeout = '" + STATEMENT_TIMEOUT.toMillis() + "ms'; "
+                    st.execute("SET LOCAL statement_timeout = '" + queryTimeout.toMillis() + "ms'; "
                             + "SET LOCAL work_mem = '32MB'");
                 }
                 if (loginTenant == null) {
@@ -118,12 +130,13 @@ public final class TelemetryDatabase implements AutoCloseable {
         }
     }
 
-    private static ApiException unavailable(SQLException e) {
+    private ApiException unavailable(SQLException e) {
         if ("57014".equals(e.getSQLState())) {
             return new ApiException(503, "query_timeout", "the query took longer than "
-                    + STATEMENT_TIMEOUT.toSeconds() + " s; narrow the window", null);
+                    + queryTimeout.toMillis() / 1000.0 + " s; narrow the window", null);
         }
-        return new ApiException(503, "database_unavailable", "telemetry database error: " + e.getMessage(), null);
+        return new ApiException(503, "database_unavailable", "telemetry database error: "
+                + SecretScrubber.scrub(e.getMessage()), null);
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * A throw-away database filled through the real sink (PostgresTelemetrySink: ring, COPY, rollups) and
@@ -43,6 +44,12 @@ final class ApiFixture implements AutoCloseable {
 
     /** On the real server of {@code layout} (see TestDatabase). */
     static ApiFixture start(ApiSettings settings, StorageLayout layout) throws IOException {
+        return start(settings, layout, UnaryOperator.identity());
+    }
+
+    /** The API server reaches the database as {@code apiTarget} makes it (through a proxy, say); the sink directly. */
+    static ApiFixture start(ApiSettings settings, StorageLayout layout, UnaryOperator<DatabaseTarget> apiTarget)
+            throws IOException {
         TestDatabase db = TestDatabase.create(layout);
         PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder()
                 .layout(layout)
@@ -51,7 +58,7 @@ final class ApiFixture implements AutoCloseable {
                 .compactInterval(Duration.ofMillis(200))
                 .tenant("sink-self")
                 .build(), target(db));
-        ApiServer server = ApiServer.start(settings, target(db));
+        ApiServer server = ApiServer.start(settings, apiTarget.apply(target(db)));
         return new ApiFixture(db, sink, server);
     }
 

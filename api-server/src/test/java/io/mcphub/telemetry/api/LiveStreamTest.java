@@ -156,7 +156,7 @@ class LiveStreamTest {
             lazy.setReceiveBufferSize(1024);
             lazy.connect(new java.net.InetSocketAddress("127.0.0.1", f.server.port()));
             OutputStream out = lazy.getOutputStream();
-            out.write(("GET /api/telemetry/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+            out.write(("GET /api/telemetry/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = lazy.getInputStream();

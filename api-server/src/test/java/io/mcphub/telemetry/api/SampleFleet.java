@@ -39,9 +39,11 @@ import java.util.List;
  * </ul>
  */
 final class SampleFleet {
-    /** When the fleet was last made: each {@link #acme()} starts again from the clock (a hub's heartbeat is
-     * "up" for 90 s only, and test classes sharing a JVM publish the fleet minutes apart). */
-    static volatile Instant NOW = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    /**
+     * The moment the acme fleet was last made: each build is "now" again, so a hub heartbeat is recent
+     * however long the test JVM ran other classes before (a hub is "up" only within 90 s of its beat).
+     */
+    private static volatile Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     static final String ACME = "acme";
     static final String GLOBEX = "globex";
 
@@ -49,15 +51,15 @@ final class SampleFleet {
     }
 
     static Instant ago(Duration d) {
-        return NOW.minus(d);
+        return now.minus(d);
     }
 
     static List<TelemetryRecord> acme() {
-        NOW = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<TelemetryRecord> r = new ArrayList<>();
         r.add(new TenantRecord(ACME, "Acme"));
         r.add(new HubInstanceRecord(ACME, "hub-1", "demo-hub", "1.0.0", "host-a", 8080, 42L, "17", "0.1.0",
-                ago(Duration.ofHours(3)), NOW, null, null));
+                ago(Duration.ofHours(3)), now, null, null));
         r.add(new ServerRecord(ACME, "github", "hub-1", Transport.STREAMABLE_HTTP, "https://mcp.example/mcp",
                 ServerStatus.CONNECTED, "1.0", "2025-06-18", "{\"tools\":{}}", null, ago(Duration.ofHours(2))));
         r.add(new ServerStatusRecord(ACME, ago(Duration.ofHours(2)), "github", "hub-1", ServerStatus.CONNECTED, "initialized"));
@@ -114,7 +116,7 @@ final class SampleFleet {
         List<TelemetryRecord> r = new ArrayList<>();
         r.add(new TenantRecord(GLOBEX, "Globex"));
         r.add(new HubInstanceRecord(GLOBEX, "hub-g", "globex-hub", "2.0.0", "host-g", 9090, 7L, "17", "0.1.0",
-                ago(Duration.ofHours(1)), NOW, null, null));
+                ago(Duration.ofHours(1)), now, null, null));
         r.add(new ServerRecord(GLOBEX, "vault", "hub-g", Transport.STDIO, "vault-mcp", ServerStatus.CONNECTED, "1", "2025-06-18",
                 null, null, ago(Duration.ofHours(1))));
         r.add(new ToolRecord(GLOBEX, "vault", "hidden", null, null, "{}", ago(Duration.ofHours(1)), false));

@@ -22,6 +22,7 @@ final class JvmProcess implements AutoCloseable {
 
     static final Path AGENT_JAR = Path.of(System.getProperty("it.agentJar", "../agent/target/mcp-telemetry-agent.jar"));
     static final Path HUB_JAR = Path.of(System.getProperty("it.hubJar", "../demo-hub/target/demo-hub.jar"));
+    static final Path API_SERVER_JAR = Path.of(System.getProperty("it.apiServerJar", "../api-server/target/api-server.jar"));
     static final Path MCP_SERVERS = Path.of(System.getProperty("it.mcpServers", "../demo-hub/mcp-servers"));
     static final Path LOG_DIR = Path.of(System.getProperty("it.logDir", "target/it-logs"));
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:\\s]+:(\\d+)");
@@ -89,12 +90,45 @@ final class JvmProcess implements AutoCloseable {
 
     /** The demo hub, with the agent attached when {@code agentArgs} is not null. */
     static JvmProcess hub(String name, Path config, String agentArgs) throws IOException, InterruptedException {
+        return hub(name, config, agentArgs, List.of(), Map.of());
+    }
+
+    /** The demo hub with more JVM options ({@code -D...}) and environment variables. */
+    static JvmProcess hub(String name, Path config, String agentArgs, List<String> jvmOptions, Map<String, String> env)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        cmd.addAll(jvmOptions);
         if (agentArgs != null) {
             cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
         }
         cmd.addAll(List.of("-jar", HUB_JAR.toString(), "--config", config.toString(), "--port", "0"));
-        return start(name, cmd, Map.of(), 90);
+        return start(name, cmd, env, 90);
+    }
+
+    /** What a command that runs to its end printed (stdout and stderr), and its exit code. */
+    record Finished(int exitCode, List<String> output) {
+    }
+
+    static Finished run(List<String> command, Map<String, String> env, int timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                return r.lines().toList();
+            } catch (IOException e) {
+                return List.of("(output unreadable: " + e + ")");
+            }
+        });
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(command + " did not end within " + timeoutSeconds + " s");
+        }
+        try {
+            return new Finished(p.exitValue(), lines.get(10, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     String url() {

@@ -53,7 +53,13 @@ public enum ConfigOption {
     API_PORT("api.port", "MCP_TELEMETRY_API_PORT", "7077", "port of the telemetry API (0 = any free port, logged)"),
     API_BIND("api.bind", "MCP_TELEMETRY_API_BIND", "127.0.0.1", "address the telemetry API listens on"),
     API_AUTH("api.auth", "MCP_TELEMETRY_API_AUTH", "local",
-            "`local`: requests from this machine need no token and see this hub's tenant; `token`: an API token is always required");
+            "`local`: requests from this machine need no token and see this hub's tenant; `token`: an API token is always required"),
+    API_ALLOWED_HOSTS("api.allowedHosts", "MCP_TELEMETRY_API_ALLOWED_HOSTS", "",
+            "local mode: further `Host` names (comma-separated) served without a token, besides `localhost`, loopback addresses and `api.bind`"),
+    API_READ_TIMEOUT_MS("api.readTimeoutMs", "MCP_TELEMETRY_API_READ_TIMEOUT_MS", "10000",
+            "longest a client of the telemetry API may take to send a request's headers and body, or to take one write of the answer; then its connection is closed"),
+    API_QUERY_TIMEOUT_MS("api.queryTimeoutMs", "MCP_TELEMETRY_API_QUERY_TIMEOUT_MS", "15000",
+            "longest the database work of one API request may take; the request answers `503 query_timeout` by then (plus 1 s), even when the database hangs");
 
     public static final String PROPERTY_PREFIX = "mcp.telemetry.";
 

@@ -1,6 +1,7 @@
 package io.mcphub.telemetry.config;
 
 import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.text.SecretScrubber;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,6 +25,8 @@ public final class TelemetryConfig {
 
     /** Tenant ids; at most 58 characters so that the login "mcpt_" + tenant fits a 63-byte role name. */
     public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,57}");
+    /** A host name, an IPv4 address or a bracketed IPv6 address, as in a {@code Host} header without its port. */
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]");
     private static final Pattern AGENT_ARG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9.]*=.*");
 
     private final Map<ConfigOption, String> values;
@@ -46,10 +49,16 @@ public final class TelemetryConfig {
     private final StorageLayout storageLayout;
     private final boolean apiEnabled;
     private final int apiPort;
+    private final List<String> apiAllowedHosts;
+    private final Duration apiReadTimeout;
+    private final Duration apiQueryTimeout;
 
     private TelemetryConfig(Map<ConfigOption, String> values, Map<ConfigOption, String> origins) {
         this.values = values;
         this.origins = origins;
+        // remembered before anything can fail or log: a message quoting a password is scrubbed from now on
+        SecretScrubber.remember(get(ConfigOption.POSTGRES_PASSWORD), get(ConfigOption.APP_PASSWORD));
+        SecretScrubber.rememberUrl(get(ConfigOption.JDBC_URL));
         validate();
         this.ringSize = intValue(ConfigOption.RING_SIZE);
         this.batchSize = intValue(ConfigOption.BATCH_SIZE);
@@ -70,6 +79,10 @@ public final class TelemetryConfig {
         this.storageLayout = layout.equals("auto") ? null : StorageLayout.fromTag(layout);
         this.apiEnabled = parseBoolean(ConfigOption.API_ENABLED);
         this.apiPort = intValue(ConfigOption.API_PORT);
+        this.apiAllowedHosts = Arrays.stream(get(ConfigOption.API_ALLOWED_HOSTS).split(","))
+                .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+        this.apiReadTimeout = Duration.ofMillis(intValue(ConfigOption.API_READ_TIMEOUT_MS));
+        this.apiQueryTimeout = Duration.ofMillis(intValue(ConfigOption.API_QUERY_TIMEOUT_MS));
     }
 
     /** Settings from the process environment and system properties. */
@@ -226,6 +239,19 @@ public final class TelemetryConfig {
         return get(ConfigOption.API_BIND).strip();
     }
 
+    /** Host names (lower case) that local mode serves without a token besides loopback and the bind address. */
+    public List<String> apiAllowedHosts() {
+        return apiAllowedHosts;
+    }
+
+    public Duration apiReadTimeout() {
+        return apiReadTimeout;
+    }
+
+    public Duration apiQueryTimeout() {
+        return apiQueryTimeout;
+    }
+
     /** True for {@code api.auth=token}: every API request needs a token. */
     public boolean apiTokensRequired() {
         return get(ConfigOption.API_AUTH).strip().equalsIgnoreCase("token");
@@ -270,6 +296,14 @@ public final class TelemetryConfig {
         if (get(ConfigOption.API_BIND).isBlank() || get(ConfigOption.API_BIND).matches(".*[\\s/?#].*")) {
             throw invalid(ConfigOption.API_BIND, "must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0");
         }
+        for (String host : get(ConfigOption.API_ALLOWED_HOSTS).split(",")) {
+            if (!host.isBlank() && !HOST_NAME.matcher(host.strip()).matches()) {
+                throw invalid(ConfigOption.API_ALLOWED_HOSTS,
+                        "must be host names or addresses without scheme or port, comma-separated, e.g. hub.local,10.0.0.5,[fd00::5]");
+            }
+        }
+        range(ConfigOption.API_READ_TIMEOUT_MS, 100, 600_000);
+        range(ConfigOption.API_QUERY_TIMEOUT_MS, 100, 3_600_000);
         String layout = get(ConfigOption.STORAGE_LAYOUT).strip().toLowerCase(Locale.ROOT);
         if (!layout.equals("auto") && Arrays.stream(StorageLayout.values()).noneMatch(l -> l.sqlName().equals(layout))) {
             throw invalid(ConfigOption.STORAGE_LAYOUT, "must be auto, plain, timescale or citus");

@@ -18,6 +18,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public record DatabaseTarget(String jdbcUrl, String user, String password, String tenantPassword) {
 
+    static {
+        // every use of the driver starts with a target: its log lines are scrubbed before the first
+        DriverLogs.install();
+    }
+
     public DatabaseTarget {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:");
@@ -27,6 +32,9 @@ public record DatabaseTarget(String jdbcUrl, String user, String password, Strin
         }
         password = password == null ? "" : password;
         tenantPassword = tenantPassword == null || tenantPassword.isEmpty() ? null : tenantPassword;
+        // an embedded database's target, or one made in code, never passed through TelemetryConfig
+        SecretScrubber.remember(password, tenantPassword);
+        SecretScrubber.rememberUrl(jdbcUrl);
     }
 
     /** The configured server (not an embedded one). */

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
@@ -221,7 +222,8 @@ final class BatchWriter {
 
     private void reject(TelemetryRecord record, Exception cause) {
         stats.rejected.increment();
-        String message = "rejected a " + record.getClass().getSimpleName() + " the database refused: " + cause.getMessage();
+        String message = "rejected a " + record.getClass().getSimpleName() + " the database refused: "
+                + SecretScrubber.scrub(cause.getMessage());
         stats.lastError.set(message);
         long now = System.nanoTime();
         if (lastRejectLog == 0 || now - lastRejectLog > 60_000_000_000L) {

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import com.lmax.disruptor.EventHandler;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import java.util.ArrayList;
@@ -123,11 +124,11 @@ final class SinkHandler implements EventHandler<RingEvent> {
                 return;
             } catch (Exception e) {
                 stats.retries.increment();
-                stats.lastError.set(e.getMessage());
+                stats.lastError.set(SecretScrubber.scrub(e.getMessage()));
                 if (!outageLogged && !(e instanceof DeferredDataSource.NotConnectedYet)) {
                     outageLogged = true;
                     LOG.warn("telemetry database unavailable ({}); retrying, records are kept in the ring until it is full",
-                            e.getMessage());
+                            SecretScrubber.scrub(e.getMessage()));
                 }
                 if (closing && System.nanoTime() + backoff * 1_000_000L > giveUpAtNanos) {
                     stats.lost.add(records.size());

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.model.MetricRecord;
 import io.mcphub.telemetry.model.MetricScope;
 import io.mcphub.telemetry.schema.DatabaseTarget;
@@ -59,7 +60,7 @@ final class SinkMaintenance implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.warn("telemetry maintenance task failed: {}", e.toString());
+                LOG.warn("telemetry maintenance task failed: {}", SecretScrubber.describe(e));
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -70,7 +71,7 @@ final class SinkMaintenance implements AutoCloseable {
             ps.setInt(1, settings.retentionDays());
             ps.execute();
         } catch (SQLException e) {
-            LOG.warn("partition maintenance failed (will retry): {}", e.getMessage());
+            LOG.warn("partition maintenance failed (will retry): {}", SecretScrubber.scrub(e.getMessage()));
         }
     }
 

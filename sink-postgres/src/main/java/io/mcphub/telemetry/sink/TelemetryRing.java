@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.sink;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.ExceptionHandler;
@@ -115,17 +116,17 @@ final class TelemetryRing implements AutoCloseable {
     private static final class LoggingExceptionHandler implements ExceptionHandler<Object> {
         @Override
         public void handleEventException(Throwable ex, long sequence, Object event) {
-            LOG.error("telemetry sink failed on one event; continuing", ex);
+            LOG.error("telemetry sink failed on one event; continuing: {}", SecretScrubber.describe(ex));
         }
 
         @Override
         public void handleOnStartException(Throwable ex) {
-            LOG.error("telemetry sink failed to start", ex);
+            LOG.error("telemetry sink failed to start: {}", SecretScrubber.describe(ex));
         }
 
         @Override
         public void handleOnShutdownException(Throwable ex) {
-            LOG.error("telemetry sink failed during shutdown", ex);
+            LOG.error("telemetry sink failed during shutdown: {}", SecretScrubber.describe(ex));
         }
     }
 }

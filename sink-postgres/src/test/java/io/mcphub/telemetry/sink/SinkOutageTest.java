@@ -102,7 +102,9 @@ class SinkOutageTest {
         SinkStats.Snapshot during = sink.stats();
         assertEquals(producers * perProducer, during.accepted() + during.dropped(), "every record accepted or dropped");
         assertEquals(refused.get(), during.dropped(), "publish() reports each drop");
-        assertTrue(during.accepted() >= 1_024 && during.accepted() <= 1_024 + 100, "accepted " + during.accepted());
+        // the ring, plus the batch each write lane (one per pool connection, 2 by default) holds while it retries
+        int lanes = SinkTestSupport.settings().build().poolSize();
+        assertTrue(during.accepted() >= 1_024 && during.accepted() <= 1_024 + lanes * 100, "accepted " + during.accepted());
 
         pg.restart();
         assertTrue(sink.flush(Duration.ofSeconds(60)));

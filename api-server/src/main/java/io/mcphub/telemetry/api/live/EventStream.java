@@ -3,6 +3,8 @@ package io.mcphub.telemetry.api.live;
 import com.sun.net.httpserver.HttpExchange;
 import io.mcphub.telemetry.api.ApiException;
 import io.mcphub.telemetry.api.ApiSettings;
+import io.mcphub.telemetry.api.ExchangeClaim;
+import io.mcphub.telemetry.api.IoDeadlines;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.TelemetryDatabase;
@@ -12,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,21 +31,32 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/telemetry/events}: Server-Sent Events of a tenant's events, logs and tool executions.
  *
- * <p>Each client gets a thread from a bounded pool (more clients than {@code maxStreamClients}: 503) and
- * a bounded queue that the shared poller fills without ever blocking. A client that falls behind
- * (queue full) is dropped: its queue is emptied, the stream closed, and the browser's EventSource
- * reconnects with {@code Last-Event-ID} and catches up from the database. A vanished client is noticed
- * at the latest by the next heartbeat write.
+ * <p>Each client gets a thread from a bounded pool of its own, apart from the request threads, and a
+ * bounded queue that the shared poller fills without ever blocking. Slots are counted per tenant
+ * ({@code maxStreamClients}; the pool holds {@code maxStreamClientsTotal}), so one tenant cannot
+ * take every stream; beyond either: 503. A client that falls behind (queue full) is dropped: its
+ * queue is emptied, the stream closed, and the browser's EventSource reconnects with
+ * {@code Last-Event-ID} and catches up from the database. Every write is limited to the read timeout,
+ * so a peer that stopped reading is let go then; a vanished one is noticed at the latest by the next
+ * heartbeat write.
  */
 public final class EventStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
     private static final Object DROP = new Object();
     private static final int REPLAY_PAGE = 500;
 
+    /** The streams of one tenant: its slots and what its own {@code /metrics} shows. */
+    private static final class TenantStreams {
+        final AtomicInteger active = new AtomicInteger();
+        final LongAdder droppedSlow = new LongAdder();
+    }
+
     private final FeedHub hub;
     private final TelemetryDatabase db;
     private final ApiSettings settings;
+    private final IoDeadlines deadlines;
     private final ThreadPoolExecutor pool;
+    private final Map<String, TenantStreams> tenants = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     public final LongAdder opened = new LongAdder();
     public final LongAdder droppedSlow = new LongAdder();
@@ -50,13 +65,14 @@ public final class EventStream implements AutoCloseable {
     public final LongAdder replayed = new LongAdder();
     public final LongAdder sent = new LongAdder();
 
-    public EventStream(FeedHub hub, TelemetryDatabase db, ApiSettings settings) {
+    public EventStream(FeedHub hub, TelemetryDatabase db, ApiSettings settings, IoDeadlines deadlines) {
         this.hub = hub;
         this.db = db;
         this.settings = settings;
+        this.deadlines = deadlines;
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(settings.maxStreamClients(), settings.maxStreamClients(), 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
+        this.pool = new ThreadPoolExecutor(settings.maxStreamClientsTotal(), settings.maxStreamClientsTotal(), 30,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "mcp-telemetry-api-sse-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -64,12 +80,28 @@ public final class EventStream implements AutoCloseable {
         pool.allowCoreThreadTimeOut(true);
     }
 
+    /** Clients of all tenants (for this server's own tests and logs, never shown to a tenant). */
     public int activeClients() {
         return active.get();
     }
 
-    /** Validates the request, then streams on a pool thread; the calling thread returns at once. */
-    public void open(HttpExchange exchange, String tenant, Params params) {
+    /** Live stream clients of {@code tenant}. */
+    public int activeClients(String tenant) {
+        TenantStreams t = tenants.get(tenant);
+        return t == null ? 0 : t.active.get();
+    }
+
+    /** Clients of {@code tenant} dropped for reading too slowly. */
+    public long droppedSlow(String tenant) {
+        TenantStreams t = tenants.get(tenant);
+        return t == null ? 0 : t.droppedSlow.sum();
+    }
+
+    /**
+     * Validates the request and takes a slot of the tenant, then streams on a pool thread once
+     * {@code claim} is won (the request's deadline may have answered it meanwhile); returns at once.
+     */
+    public void open(HttpExchange exchange, String tenant, Params params, ExchangeClaim claim) {
         params.allow(Set.of("types", "server", "last_event_id", "tenant", "access_token"));
         Set<FeedItem.Kind> kinds = kinds(params.text("types"));
         String server = params.text("server");
@@ -80,13 +112,55 @@ public final class EventStream implements AutoCloseable {
             resumeParam = "last_event_id";
         }
         StreamCursor from = resume == null || resume.isBlank() ? null : StreamCursor.parse(resume, resumeParam);
-        Client client = new Client(exchange, tenant, kinds, server, from);
+        if (from != null) {
+            refuseFuture(tenant, from, resumeParam);
+        }
+        TenantStreams slots = tenants.computeIfAbsent(tenant, t -> new TenantStreams());
+        if (slots.active.incrementAndGet() > settings.maxStreamClients()) {
+            slots.active.decrementAndGet();
+            rejected.increment();
+            throw new ApiException(503, "too_many_streams", "tenant '" + tenant + "' already has "
+                    + settings.maxStreamClients() + " live streams open on this server, the most one tenant may have; "
+                    + "close one or try again later", null);
+        }
+        Client client = new Client(exchange, tenant, slots, kinds, server, from);
         try {
+            if (!claim.take()) {
+                slots.active.decrementAndGet(); // the request was answered (its deadline passed) meanwhile
+                return;
+            }
             pool.execute(client);
         } catch (RejectedExecutionException e) {
+            slots.active.decrementAndGet();
             rejected.increment();
-            throw new ApiException(503, "too_many_streams", "the live stream serves at most "
-                    + settings.maxStreamClients() + " clients; try again later", null);
+            // the claim is ours: answer here
+            respondError(exchange, new ApiException(503, "too_many_streams", "this server already streams to "
+                    + settings.maxStreamClientsTotal() + " clients, the most it serves; try again later", null));
+        }
+    }
+
+    /**
+     * A cursor beyond every id the sequences have handed out was never given by this stream: resuming
+     * from it would wait silently for rows that may never come, so it is the client's error.
+     */
+    private void refuseFuture(String tenant, StreamCursor from, String parameter) {
+        StreamCursor newest = db.read(tenant, TenantFeed::sequences);
+        if (from.events() > newest.events() || from.logs() > newest.logs() || from.executions() > newest.executions()) {
+            throw ApiException.badParameter(parameter, "'" + from + "' is ahead of the newest stored rows (" + newest
+                    + "): not a position this stream has given out; omit it to start at the present");
+        }
+    }
+
+    private static void respondError(HttpExchange exchange, ApiException e) {
+        try (exchange) {
+            byte[] body = Json.write(Json.object("error", e.code(), "message", e.getMessage(), "status", e.status()))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            exchange.sendResponseHeaders(e.status(), body.length);
+            exchange.getResponseBody().write(body);
+        } catch (IOException io) {
+            LOG.debug("live stream client went away before its 503: {}", io.toString());
         }
     }
 
@@ -117,6 +191,7 @@ public final class EventStream implements AutoCloseable {
     private final class Client implements FeedSubscriber, Runnable {
         private final HttpExchange exchange;
         private final String tenant;
+        private final TenantStreams slots;
         private final Set<FeedItem.Kind> kinds;
         private final String server;
         private final StreamCursor resumeFrom;
@@ -124,9 +199,11 @@ public final class EventStream implements AutoCloseable {
         private volatile boolean dropped;
         private StreamCursor floor;
 
-        Client(HttpExchange exchange, String tenant, Set<FeedItem.Kind> kinds, String server, StreamCursor resumeFrom) {
+        Client(HttpExchange exchange, String tenant, TenantStreams slots, Set<FeedItem.Kind> kinds, String server,
+               StreamCursor resumeFrom) {
             this.exchange = exchange;
             this.tenant = tenant;
+            this.slots = slots;
             this.kinds = kinds;
             this.server = server;
             this.resumeFrom = resumeFrom;
@@ -145,6 +222,7 @@ public final class EventStream implements AutoCloseable {
             queue.clear();
             queue.offer(DROP);
             droppedSlow.increment();
+            slots.droppedSlow.increment();
             return false;
         }
 
@@ -167,7 +245,9 @@ public final class EventStream implements AutoCloseable {
                 headers.set("Content-Type", "text/event-stream; charset=utf-8");
                 headers.set("Cache-Control", "no-cache, no-store");
                 headers.set("X-Accel-Buffering", "no");
-                exchange.sendResponseHeaders(200, 0);
+                try (IoDeadlines.Guard writing = deadlines.arm(settings.readTimeout())) {
+                    exchange.sendResponseHeaders(200, 0);
+                }
                 OutputStream out = exchange.getResponseBody();
                 write(out, "retry: 2000\n: mcp hub telemetry live stream\n\n");
                 StreamCursor joined = hub.subscribe(tenant, this);
@@ -206,6 +286,7 @@ public final class EventStream implements AutoCloseable {
                     hub.unsubscribe(tenant, this);
                 }
                 active.decrementAndGet();
+                slots.active.decrementAndGet();
             }
         }
 
@@ -252,8 +333,10 @@ public final class EventStream implements AutoCloseable {
         }
 
         private void write(OutputStream out, String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            try (IoDeadlines.Guard writing = deadlines.arm(settings.readTimeout())) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.api.live;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.api.ApiSettings;
 import io.mcphub.telemetry.api.TelemetryDatabase;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class FeedHub implements AutoCloseable {
                 if (now - lastFailureLog > 60_000) {
                     lastFailureLog = now;
                     LOG.warn("live stream poll failed for tenant {} (retrying every {} ms): {}", feed.tenant,
-                            settings.pollInterval().toMillis(), e.getMessage());
+                            settings.pollInterval().toMillis(), SecretScrubber.scrub(e.getMessage()));
                 }
             }
         }

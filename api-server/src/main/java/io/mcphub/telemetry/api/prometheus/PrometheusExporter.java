@@ -61,10 +61,12 @@ public final class PrometheusExporter {
             writeGauges(out, tenant, conn);
             return null;
         });
-        out.family("mcp_telemetry_api_stream_clients", "gauge", "Live stream (SSE) clients connected to this API server.")
-                .sample("mcp_telemetry_api_stream_clients", stream.activeClients());
-        out.family("mcp_telemetry_api_stream_dropped_total", "counter", "Live stream clients dropped for reading too slowly.")
-                .sample("mcp_telemetry_api_stream_dropped_total", stream.droppedSlow.sum());
+        // the tenant's own streams only: how many others watch is no business of theirs
+        out.family("mcp_telemetry_api_stream_clients", "gauge", "Live stream (SSE) clients of the tenant connected to this API server.")
+                .sample("mcp_telemetry_api_stream_clients", stream.activeClients(tenant), "tenant", tenant);
+        out.family("mcp_telemetry_api_stream_dropped_total", "counter",
+                        "Live stream clients of the tenant dropped for reading too slowly.")
+                .sample("mcp_telemetry_api_stream_dropped_total", stream.droppedSlow(tenant), "tenant", tenant);
         out.family("mcp_telemetry_api_counting_since_seconds", "gauge",
                         "Unix time from which this server counts the tenant's tool calls (counter start).")
                 .sample("mcp_telemetry_api_counting_since_seconds", c.startedMillis / 1000.0, "tenant", tenant);

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.api.standalone;
 
+import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.api.ApiServer;
 import io.mcphub.telemetry.api.ApiSettings;
 import io.mcphub.telemetry.api.Json;
@@ -23,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code POSTGRES_HOST/PORT/DB/USER/PASSWORD} or {@code MCP_TELEMETRY_JDBC_URL},
  * {@code MCP_TELEMETRY_STORAGE_LAYOUT}, {@code TIMESCALEDB_ENABLED}, and {@code MCP_TELEMETRY_API_PORT}
  * (7077), {@code MCP_TELEMETRY_API_BIND} (0.0.0.0), {@code MCP_TELEMETRY_API_AUTH} (token; or
- * local with {@code MCP_TELEMETRY_TENANT}).
+ * local with {@code MCP_TELEMETRY_TENANT}), {@code MCP_TELEMETRY_API_ALLOWED_HOSTS}, {@code MCP_TELEMETRY_API_READ_TIMEOUT_MS},
+ * {@code MCP_TELEMETRY_API_QUERY_TIMEOUT_MS}.
  */
 public final class ApiServerMain {
 
@@ -45,10 +47,10 @@ public final class ApiServerMain {
                 default -> usage(err, 2);
             };
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + SecretScrubber.scrub(e.getMessage()));
             return 2;
         } catch (Exception e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + SecretScrubber.scrub(e.getMessage()));
             return 1;
         }
     }
@@ -60,7 +62,8 @@ public final class ApiServerMain {
                 + "       java -jar api-server.jar token revoke TOKEN_ID\n"
                 + "environment: POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD (or MCP_TELEMETRY_JDBC_URL),\n"
                 + "  MCP_TELEMETRY_STORAGE_LAYOUT, TIMESCALEDB_ENABLED, MCP_TELEMETRY_API_PORT (7077), MCP_TELEMETRY_API_BIND (0.0.0.0),\n"
-                + "  MCP_TELEMETRY_API_AUTH (token | local: no token needed from this machine, tenant MCP_TELEMETRY_TENANT)");
+                + "  MCP_TELEMETRY_API_AUTH (token | local: no token needed from this machine, tenant MCP_TELEMETRY_TENANT),\n"
+                + "  MCP_TELEMETRY_API_ALLOWED_HOSTS, MCP_TELEMETRY_API_READ_TIMEOUT_MS (10000), MCP_TELEMETRY_API_QUERY_TIMEOUT_MS (15000)");
         return code;
     }
 
@@ -113,9 +116,10 @@ public final class ApiServerMain {
         TelemetryConfig config = config(env);
         DatabaseTarget target = DatabaseTarget.of(config);
         migrate(config, target);
-        ApiSettings.AuthMode auth = config.apiTokensRequired() ? ApiSettings.AuthMode.TOKEN : ApiSettings.AuthMode.LOCAL;
+        ApiSettings settings = ApiSettings.of(config);
+        ApiSettings.AuthMode auth = settings.authMode();
         String tenant = config.tenant();
-        ApiServer server = ApiServer.start(ApiSettings.defaults(config.apiBind(), config.apiPort(), auth, tenant), target);
+        ApiServer server = ApiServer.start(settings, target);
         out.println("mcp telemetry API listening on " + server.url() + " (" + (auth == ApiSettings.AuthMode.TOKEN
                 ? "API tokens required" : "local mode: requests from this machine without a token see tenant " + tenant) + ")");
         out.flush();

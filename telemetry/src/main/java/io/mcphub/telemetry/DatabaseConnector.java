@@ -93,7 +93,10 @@ final class DatabaseConnector {
         }
     }
 
-    /** No more attempts; an attempt under way finishes first. Then the located database is released. */
+    /**
+     * No more attempts. An attempt under way is not waited for: against a database that accepts
+     * connections but never answers it lasts until the login timeout, and the hub's exit must not.
+     */
     void stop() {
         stopped = true;
         Thread t = thread;

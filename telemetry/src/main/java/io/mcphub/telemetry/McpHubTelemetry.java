@@ -404,7 +404,8 @@ public final class McpHubTelemetry implements AutoCloseable {
     /**
      * {@link #close()} from a JVM shutdown hook. The hub's own shutdown hooks run beside it, closing
      * its MCP clients — the very disconnects worth recording with their own detail — so it first
-     * waits until nothing new was published for a moment (at most 1 s), with its own sampling stopped.
+     * waits until nothing new was published for a moment (at most 1 s), with its own sampling stopped;
+     * not when the database cannot take records anyway (not connected, unreachable, not answering).
      */
     public void closeAtExit() {
         close(true);
@@ -420,7 +421,8 @@ public final class McpHubTelemetry implements AutoCloseable {
         if (connector != null) {
             connector.stop();
         }
-        if (started && atExit) {
+        // waiting for the hub's own shutdown hooks' records is worth it only when they can be stored
+        if (started && atExit && sink.writable()) {
             awaitQuiet();
         }
         if (started) {
@@ -448,7 +450,8 @@ public final class McpHubTelemetry implements AutoCloseable {
         long last = sink.stats().accepted();
         long quietSince = System.nanoTime();
         try {
-            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < QUIET_BEFORE_EXIT_NANOS) {
+            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < QUIET_BEFORE_EXIT_NANOS
+                    && sink.writable()) {
                 Thread.sleep(50);
                 long now = sink.stats().accepted();
                 if (now != last) {

@@ -36,7 +36,7 @@ public enum ConfigOption {
     SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "MCP_TELEMETRY_SHUTDOWN_TIMEOUT_MS", "10000",
             "how long close() keeps trying to write queued records"),
     METRICS_INTERVAL_MS("metricsIntervalMs", "MCP_TELEMETRY_METRICS_INTERVAL_MS", "15000",
-            "JVM/process/system/container sampling interval; 0 disables sampling"),
+            "JVM/process/system/container sampling interval: 0 disables sampling, else 1000 to 3600000"),
     CAPTURE_PAYLOADS("capturePayloads", "MCP_TELEMETRY_CAPTURE_PAYLOADS", "false",
             "store tool arguments and results (redacted, capped)"),
     MAX_PAYLOAD_CHARS("maxPayloadChars", "MCP_TELEMETRY_MAX_PAYLOAD_CHARS", "4096", "cap of each stored payload"),

@@ -31,6 +31,10 @@ public final class TelemetryConfig {
 
     private final Map<ConfigOption, String> values;
     private final Map<ConfigOption, String> origins;
+    /** Bounds of {@code metricsIntervalMs} other than 0 (off). */
+    public static final long MIN_METRICS_INTERVAL_MS = 1_000;
+    public static final long MAX_METRICS_INTERVAL_MS = 3_600_000;
+
     // Parsed once: hooks read some of these on every call.
     private final int ringSize;
     private final int batchSize;
@@ -280,7 +284,14 @@ public final class TelemetryConfig {
         range(ConfigOption.POOL_SIZE, 1, 64);
         range(ConfigOption.RETENTION_DAYS, 1, 36_500);
         range(ConfigOption.SHUTDOWN_TIMEOUT_MS, 0, 600_000);
-        range(ConfigOption.METRICS_INTERVAL_MS, 0, 3_600_000);
+        range(ConfigOption.METRICS_INTERVAL_MS, 0, MAX_METRICS_INTERVAL_MS);
+        long metricsMs = Long.parseLong(get(ConfigOption.METRICS_INTERVAL_MS).strip());
+        if (metricsMs != 0 && metricsMs < MIN_METRICS_INTERVAL_MS) {
+            // each sample is ~60 rows; at 1 ms that was 114,323 rows in 5 s and three times the hub's CPU
+            throw invalid(ConfigOption.METRICS_INTERVAL_MS, "must be 0 (no sampling) or between " + MIN_METRICS_INTERVAL_MS
+                    + " and " + MAX_METRICS_INTERVAL_MS + " ms: sampling more often than once a second costs the hub CPU "
+                    + "and fills infra_metrics");
+        }
         range(ConfigOption.MAX_PAYLOAD_CHARS, 16, 16 * 1024 * 1024);
         range(ConfigOption.MAX_TEXT_CHARS, 16, 16 * 1024 * 1024);
         range(ConfigOption.MCP_CLIENT_REQUEST_TIMEOUT_MS, 1, 86_400_000);

@@ -106,6 +106,25 @@ class TelemetryConfigTest {
     }
 
     @Test
+    void metricsIntervalIsOffOrAtLeastASecondAndTheMessageNamesTheSettingAndTheBound() {
+        ConfigException tooOften = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props()).agentArguments("metricsIntervalMs=1").build());
+        assertEquals("invalid telemetry setting agent argument metricsIntervalMs = '1': must be 0 (no sampling) or "
+                + "between 1000 and 3600000 ms: sampling more often than once a second costs the hub CPU and fills "
+                + "infra_metrics", tooOften.getMessage());
+        ConfigException fromEnv = assertThrows(ConfigException.class, () -> TelemetryConfig.builder(
+                Map.of("MCP_TELEMETRY_METRICS_INTERVAL_MS", "999"), props()).build());
+        assertTrue(fromEnv.getMessage().contains("environment variable MCP_TELEMETRY_METRICS_INTERVAL_MS"), fromEnv.getMessage());
+        ConfigException tooRare = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props("mcp.telemetry.metricsIntervalMs", "3600001")).build());
+        assertTrue(tooRare.getMessage().contains("between 0 and 3600000"), tooRare.getMessage());
+        assertEquals(0, TelemetryConfig.builder(Map.of(), props()).agentArguments("metricsIntervalMs=0").build()
+                .metricsInterval().toMillis(), "0 turns sampling off");
+        assertEquals(1_000, TelemetryConfig.builder(Map.of(), props()).agentArguments("metricsIntervalMs=1000").build()
+                .metricsInterval().toMillis());
+    }
+
+    @Test
     void secretsNeverAppearInDescriptionsOrErrors() {
         TelemetryConfig c = TelemetryConfig.builder(Map.of("POSTGRES_PASSWORD", "hunter2", "MCP_HUB_DB_PASSWORD", "s3cret",
                 "POSTGRES_HOST", "h"), props()).build();

@@ -115,6 +115,9 @@ public record DatabaseTarget(String jdbcUrl, String user, String password, Strin
         props.setProperty("password", password);
         props.setProperty("ApplicationName", applicationName);
         props.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+        // connectTimeout bounds only the TCP connect; a server that accepts and never answers would hold the
+        // login for the whole socket timeout (minutes) without this
+        props.setProperty("loginTimeout", Long.toString(2 * Math.max(1, connectTimeout.toSeconds())));
         props.setProperty("socketTimeout", Long.toString(Math.max(0, socketTimeout.toSeconds())));
         Connection c = new Driver().connect(jdbcUrl, props);
         if (c == null) {

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +28,27 @@ public final class PostgresTelemetrySink implements RecordSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTelemetrySink.class);
     private static final Duration OWNER_SOCKET_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * At exit, batches under way that finish none for this long mean a database that does not answer:
+     * the drain stops there. A healthy database commits a batch well within it even on a busy machine.
+     */
+    static final Duration STALL = Duration.ofMillis(500);
+    /** How long closing the pool may take at exit when the database did not take the queue. */
+    private static final Duration TEARDOWN = Duration.ofMillis(200);
 
     private final SinkSettings settings;
     private final SinkStats stats = new SinkStats();
+    private final WriteProgress progress = new WriteProgress();
     private final DeferredDataSource dataSource = new DeferredDataSource();
     private final TelemetryRing ring;
     private final List<BatchWriter> writers = new ArrayList<>();
     private final WriteLanes lanes;
+    private final DropLog drops;
     private volatile DatabaseTarget target;
     private volatile SinkMaintenance maintenance;
     private volatile StorageLayout layout;
     private volatile boolean closed;
+    private final Object closeLock = new Object();
 
     private PostgresTelemetrySink(SinkSettings settings) {
         this.settings = settings;
@@ -45,8 +56,9 @@ public final class PostgresTelemetrySink implements RecordSink {
             writers.add(new BatchWriter(dataSource, stats));
         }
         this.lanes = new WriteLanes(writers);
-        SinkHandler handler = new SinkHandler(lanes, stats, settings);
+        SinkHandler handler = new SinkHandler(lanes, stats, progress, settings);
         this.ring = new TelemetryRing(settings.ringSize(), handler, stats, settings.flushInterval());
+        this.drops = new DropLog(stats.dropped::sum, settings.ringSize(), this::databaseState).start();
     }
 
     /**
@@ -75,7 +87,8 @@ public final class PostgresTelemetrySink implements RecordSink {
 
     /**
      * Prepares the schema (migrates it with the owner's login, or checks it is there with a tenant's) and
-     * opens the pool of {@code target}. Safe to call again after a failure.
+     * opens the pool of {@code target}. Safe to call again after a failure. {@link #close} does not wait
+     * for a call under way (a database that accepts connections but never answers holds it for minutes).
      */
     public synchronized void connect(DatabaseTarget target) {
         if (closed) {
@@ -86,7 +99,7 @@ public final class PostgresTelemetrySink implements RecordSink {
         }
         StorageLayout chosen = prepare(target);
         String login = target.writerLogin(settings.tenant());
-        HikariDataSource pool = openPool(target);
+        HikariDataSource pool = openPool(target, "mcp-telemetry", settings.poolSize(), 1);
         BatchWriter.WriteMode mode;
         if (TenantLogins.tenantOf(login) != null) {
             mode = BatchWriter.WriteMode.staged(chosen);
@@ -105,9 +118,19 @@ public final class PostgresTelemetrySink implements RecordSink {
             w.connected(mode);
         }
         dataSource.ready(pool);
-        SinkMaintenance upkeep = new SinkMaintenance(target, settings, stats, ring);
-        upkeep.start();
+        // the counters get a connection of their own: the lanes may hold every pooled one in a stuck batch
+        HikariDataSource countersPool = openPool(target, "mcp-telemetry-counters", 1, 0);
+        BatchWriter counters = new BatchWriter(countersPool, new SinkStats());
+        counters.connected(mode);
+        SinkMaintenance upkeep = new SinkMaintenance(target, settings, stats, ring, counters, countersPool);
         this.maintenance = upkeep;
+        if (closed) {
+            // closed while this connected (close does not wait for a connection attempt): close what was opened
+            upkeep.close();
+            pool.close();
+            throw new IllegalStateException("telemetry sink is closed");
+        }
+        upkeep.start();
         LOG.info("telemetry sink writing to {} as {} ({} layout, ring of {} records, batches of {})",
                 target.describe(), login, chosen.sqlName(), settings.ringSize(), settings.batchSize());
     }
@@ -172,13 +195,13 @@ public final class PostgresTelemetrySink implements RecordSink {
         }
     }
 
-    private HikariDataSource openPool(DatabaseTarget target) {
+    private HikariDataSource openPool(DatabaseTarget target, String name, int size, int minIdle) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(target.writerDataSource(settings.tenant(), "mcp-telemetry-sink", settings.connectTimeout(),
                 Duration.ofMinutes(2)));
-        config.setPoolName("mcp-telemetry");
-        config.setMaximumPoolSize(settings.poolSize());
-        config.setMinimumIdle(1);
+        config.setPoolName(name);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(minIdle);
         config.setConnectionTimeout(Math.max(250, settings.connectTimeout().toMillis()));
         config.setValidationTimeout(Math.max(250, Math.min(settings.connectTimeout().toMillis(), 5_000)));
         // Outages after start are the sink's to ride out; only the first connection must work.
@@ -240,32 +263,75 @@ public final class PostgresTelemetrySink implements RecordSink {
         return target;
     }
 
-    /** Writes everything still queued (up to the shutdown timeout), then releases the database. */
+    /**
+     * Whether waiting for the queue at exit can store anything: connected, the last attempt did not
+     * fail, and batches under way are moving.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public boolean writable() {
+        return dataSource.target() != null && !progress.failing() && progress.stalledNanos() <= STALL.toNanos();
+    }
+
+    /** For log lines: what the database is doing for the sink. */
+    String databaseState() {
+        if (dataSource.target() == null) {
+            return "not connected yet";
+        }
+        if (progress.failing()) {
+            String error = stats.lastError.get();
+            return "unreachable" + (error == null ? "" : " (" + error + ")");
+        }
+        long stalled = progress.stalledNanos();
+        if (stalled > STALL.toNanos()) {
+            return String.format(Locale.ROOT, "not answering for %.1f s", stalled / 1e9);
+        }
+        return "writing, slower than records arrive";
+    }
+
+    /**
+     * Writes what is still queued, then releases the database. The queue is drained for up to the
+     * shutdown timeout only while the database takes batches; when it cannot (not connected, unreachable,
+     * not answering) nothing is waited for, and what is queued is counted as lost, so that an exiting hub
+     * is never held up by telemetry. Never waits for a {@link #connect} under way.
+     */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
         SinkMaintenance upkeep = maintenance;
+        String state = databaseState();
+        boolean writable = writable();
         if (upkeep != null) {
-            upkeep.reportStats();
+            upkeep.close();
+            if (writable) {
+                upkeep.publishStats();
+            }
         }
-        closed = true;
-        ring.close(settings.shutdownTimeout());
-        lanes.close();
+        ring.close(writable ? settings.shutdownTimeout() : Duration.ZERO, progress, STALL.toNanos());
+        boolean drained = writable && writable();
+        // not drained: a lane may be blocked on the database; it is not waited for (the pool aborts its connection)
+        lanes.close(drained ? Duration.ofSeconds(2) : Duration.ZERO);
+        drops.close();
+        ring.closeBooks();
         SinkStats.Snapshot end = stats.snapshot();
         long unaccounted = end.accepted() - end.written() - end.rejected() - end.lost();
         if (unaccounted > 0) {
             stats.lost.add(unaccounted);
         }
-        if (upkeep != null) {
-            upkeep.close();
-        }
         if (dataSource.target() instanceof HikariDataSource pool) {
-            pool.close();
+            TimeBoxed.run("telemetry connection pool", pool::close, drained ? Duration.ofSeconds(2) : TEARDOWN);
         }
         SinkStats.Snapshot s = stats.snapshot();
-        LOG.info("telemetry sink closed: {} written, {} dropped, {} rejected, {} lost",
-                s.written(), s.dropped(), s.rejected(), s.lost());
+        if (s.lost() > 0) {
+            LOG.warn("telemetry sink closed: {} written, {} dropped, {} rejected, {} lost (queued at exit; database: {})",
+                    s.written(), s.dropped(), s.rejected(), s.lost(), writable ? databaseState() : state);
+        } else {
+            LOG.info("telemetry sink closed: {} written, {} dropped, {} rejected, {} lost",
+                    s.written(), s.dropped(), s.rejected(), s.lost());
+        }
     }
 }

@@ -24,6 +24,11 @@ public interface RecordSink extends AutoCloseable {
 
     SinkStats.Snapshot stats();
 
+    /** Whether what is queued can be stored now; false when waiting for it at exit would be in vain. */
+    default boolean writable() {
+        return true;
+    }
+
     @Override
     void close();
 }

@@ -26,6 +26,7 @@ final class SinkHandler implements EventHandler<RingEvent> {
 
     private final WriteLanes lanes;
     private final SinkStats stats;
+    private final WriteProgress progress;
     private final int batchSize;
     private final long flushIntervalNanos;
     private final long maxBackoffMillis;
@@ -33,11 +34,13 @@ final class SinkHandler implements EventHandler<RingEvent> {
     private long oldestNanos;
     private volatile long giveUpAtNanos = Long.MAX_VALUE;
     private volatile boolean closing;
+    private volatile boolean booksClosed;
     private volatile boolean outageLogged;
 
-    SinkHandler(WriteLanes lanes, SinkStats stats, SinkSettings settings) {
+    SinkHandler(WriteLanes lanes, SinkStats stats, WriteProgress progress, SinkSettings settings) {
         this.lanes = lanes;
         this.stats = stats;
+        this.progress = progress;
         this.batchSize = settings.batchSize();
         this.flushIntervalNanos = settings.flushInterval().toNanos();
         this.maxBackoffMillis = Math.max(1, settings.maxBackoff().toMillis());
@@ -77,6 +80,20 @@ final class SinkHandler implements EventHandler<RingEvent> {
         closing = true;
     }
 
+    /**
+     * The sink's close has counted every record not written as lost: a batch given up after this (its
+     * connection aborted once the books were closed) is not counted again.
+     */
+    void closeBooks() {
+        booksClosed = true;
+    }
+
+    private void giveUp(List<TelemetryRecord> records) {
+        if (!booksClosed) {
+            stats.lost.add(records.size());
+        }
+    }
+
     private boolean due() {
         return !buffer.isEmpty() && System.nanoTime() - oldestNanos >= flushIntervalNanos;
     }
@@ -97,7 +114,19 @@ final class SinkHandler implements EventHandler<RingEvent> {
                     lanes.awaitIdle();
                 }
                 UUID batchId = UUID.randomUUID();
-                lanes.submit(writer -> writeWithRetry(writer, batchId, group.getKey(), records));
+                progress.started();
+                try {
+                    lanes.submit(writer -> {
+                        try {
+                            writeWithRetry(writer, batchId, group.getKey(), records);
+                        } finally {
+                            progress.finished();
+                        }
+                    });
+                } catch (InterruptedException | RuntimeException e) {
+                    progress.finished();
+                    throw e;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -117,12 +146,14 @@ final class SinkHandler implements EventHandler<RingEvent> {
         while (true) {
             try {
                 writer.write(batchId, tenant, records);
+                progress.committed();
                 if (outageLogged) {
                     outageLogged = false;
                     LOG.info("telemetry database reachable again; backlog is being written");
                 }
                 return;
             } catch (Exception e) {
+                progress.failed();
                 stats.retries.increment();
                 stats.lastError.set(SecretScrubber.scrub(e.getMessage()));
                 if (!outageLogged && !(e instanceof DeferredDataSource.NotConnectedYet)) {
@@ -131,16 +162,16 @@ final class SinkHandler implements EventHandler<RingEvent> {
                             SecretScrubber.scrub(e.getMessage()));
                 }
                 if (closing && System.nanoTime() + backoff * 1_000_000L > giveUpAtNanos) {
-                    stats.lost.add(records.size());
-                    LOG.error("shutdown deadline reached with the database unavailable: {} telemetry records lost",
-                            records.size());
+                    // the sink's close says how many were lost in all, and why
+                    giveUp(records);
+                    LOG.debug("shutdown: a batch of {} telemetry records given up ({})", records.size(), e.getMessage());
                     return;
                 }
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    stats.lost.add(records.size());
+                    giveUp(records);
                     return;
                 }
                 backoff = Math.min(backoff * 2, maxBackoffMillis);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The pre-allocated ring between producers (hub threads) and the sink thread. {@link #publish} never
  * blocks: a full ring drops the record and counts it.
  */
-final class TelemetryRing implements AutoCloseable {
+final class TelemetryRing {
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryRing.class);
     private static final EventTranslatorOneArg<RingEvent, TelemetryRecord> STORE = (event, seq, record) -> event.record = record;
@@ -92,24 +92,53 @@ final class TelemetryRing implements AutoCloseable {
     }
 
     /**
-     * Writes what was published before this call, giving up on the database at the deadline, then
-     * stops the sink thread. Records still unwritten are counted as lost by the caller.
+     * Writes what was published before this call while the database keeps taking batches: it gives up
+     * at the deadline, when an attempt fails, or when batches under way make no progress for
+     * {@code stallNanos} (a database that accepts but never answers). Then it stops the sink thread
+     * without waiting for it. Records still unwritten are counted as lost by the caller. A zero timeout
+     * gives up at once: nothing can be written.
      */
-    void close(Duration timeout) {
-        handler.closeBy(System.nanoTime() + timeout.toNanos());
-        try {
-            if (!flush(timeout.plusSeconds(1))) {
-                LOG.error("telemetry sink did not drain within {}; stopping it", timeout);
+    void close(Duration timeout, WriteProgress progress, long stallNanos) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        handler.closeBy(deadline);
+        if (!timeout.isZero()) {
+            try {
+                drain(deadline, progress, stallNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+        handler.closeBy(System.nanoTime());
         disruptor.halt();
     }
 
-    @Override
-    public void close() {
-        close(Duration.ofSeconds(10));
+    /** See {@link SinkHandler#closeBooks}. */
+    void closeBooks() {
+        handler.closeBooks();
+    }
+
+    private void drain(long deadline, WriteProgress progress, long stallNanos) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(1);
+        while (!ring.tryPublishEvent(FLUSH, latch)) {
+            if (System.nanoTime() > deadline || givingUp(progress, stallNanos)) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        while (!latch.await(20, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() > deadline) {
+                LOG.debug("telemetry sink did not drain by the shutdown deadline");
+                return;
+            }
+            if (givingUp(progress, stallNanos)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean givingUp(WriteProgress progress, long stallNanos) {
+        return progress.failing() || progress.stalledNanos() > stallNanos;
     }
 
     /** Keeps the sink thread alive whatever a batch throws; the batch writer already counted it. */

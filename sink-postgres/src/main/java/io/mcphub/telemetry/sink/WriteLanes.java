@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * batch per lane is in flight and memory stays bounded; when the database is unreachable every lane
  * retries, the sink thread waits for a lane and the ring absorbs what comes meanwhile.
  */
-final class WriteLanes implements AutoCloseable {
+final class WriteLanes {
 
     private final ArrayDeque<BatchWriter> idle = new ArrayDeque<>();
     private final int lanes;
@@ -68,13 +68,13 @@ final class WriteLanes implements AutoCloseable {
 
     /**
      * Stops the lanes' threads: interrupted, a batch still being retried is counted as lost by its
-     * writer. Waits briefly for them, so that the counts are final when this returns.
+     * writer. Waits for them at most {@code wait}: a lane blocked on a database that does not answer
+     * is not waited for (its connection is aborted when the pool closes, and it ends with the JVM).
      */
-    @Override
-    public void close() {
+    void close(java.time.Duration wait) {
         threads.shutdownNow();
         try {
-            threads.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            threads.awaitTermination(Math.max(1, wait.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -39,6 +39,8 @@ import java.util.List;
 public final class McpClientResponses {
 
     private static final int MAX_ERROR_TEXT = 2_000;
+    /** Error class of a tools/call whose result is not a JSON object. */
+    static final String INVALID_RESULT = "InvalidCallToolResult";
 
     private McpClientResponses() {
     }
@@ -87,6 +89,10 @@ public final class McpClientResponses {
                 c.responded(t);
                 if (error != null) {
                     record(t, call, now, Outcome.PROTOCOL_ERROR, "McpError", rpcError(error), -1);
+                } else if (!isResultObject(result)) {
+                    // the SDK cannot read a CallToolResult from it and fails the call (the demo hub answers 502)
+                    record(t, call, now, Outcome.PROTOCOL_ERROR, INVALID_RESULT, "tools/call result is "
+                            + jsonKind(result) + ", not a CallToolResult object", McpClientRequests.bytes(result), result);
                 } else if (Boolean.TRUE.equals(IS_ERROR.get(result))) {
                     String text = McpSdk.firstText(result);
                     record(t, call, now, Outcome.TOOL_ERROR, null, text == null ? "tool reported isError=true" : cap(text),
@@ -172,6 +178,32 @@ public final class McpClientResponses {
             default -> {
             }
         }
+    }
+
+    /**
+     * A JSON-RPC result read by the SDK is a map for a JSON object, else a string, number, boolean, list
+     * or null; a typed result (a transport that hands over SDK objects) counts as an object.
+     */
+    static boolean isResultObject(Object result) {
+        return result != null && !(result instanceof CharSequence) && !(result instanceof Number)
+                && !(result instanceof Boolean) && !(result instanceof java.util.Collection<?>)
+                && !result.getClass().isArray();
+    }
+
+    private static String jsonKind(Object result) {
+        if (result == null) {
+            return "null";
+        }
+        if (result instanceof CharSequence) {
+            return "a JSON string";
+        }
+        if (result instanceof Number) {
+            return "a JSON number";
+        }
+        if (result instanceof Boolean) {
+            return "a JSON boolean";
+        }
+        return "a JSON array";
     }
 
     private static String rpcError(Object error) {

@@ -207,6 +207,28 @@ class McpClientHooksTest {
     }
 
     @Test
+    void aResultThatIsNotAJsonObjectIsAProtocolErrorNotASuccess() {
+        FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://odd:1", "/mcp");
+        McpClientSession session = new McpClientSession(t, Duration.ofSeconds(30));
+        McpClientLifecycle.onSessionCreated(session);
+        connected(session, t);
+        Object[] results = {"just a string", 42, List.of("a"), null};
+        for (int i = 0; i < results.length; i++) {
+            McpClientRequests.onSend(t, new JSONRPCRequest("tools/call", id(20 + i), Map.of("name", "odd", "arguments", Map.of())));
+            McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(20 + i), results[i]));
+        }
+        List<ToolExecutionRecord> calls = sink.of(ToolExecutionRecord.class);
+        assertEquals(List.of("protocol_error", "protocol_error", "protocol_error", "protocol_error"),
+                calls.stream().map(c -> c.outcome().sqlName()).toList());
+        ToolExecutionRecord string = calls.get(0);
+        assertEquals(McpClientResponses.INVALID_RESULT, string.errorClass());
+        assertEquals("tools/call result is a JSON string, not a CallToolResult object", string.errorMessage());
+        assertEquals(Integer.valueOf("\"just a string\"".length()), string.resultBytes());
+        assertEquals("tools/call result is null, not a CallToolResult object", calls.get(3).errorMessage());
+        McpClientLifecycle.onTransportClose(t);
+    }
+
+    @Test
     void moreCallsInFlightThanTheBoundGiveUpTheOldestCountedAndKeepRecordingNewOnes() {
         FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://busy:1", "/mcp");
         McpClientSession session = new McpClientSession(t, Duration.ofHours(1));

@@ -97,6 +97,36 @@ class McpServerHooksTest {
                 "the spelling every other record uses");
     }
 
+    @Test
+    void callsTheSdkNeverAnswersAreGivenUpCountedAndLoggedSoNewCallsAreStillRecorded() {
+        FakeSseServerTransport transport = new FakeSseServerTransport();
+        FakeServerSession session = new FakeServerSession("s-full", transport);
+        long before = McpServerHooks.CALLS.evicted();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            // e.g. "arguments":"zzz": the SDK never answers, so nothing ever finishes these calls
+            int unanswered = McpServerHooks.MAX_IN_FLIGHT + 1_000;
+            for (int i = 0; i < unanswered; i++) {
+                McpServerHooks.sessionMessage(session, new JSONRPCRequest("tools/call", "zzz-" + i, Map.of("name", "never")));
+            }
+            assertTrue(McpServerHooks.CALLS.size() <= McpServerHooks.MAX_IN_FLIGHT, "bounded: " + McpServerHooks.CALLS.size());
+            assertTrue(McpServerHooks.CALLS.evicted() - before >= 1_000, "given up and counted");
+            McpServerHooks.sessionMessage(session, new JSONRPCRequest("tools/call", "fine", Map.of("name", "fine")));
+            McpServerHooks.messageSent(transport, JSONRPCResponse.ok("fine", Map.of("content", List.of())));
+            assertEquals(List.of("fine:success"), sink.of(ToolExecutionRecord.class).stream()
+                    .map(c -> c.toolName() + ":" + c.outcome().sqlName()).toList(), "a new call is still recorded");
+        } finally {
+            System.setErr(err);
+            McpServerHooks.CALLS.finishAll(c -> true);
+        }
+        String log = captured.toString();
+        assertEquals(1, log.split("served MCP tool calls in flight", -1).length - 1, "logged once: " + log);
+        assertTrue(log.contains("telemetry.mcp_server.calls_given_up"), log);
+        assertEquals("telemetry.mcp_server.calls_given_up", McpServerHooks.CALLS.metric(), "the agent metric counting them");
+    }
+
     /** Named like the SDK's streamable HTTP server transports. */
     static final class StreamableHolder {
     }

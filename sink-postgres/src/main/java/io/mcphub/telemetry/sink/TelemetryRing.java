@@ -112,6 +112,11 @@ final class TelemetryRing {
         disruptor.halt();
     }
 
+    /** See {@link SinkHandler#connected}. */
+    void connected() {
+        handler.connected();
+    }
+
     /** See {@link SinkHandler#closeBooks}. */
     void closeBooks() {
         handler.closeBooks();

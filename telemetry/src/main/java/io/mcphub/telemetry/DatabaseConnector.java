@@ -25,6 +25,8 @@ final class DatabaseConnector {
     private final DatabaseLocator locator;
     private final List<Consumer<DatabaseTarget>> whenConnected = new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
+    private volatile boolean attempting;
+    private volatile boolean connected;
     private Thread thread;
 
     DatabaseConnector(PostgresTelemetrySink sink, DatabaseLocator locator) {
@@ -39,6 +41,7 @@ final class DatabaseConnector {
     synchronized void connectNow() {
         DatabaseTarget target = locator.locate();
         sink.connect(target);
+        connected = true;
         for (Consumer<DatabaseTarget> action : whenConnected) {
             try {
                 action.accept(target);
@@ -49,6 +52,7 @@ final class DatabaseConnector {
     }
 
     synchronized void connectInBackground(String tenant, String instanceId) {
+        attempting = true;
         thread = new Thread(() -> retry(tenant, instanceId), "mcp-telemetry-connect");
         thread.setDaemon(true);
         thread.start();
@@ -63,25 +67,31 @@ final class DatabaseConnector {
                     if (stopped) {
                         return;
                     }
-                    connectNow();
+                    attempting = true;
+                    try {
+                        connectNow();
+                    } finally {
+                        attempting = false;
+                    }
                 }
                 LOG.info("MCP hub telemetry connected for tenant {} (instance {})", tenant, instanceId);
                 return;
-            } catch (MigrationException e) {
-                if (!reported) {
-                    LOG.error("MCP hub telemetry cannot prepare its database schema (records wait in the ring; "
-                            + "retrying every {} s at most): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
-                    reported = true;
-                } else {
-                    LOG.debug("telemetry schema still not prepared: {}", SecretScrubber.scrub(e.getMessage()));
-                }
             } catch (RuntimeException e) {
+                if (stopped) {
+                    return; // closed meanwhile: the failure is the close's doing, not the database's
+                }
+                boolean schema = e instanceof MigrationException;
                 if (!reported) {
-                    LOG.error("MCP hub telemetry cannot reach its database, will keep trying every {} s at most "
-                            + "(records wait in the ring meanwhile): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
+                    if (schema) {
+                        LOG.error("MCP hub telemetry cannot prepare its database schema (records wait in the ring; "
+                                + "retrying every {} s at most): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
+                    } else {
+                        LOG.error("MCP hub telemetry cannot reach its database, will keep trying every {} s at most "
+                                + "(records wait in the ring meanwhile): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
+                    }
                     reported = true;
                 } else {
-                    LOG.debug("telemetry database still unreachable: {}", SecretScrubber.scrub(e.getMessage()));
+                    LOG.debug("telemetry database still not ready: {}", SecretScrubber.scrub(e.getMessage()));
                 }
             }
             try {
@@ -91,6 +101,28 @@ final class DatabaseConnector {
             }
             delayMillis = Math.min(delayMillis * 2, MAX_RETRY_MILLIS);
         }
+    }
+
+    /**
+     * For a database the locator runs itself (the embedded one): a close while it is being started or
+     * migrated waits for that attempt, at most {@code timeout}, so that what the run recorded is stored
+     * (a short program ends before the first start, with initdb, is over). Waiting on a configured
+     * server would hold up the hub's exit for a database that may never answer, so it is never done.
+     * True when connected.
+     */
+    boolean awaitOwnDatabase(java.time.Duration timeout) {
+        if (!locator.startsItsOwn()) {
+            return connected;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!connected && attempting && !stopped && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return connected;
     }
 
     /**

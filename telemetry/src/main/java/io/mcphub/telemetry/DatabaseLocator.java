@@ -19,6 +19,11 @@ public interface DatabaseLocator extends AutoCloseable {
     default void close() {
     }
 
+    /** Whether this locator starts the database itself (an embedded one), rather than naming a server. */
+    default boolean startsItsOwn() {
+        return false;
+    }
+
     /** The server named by the configuration ({@code POSTGRES_HOST}... or {@code jdbcUrl}). */
     static DatabaseLocator configured(TelemetryConfig config) {
         return () -> {

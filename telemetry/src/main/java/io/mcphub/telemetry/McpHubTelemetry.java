@@ -419,6 +419,9 @@ public final class McpHubTelemetry implements AutoCloseable {
             sampling.close();
         }
         if (connector != null) {
+            if (started) {
+                connector.awaitOwnDatabase(config.shutdownTimeout());
+            }
             connector.stop();
         }
         // waiting for the hub's own shutdown hooks' records is worth it only when they can be stored

@@ -5,6 +5,8 @@ import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.embedded.EmbeddedLocator;
 import io.mcphub.telemetry.api.ApiServer;
 import io.mcphub.telemetry.config.TelemetryConfig;
+import io.mcphub.telemetry.sink.TimeBoxed;
+import java.time.Duration;
 
 /**
  * The agent's composition root: telemetry writing to the configured database (or an embedded one),
@@ -12,6 +14,8 @@ import io.mcphub.telemetry.config.TelemetryConfig;
  * order: the API, then telemetry (which writes what is queued), then the embedded database.
  */
 public final class AgentRuntime implements AutoCloseable {
+
+    private static final Duration API_CLOSE = Duration.ofMillis(300);
 
     private final McpHubTelemetry telemetry;
     private final ApiLauncher api;
@@ -49,9 +53,15 @@ public final class AgentRuntime implements AutoCloseable {
         return api.server();
     }
 
+    /**
+     * The API closes beside telemetry and is waited for at most {@link #API_CLOSE}: its HTTP server and
+     * connection pool wait on the network when they close, and a database that does not answer must
+     * not hold up the hub's exit. Telemetry bounds its own close (see {@link McpHubTelemetry#closeAtExit}).
+     */
     private void closeAtExit() {
-        api.close();
+        Thread apiClosing = TimeBoxed.start("telemetry API", api::close);
         telemetry.closeAtExit();
+        TimeBoxed.await(apiClosing, "telemetry API", API_CLOSE);
     }
 
     @Override

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class McpTelemetryAgent {
 
+    /** Set once an agent of ours is active in this JVM: its version. */
+    static final String ACTIVE_PROPERTY = "io.mcphub.telemetry.agent.active";
     private static volatile boolean started;
 
     private McpTelemetryAgent() {
@@ -31,7 +33,13 @@ public final class McpTelemetryAgent {
     }
 
     private static synchronized void start(String args, Instrumentation inst, boolean attachedLate) {
-        if (started) {
+        // Two -javaagent flags naming this agent (or an attach after one) load one class: the second call
+        // lands here. A copy loaded by another class loader sees the property.
+        Object active = System.getProperties().putIfAbsent(ACTIVE_PROPERTY, McpHubTelemetry.AGENT_VERSION);
+        if (started || active != null) {
+            System.err.println("[mcp-telemetry] another " + (attachedLate ? "attach" : "-javaagent") + " of the MCP "
+                    + "telemetry agent ignored: agent " + (active != null ? active : McpHubTelemetry.AGENT_VERSION)
+                    + " already started in this JVM; only the first one runs, with its settings");
             return;
         }
         started = true;

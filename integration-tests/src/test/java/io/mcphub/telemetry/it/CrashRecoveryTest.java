@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -67,10 +68,28 @@ class CrashRecoveryTest {
                 beforeLoadBatched = Db.count(db, BATCHED_ROWS);
                 beforeLoadAppended = Db.count(db, APPENDED_ROWS);
                 load = new EchoLoad(hub.url(), "tools", "crash", 4, 0).start();
-                Thread.sleep(4_000);
+                // failing calls beside them, so that the error statistics have something to add up
+                java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread failing = new Thread(() -> {
+                    while (!killed.get()) {
+                        try {
+                            McpClientPeers.callRest(hub, "tools", "fail", "{\"message\":\"crash-fail\"}");
+                        } catch (Exception e) {
+                            return;
+                        }
+                    }
+                });
+                failing.start();
+                // mid-stream by count, not by time: the machine may be busy
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (load.accepted.size() < 150 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
                 hub.process.destroyForcibly();
+                killed.set(true);
                 assertTrue(hub.process.waitFor(10, TimeUnit.SECONDS));
                 load.close();
+                failing.join(30_000);
             } finally {
                 hub.close();
             }
@@ -81,9 +100,9 @@ class CrashRecoveryTest {
             long appended = Db.count(db, APPENDED_ROWS) - beforeLoadAppended;
             assertEquals(batched, appended, "rows stored = rows of committed batches (no partial batch)");
             Set<String> stored = new HashSet<>();
-            Db.rows(db, "SELECT arguments::jsonb->>'text' FROM tool_executions WHERE tenant_id = 'crash'")
+            Db.rows(db, "SELECT arguments::jsonb->>'text' FROM tool_executions WHERE tenant_id = 'crash' AND tool_name = 'echo'")
                     .forEach(r -> stored.add(r.get(0)));
-            long rows = Db.count(db, "SELECT count(*) FROM tool_executions WHERE tenant_id = 'crash'");
+            long rows = Db.count(db, "SELECT count(*) FROM tool_executions WHERE tenant_id = 'crash' AND tool_name = 'echo'");
             assertEquals(stored.size(), rows, "no call stored twice");
             Set<String> unknown = new HashSet<>(stored);
             unknown.removeAll(load.accepted);
@@ -93,6 +112,7 @@ class CrashRecoveryTest {
             System.out.printf("RELIABILITY crash: calls answered %d, stored %d, in flight at kill (lost) %d, "
                     + "batched rows %d = stored rows %d%n", load.accepted.size(), rows, lostInFlight, batched, appended);
             assertTrue(rows > 100, "the crash happened mid-stream: " + rows);
+            rollupsMatchTheRows("after the kill");
 
             try (JvmProcess again = JvmProcess.hub("crash-hub-2", config, agentArgs());
                  EchoLoad more = new EchoLoad(again.url(), "tools", "after-crash", 1, 20).start()) {
@@ -102,6 +122,31 @@ class CrashRecoveryTest {
                 assertTrue(again.output.stream().noneMatch(l -> l.contains("ERROR") || l.contains("migration failed")),
                         String.join("\n", again.output));
             }
+            rollupsMatchTheRows("after the restart");
         }
+    }
+
+    /**
+     * The statistics the dashboard and the error views read are written in the rows' own transaction, so
+     * a kill -9 cannot leave them behind: every rollup's calls and errors add up to the raw rows exactly.
+     */
+    private static void rollupsMatchTheRows(String when) throws Exception {
+        long calls = Db.count(db, "SELECT count(*) FROM tool_executions WHERE tenant_id = 'crash'");
+        long errors = Db.count(db, "SELECT count(*) FROM tool_executions WHERE tenant_id = 'crash' AND outcome <> 'success'");
+        StringBuilder seen = new StringBuilder();
+        for (String table : List.of("rollup_tool_1h", "rollup_tool_1d", "rollup_tenant_1h", "rollup_tenant_1m")) {
+            if (!Db.rows(db, "SELECT to_regclass('" + table + "') IS NOT NULL").get(0).get(0).equals("t")) {
+                continue; // this layout derives it otherwise
+            }
+            List<String> sums = Db.rows(db, "SELECT coalesce(sum(calls), 0), coalesce(sum(errors), 0) FROM " + table
+                    + " WHERE tenant_id = 'crash'").get(0);
+            seen.append(table).append(' ').append(sums).append("; ");
+            assertEquals(List.of(Long.toString(calls), Long.toString(errors)), sums, table + " " + when);
+        }
+        if (Db.rows(db, "SELECT to_regclass('rollup_error_1h') IS NOT NULL").get(0).get(0).equals("t")) {
+            assertEquals(errors, Db.count(db, "SELECT coalesce(sum(errors), 0) FROM rollup_error_1h WHERE tenant_id = 'crash'"),
+                    "rollup_error_1h " + when);
+        }
+        System.out.printf("RELIABILITY crash rollups %s: %d calls, %d errors in the rows; %s%n", when, calls, errors, seen);
     }
 }

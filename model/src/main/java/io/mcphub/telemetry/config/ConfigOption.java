@@ -34,7 +34,7 @@ public enum ConfigOption {
     POOL_SIZE("poolSize", "MCP_TELEMETRY_POOL_SIZE", "2", "database connections of the sink"),
     RETENTION_DAYS("retentionDays", "MCP_TELEMETRY_RETENTION_DAYS", "30", "days of raw time-series data kept"),
     SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "MCP_TELEMETRY_SHUTDOWN_TIMEOUT_MS", "10000",
-            "how long close() keeps trying to write queued records"),
+            "how long close() (and the hub's exit) keeps writing queued records while the database takes them; nothing is waited for when it cannot (not connected, refusing, not answering)"),
     METRICS_INTERVAL_MS("metricsIntervalMs", "MCP_TELEMETRY_METRICS_INTERVAL_MS", "15000",
             "JVM/process/system/container sampling interval: 0 disables sampling, else 1000 to 3600000"),
     CAPTURE_PAYLOADS("capturePayloads", "MCP_TELEMETRY_CAPTURE_PAYLOADS", "false",

@@ -118,6 +118,8 @@ public final class PostgresTelemetrySink implements RecordSink {
             w.connected(mode);
         }
         dataSource.ready(pool);
+        progress.connected();
+        ring.connected();
         // the counters get a connection of their own: the lanes may hold every pooled one in a stuck batch
         HikariDataSource countersPool = openPool(target, "mcp-telemetry-counters", 1, 0);
         BatchWriter counters = new BatchWriter(countersPool, new SinkStats());

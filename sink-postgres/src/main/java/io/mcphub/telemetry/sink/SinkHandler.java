@@ -35,6 +35,8 @@ final class SinkHandler implements EventHandler<RingEvent> {
     private volatile long giveUpAtNanos = Long.MAX_VALUE;
     private volatile boolean closing;
     private volatile boolean booksClosed;
+    private final Object retryGate = new Object();
+    private static final long NOT_CONNECTED_POLL_MILLIS = 200;
     private volatile boolean outageLogged;
 
     SinkHandler(WriteLanes lanes, SinkStats stats, WriteProgress progress, SinkSettings settings) {
@@ -78,6 +80,18 @@ final class SinkHandler implements EventHandler<RingEvent> {
     void closeBy(long deadlineNanos) {
         giveUpAtNanos = deadlineNanos;
         closing = true;
+        wakeRetries();
+    }
+
+    /** The database is connected: batches waiting for it try again now rather than after their backoff. */
+    void connected() {
+        wakeRetries();
+    }
+
+    private void wakeRetries() {
+        synchronized (retryGate) {
+            retryGate.notifyAll();
+        }
     }
 
     /**
@@ -153,10 +167,16 @@ final class SinkHandler implements EventHandler<RingEvent> {
                 }
                 return;
             } catch (Exception e) {
-                progress.failed();
-                stats.retries.increment();
-                stats.lastError.set(SecretScrubber.scrub(e.getMessage()));
-                if (!outageLogged && !(e instanceof DeferredDataSource.NotConnectedYet)) {
+                boolean notConnectedYet = e instanceof DeferredDataSource.NotConnectedYet;
+                if (notConnectedYet) {
+                    // not an outage: the batch waits for the connection, which wakes it (see connected())
+                    backoff = NOT_CONNECTED_POLL_MILLIS;
+                } else {
+                    progress.failed();
+                    stats.retries.increment();
+                    stats.lastError.set(SecretScrubber.scrub(e.getMessage()));
+                }
+                if (!outageLogged && !notConnectedYet) {
                     outageLogged = true;
                     LOG.warn("telemetry database unavailable ({}); retrying, records are kept in the ring until it is full",
                             SecretScrubber.scrub(e.getMessage()));
@@ -168,7 +188,9 @@ final class SinkHandler implements EventHandler<RingEvent> {
                     return;
                 }
                 try {
-                    Thread.sleep(backoff);
+                    synchronized (retryGate) {
+                        retryGate.wait(backoff);
+                    }
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     giveUp(records);

@@ -113,6 +113,11 @@ final class TelemetryRing {
         disruptor.halt();
     }
 
+    /** See {@link SinkHandler#connected}. */
+    void connected() {
+        handler.connected();
+    }
+
     /** See {@link SinkHandler#closeBooks}. */
     void closeBooks() {
         handler.closeBooks();

@@ -22,6 +22,15 @@ final class WriteProgress {
         }
     }
 
+    /**
+     * The database was just connected: batches that waited for it start their clock now (they waited on
+     * the connection, not on a database that does not answer).
+     */
+    void connected() {
+        failing = false;
+        lastProgressNanos = System.nanoTime();
+    }
+
     /** A batch was committed (or found already committed). */
     void committed() {
         failing = false;

@@ -38,7 +38,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
-                    .setRegisterShutdownHook(false).start();
+                    .setRegisterShutdownHook(false).setPgBinaryResolver(AgentBinaries.INSTANCE).start();
         } catch (IOException | RuntimeException e) {
             throw new TelemetryStartupException("cannot start the embedded PostgreSQL in " + dataDir + " on port " + port
                     + " (another process may be using that directory or port; set mcp.telemetry.embedded.dir / "

@@ -29,6 +29,11 @@ public final class EmbeddedLocator implements DatabaseLocator {
     }
 
     @Override
+    public boolean startsItsOwn() {
+        return config.useEmbedded();
+    }
+
+    @Override
     public synchronized void close() {
         if (embedded != null) {
             embedded.close();

@@ -15,12 +15,15 @@ import java.util.concurrent.atomic.LongAdder;
  * Prometheus counters and a latency histogram of one tenant's tool calls, fed by the live feed from
  * the moment the tenant was first scraped (counters of a process start at zero; Prometheus' rate()
  * expects exactly that, and a restart is an ordinary counter reset). Series are capped so a flood of
- * distinct tool names cannot exhaust memory.
+ * distinct tool names cannot exhaust memory (nor a scrape, ~23 lines per series): past the cap, calls
+ * are counted in one series labelled {@value #OVERFLOW} (server and tool), so totals stay true, and
+ * how many went there is counted too.
  */
 final class ExecutionCounters implements FeedSubscriber {
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
     static final List<String> OUTCOMES = SqlNamed.names(Outcome.class);
     static final int MAX_SERIES = 5_000;
+    static final String OVERFLOW = "_overflow";
 
     record Key(String server, String tool, String side) implements Comparable<Key> {
         @Override
@@ -56,7 +59,7 @@ final class ExecutionCounters implements FeedSubscriber {
         if (s == null) {
             if (series.size() >= MAX_SERIES) {
                 droppedSeries.increment();
-                return true;
+                key = new Key(OVERFLOW, OVERFLOW, key.side());
             }
             s = series.computeIfAbsent(key, k -> new Series());
         }

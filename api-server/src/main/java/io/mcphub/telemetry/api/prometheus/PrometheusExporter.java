@@ -99,7 +99,7 @@ public final class PrometheusExporter {
             }
         });
         out.family("mcp_telemetry_api_series_dropped_total", "counter",
-                        "Tool-call series not tracked because the per-tenant series limit was reached.")
+                        "Tool calls counted in the server=\"_overflow\" series because the per-tenant series limit was reached.")
                 .sample("mcp_telemetry_api_series_dropped_total", c.droppedSeries.sum(), "tenant", tenant);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.testing.TcpProxy;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,13 +36,13 @@ class HungDatabaseTest {
     private static final int IN_FLIGHT = 3;
     /** Beyond the deadline (query timeout + 1 s): a busy machine's scheduling, never a database wait. */
     private static final Duration SLACK = Duration.ofSeconds(4);
-    private static FreezingProxy proxy;
+    private static TcpProxy proxy;
     private static ApiFixture f;
 
     @BeforeAll
     static void start() throws Exception {
         var server = io.mcphub.telemetry.testing.TestDatabase.server();
-        proxy = new FreezingProxy(server.host(), server.port());
+        proxy = TcpProxy.to(server.host(), server.port());
         f = ApiFixture.start(ApiFixture.localSettings(SampleFleet.ACME).withTimeouts(Duration.ofSeconds(10), QUERY_TIMEOUT),
                 StorageLayout.PLAIN, t -> viaProxy(t, proxy.port()));
         f.publishSampleFleet();

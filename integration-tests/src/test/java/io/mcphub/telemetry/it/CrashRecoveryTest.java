@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +34,12 @@ class CrashRecoveryTest {
             + " + (SELECT count(*) FROM oauth_flows WHERE tenant_id = 'crash')";
     private static final String BATCHED_ROWS = "SELECT coalesce(sum(row_count), 0) FROM ingest_batches WHERE tenant_id = 'crash'";
 
+    @AutoClose
     private static TestDatabase db;
 
     @BeforeAll
     static void database() {
         db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
     }
 
     private static String agentArgs() {

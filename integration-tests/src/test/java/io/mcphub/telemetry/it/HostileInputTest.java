@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,16 +32,12 @@ class HostileInputTest {
     private static final Pattern API = Pattern.compile("telemetry API and dashboard on (http://[0-9.]+:\\d+)/");
     private static final String SQL = "'; DROP TABLE tool_executions; --";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @AutoClose
     private static TestDatabase db;
 
     @BeforeAll
     static void database() {
         db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {

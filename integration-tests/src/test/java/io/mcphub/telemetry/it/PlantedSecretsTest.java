@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,16 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PlantedSecretsTest {
 
     private static final String MARK = "PLANTED" + Long.toHexString(System.nanoTime());
+    @AutoClose
     private static TestDatabase db;
 
     @BeforeAll
     static void database() {
         db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
     }
 
     @Test

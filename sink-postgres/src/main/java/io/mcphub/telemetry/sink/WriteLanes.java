@@ -1,9 +1,11 @@
 package io.mcphub.telemetry.sink;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -19,7 +21,6 @@ final class WriteLanes {
     private final ArrayDeque<BatchWriter> idle = new ArrayDeque<>();
     private final int lanes;
     private final ExecutorService threads;
-    private int running;
 
     WriteLanes(List<BatchWriter> writers) {
         this.idle.addAll(writers);
@@ -44,7 +45,6 @@ final class WriteLanes {
                 wait();
             }
             writer = idle.poll();
-            running++;
         }
         threads.execute(() -> {
             try {
@@ -52,7 +52,6 @@ final class WriteLanes {
             } finally {
                 synchronized (this) {
                     idle.push(writer);
-                    running--;
                     notifyAll();
                 }
             }
@@ -61,7 +60,7 @@ final class WriteLanes {
 
     /** Blocks until every submitted batch has finished. */
     synchronized void awaitIdle() throws InterruptedException {
-        while (running > 0) {
+        while (idle.size() < lanes) { // a writer is out while its batch runs
             wait();
         }
     }
@@ -71,10 +70,10 @@ final class WriteLanes {
      * writer. Waits for them at most {@code wait}: a lane blocked on a database that does not answer
      * is not waited for (its connection is aborted when the pool closes, and it ends with the JVM).
      */
-    void close(java.time.Duration wait) {
+    void close(Duration wait) {
         threads.shutdownNow();
         try {
-            threads.awaitTermination(Math.max(1, wait.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            threads.awaitTermination(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

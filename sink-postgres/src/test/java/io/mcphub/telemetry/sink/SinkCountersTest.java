@@ -13,7 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class SinkCountersTest {
 
+    @AutoClose
     private static TestDatabase db;
 
     @BeforeAll
     static void database() {
         db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,16 +33,12 @@ import org.junit.jupiter.api.Test;
 class SinkExitTest {
 
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    @AutoClose
     private static TestDatabase db;
 
     @BeforeAll
     static void database() {
         db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
     }
 
     private static SinkSettings settings() {

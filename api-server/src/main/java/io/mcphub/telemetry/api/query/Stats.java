@@ -4,6 +4,7 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import io.mcphub.telemetry.model.LatencyHistogram;
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,9 +19,10 @@ import java.util.Map;
 
 /**
  * Statistics shared by several endpoints, each read where it costs least for the window: tenant totals
- * and series from the per-minute rollup, whole hours of long windows from the hourly one; per-tool counts, latency and errors from the raw rows of a
- * window up to an hour (exact percentiles), from the hourly rollups up to two days and from the daily
- * ones beyond (percentiles from the merged log histograms, within 2 %). Every query names the tenant,
+ * and series from the per-minute rollup (whole hours of long windows from the hourly one); per-tool
+ * counts, latency and errors from the raw rows of a window up to an hour (exact percentiles), from
+ * the hourly rollups up to two days and from the daily ones beyond (percentiles from the merged log
+ * histograms, within 2 %). Every query names the tenant,
  * beside the row-level security that enforces it: it lets the planner use the (tenant_id, time)
  * indexes and Citus send the query to the tenant's shard.
  */
@@ -192,8 +194,8 @@ final class Stats {
     }
 
     /** Whole microseconds as milliseconds, the way {@code round(us::numeric / 1000, 3)} gives them. */
-    private static java.math.BigDecimal maxMs(Long micros) {
-        return micros == null ? null : java.math.BigDecimal.valueOf(micros, 3);
+    private static BigDecimal maxMs(Long micros) {
+        return micros == null ? null : BigDecimal.valueOf(micros, 3);
     }
 
     private static Double ms(double micros) {

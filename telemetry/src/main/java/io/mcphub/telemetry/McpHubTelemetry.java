@@ -122,6 +122,8 @@ public final class McpHubTelemetry implements AutoCloseable {
                 .retentionDays(config.retentionDays())
                 .tenant(config.tenant())
                 .instanceId(config.instanceId())
+                .spillDir(config.spillDir())
+                .spillMaxBytes(Math.max(1, config.spillMaxBytes()))
                 .build();
     }
 

@@ -63,4 +63,15 @@ final class Db {
         return Long.parseLong(await(db, sql, r -> Long.parseLong(r.get(0).get(0)) >= atLeast, Duration.ofSeconds(60))
                 .get(0).get(0));
     }
+
+    /** Polls {@code condition} until it holds; fails naming {@code what}. */
+    static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout + ": " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
 }

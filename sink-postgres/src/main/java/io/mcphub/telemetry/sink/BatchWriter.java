@@ -140,6 +140,7 @@ final class BatchWriter {
                 }
                 if (!claimBatch(c, batchId, tenant, ordered.size())) {
                     c.rollback();
+                    stats.duplicates.add(records.size());
                     LOG.debug("batch {} was already committed; skipped", batchId);
                     return;
                 }

@@ -10,6 +10,7 @@ import io.mcphub.telemetry.schema.Databases;
 import io.mcphub.telemetry.schema.MigrationException;
 import io.mcphub.telemetry.schema.SchemaMigrator;
 import io.mcphub.telemetry.schema.TenantLogins;
+import io.mcphub.telemetry.sink.spill.SpillFile;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -35,15 +36,22 @@ public final class PostgresTelemetrySink implements RecordSink {
     static final Duration STALL = Duration.ofMillis(500);
     /** How long closing the pool may take at exit when the database did not take the queue. */
     private static final Duration TEARDOWN = Duration.ofMillis(200);
+    /** At exit, the longest the queue may take to go to the spill file (local disk: well under it). */
+    private static final Duration SPILL_DRAIN = Duration.ofMillis(1_000);
+    /** At exit, how long lanes that were only waiting to retry get to spill their batches themselves. */
+    private static final Duration LANES_SPILL = Duration.ofMillis(100);
 
     private final SinkSettings settings;
     private final SinkStats stats = new SinkStats();
     private final WriteProgress progress = new WriteProgress();
     private final DeferredDataSource dataSource = new DeferredDataSource();
     private final TelemetryRing ring;
+    private final SinkHandler handler;
     private final List<BatchWriter> writers = new ArrayList<>();
     private final WriteLanes lanes;
     private final DropLog drops;
+    private final SpillFile spill;
+    private final SpillReplay replay;
     private volatile DatabaseTarget target;
     private volatile SinkMaintenance maintenance;
     private volatile StorageLayout layout;
@@ -56,9 +64,30 @@ public final class PostgresTelemetrySink implements RecordSink {
             writers.add(new BatchWriter(dataSource, stats));
         }
         this.lanes = new WriteLanes(writers);
-        SinkHandler handler = new SinkHandler(lanes, stats, progress, settings);
+        this.spill = openSpill(settings);
+        this.handler = new SinkHandler(lanes, stats, progress, settings, spill);
         this.ring = new TelemetryRing(settings.ringSize(), handler, stats, settings.flushInterval());
         this.drops = new DropLog(stats.dropped::sum, settings.ringSize(), this::databaseState).start();
+        if (spill != null) {
+            stats.keptBy(spill::keptRecords);
+            this.replay = new SpillReplay(spill, handler, stats, () -> dataSource.target() != null).start();
+        } else {
+            this.replay = null;
+        }
+    }
+
+    /** The spill file, or none (with a warning) when its directory cannot be used: telemetry goes on without it. */
+    private static SpillFile openSpill(SinkSettings settings) {
+        if (settings.spillDir() == null) {
+            return null;
+        }
+        try {
+            return SpillFile.open(settings.spillDir(), settings.spillMaxBytes());
+        } catch (RuntimeException e) {
+            LOG.warn("telemetry spill file disabled: {}; records the database cannot take are then kept only in the "
+                    + "ring (set spill.dir to a writable directory)", e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -120,6 +149,9 @@ public final class PostgresTelemetrySink implements RecordSink {
         dataSource.ready(pool);
         progress.connected();
         ring.connected();
+        if (replay != null) {
+            replay.wake();
+        }
         // the counters get a connection of their own: the lanes may hold every pooled one in a stuck batch
         HikariDataSource countersPool = openPool(target, "mcp-telemetry-counters", 1, 0);
         BatchWriter counters = new BatchWriter(countersPool, new SinkStats());
@@ -238,12 +270,24 @@ public final class PostgresTelemetrySink implements RecordSink {
         return ring.publishExecution(origin, call, payloads);
     }
 
-    /** Blocks until everything published so far is written; false if that took longer than the timeout. */
+    /**
+     * Blocks until everything published so far is written (what went to the spill file too, replayed);
+     * false if that took longer than the timeout.
+     */
     @Override
     public boolean flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            boolean done = ring.flush(timeout);
-            return done;
+            if (!ring.flush(timeout)) {
+                return false;
+            }
+            while (spill != null && spill.hasBacklog()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -293,8 +337,9 @@ public final class PostgresTelemetrySink implements RecordSink {
     /**
      * Writes what is still queued, then releases the database. The queue is drained for up to the
      * shutdown timeout only while the database takes batches; when it cannot (not connected, unreachable,
-     * not answering) nothing is waited for, and what is queued is counted as lost, so that an exiting hub
-     * is never held up by telemetry. Never waits for a {@link #connect} under way.
+     * not answering) the database is not waited for: what is queued goes to the spill file (local disk,
+     * up to a second), or without one is counted as lost, so that an exiting hub is never held up by
+     * telemetry. Never waits for a {@link #connect} under way.
      */
     @Override
     public void close() {
@@ -313,24 +358,38 @@ public final class PostgresTelemetrySink implements RecordSink {
                 upkeep.publishStats();
             }
         }
-        ring.close(writable ? settings.shutdownTimeout() : Duration.ZERO, progress, STALL.toNanos());
+        if (replay != null) {
+            replay.close();
+        }
+        ring.close(writable ? settings.shutdownTimeout() : Duration.ZERO, progress, STALL.toNanos(), SPILL_DRAIN);
         boolean drained = writable && writable();
         // not drained: a lane may be blocked on the database; it is not waited for (the pool aborts its connection)
-        lanes.close(drained ? Duration.ofSeconds(2) : Duration.ZERO);
+        lanes.close(drained ? Duration.ofSeconds(2) : spill != null ? LANES_SPILL : Duration.ZERO);
+        handler.spillInFlight();
         drops.close();
         ring.closeBooks();
         SinkStats.Snapshot end = stats.snapshot();
-        long unaccounted = end.accepted() - end.written() - end.rejected() - end.lost();
+        long recovered = spill == null ? 0 : spill.recovered();
+        long unaccounted = end.accepted() + recovered - end.written() - end.rejected() - end.lost() - end.kept()
+                - stats.duplicates.sum();
         if (unaccounted > 0) {
             stats.lost.add(unaccounted);
         }
         if (dataSource.target() instanceof HikariDataSource pool) {
             TimeBoxed.run("telemetry connection pool", pool::close, drained ? Duration.ofSeconds(2) : TEARDOWN);
         }
+        if (spill != null) {
+            spill.close();
+        }
         SinkStats.Snapshot s = stats.snapshot();
+        String kept = s.kept() > 0 ? String.format(Locale.ROOT, ", %d kept in the spill file %s for the next start",
+                s.kept(), spill.directory()) : "";
         if (s.lost() > 0) {
-            LOG.warn("telemetry sink closed: {} written, {} dropped, {} rejected, {} lost (queued at exit; database: {})",
-                    s.written(), s.dropped(), s.rejected(), s.lost(), writable ? databaseState() : state);
+            LOG.warn("telemetry sink closed: {} written, {} dropped, {} rejected, {} lost{} (database: {})",
+                    s.written(), s.dropped(), s.rejected(), s.lost(), kept, writable ? databaseState() : state);
+        } else if (s.kept() > 0) {
+            LOG.warn("telemetry sink closed: {} written, {} dropped, {} rejected{} (database: {})",
+                    s.written(), s.dropped(), s.rejected(), kept, writable ? databaseState() : state);
         } else {
             LOG.info("telemetry sink closed: {} written, {} dropped, {} rejected, {} lost",
                     s.written(), s.dropped(), s.rejected(), s.lost());

@@ -1,58 +1,110 @@
 package io.mcphub.telemetry.sink;
 
-import io.mcphub.telemetry.text.SecretScrubber;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
 import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.sink.spill.SpillFile;
+import io.mcphub.telemetry.sink.spill.SpilledBatch;
+import io.mcphub.telemetry.text.SecretScrubber;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ring's only consumer: gathers records into batches and hands them to the write lanes, flushing
  * when a batch is full or its oldest record has waited a flush interval. While the database is
- * unreachable the lanes keep retrying their batches with backoff, so the consumer waits for a lane and
- * stops consuming; the ring absorbs new records until it is full, after which producers' records are
- * dropped and counted. Batches of append-only rows may be written side by side (their order does not
- * matter: ids, rollup increments and batch ids are independent of it); a batch with registry rows
- * (upserts, where the last report wins) waits until every earlier batch is written.
+ * unreachable the lanes keep retrying their batches with backoff; with a spill file, the batches that
+ * find no free lane go to it (and every later one, behind them, until the replayer has stored them), so
+ * the ring keeps draining. Without one, the consumer waits for a lane, the ring absorbs new records until
+ * it is full, and producers' records are then dropped and counted. Batches of append-only rows may be
+ * written side by side (their order does not matter: ids, rollup increments and batch ids are
+ * independent of it); a batch with registry rows (upserts, where the last report wins) waits until every
+ * earlier batch is written.
  */
 final class SinkHandler implements EventHandler<RingEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkHandler.class);
+    /** How long the sink thread waits for a lane before it looks again at whether to spill. */
+    private static final long LANE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long NOT_CONNECTED_POLL_MILLIS = 200;
+
+    /**
+     * A batch handed to a lane and not yet stored: at exit, whoever takes it from the set spills it.
+     * Identity equality: hashing its records would cost more than writing them.
+     */
+    private static final class Pending {
+        final UUID batchId;
+        final String tenant;
+        final List<TelemetryRecord> records;
+
+        Pending(UUID batchId, String tenant, List<TelemetryRecord> records) {
+            this.batchId = batchId;
+            this.tenant = tenant;
+            this.records = records;
+        }
+    }
 
     private final WriteLanes lanes;
     private final SinkStats stats;
     private final WriteProgress progress;
+    private final SpillFile spill;
     private final int batchSize;
     private final long flushIntervalNanos;
     private final long maxBackoffMillis;
     private final List<TelemetryRecord> buffer;
+    private final Set<Pending> inFlight = ConcurrentHashMap.newKeySet();
     private long oldestNanos;
+    private Sequence released;
+    private long lastSequence = -1;
+    private volatile TelemetryRing ring;
     private volatile long giveUpAtNanos = Long.MAX_VALUE;
     private volatile boolean closing;
+    private volatile boolean spillAll;
     private volatile boolean booksClosed;
     private final Object retryGate = new Object();
-    private static final long NOT_CONNECTED_POLL_MILLIS = 200;
     private volatile boolean outageLogged;
 
-    SinkHandler(WriteLanes lanes, SinkStats stats, WriteProgress progress, SinkSettings settings) {
+    SinkHandler(WriteLanes lanes, SinkStats stats, WriteProgress progress, SinkSettings settings, SpillFile spill) {
         this.lanes = lanes;
         this.stats = stats;
         this.progress = progress;
+        this.spill = spill;
         this.batchSize = settings.batchSize();
         this.flushIntervalNanos = settings.flushInterval().toNanos();
         this.maxBackoffMillis = Math.max(1, settings.maxBackoff().toMillis());
         this.buffer = new ArrayList<>(batchSize);
     }
 
+    /** The ring this consumes: how full it is decides whether a batch waits for a lane or is spilled. */
+    void attach(TelemetryRing consumed) {
+        this.ring = consumed;
+    }
+
+    /**
+     * The Disruptor frees the slots of a batch of events only when its last one was handled; a batch
+     * can span many of ours, and waiting on a lane meanwhile would leave the ring looking full to the
+     * hub while its records are already out of it. So slots are freed at each flush: their records have
+     * been taken by then.
+     */
+    @Override
+    public void setSequenceCallback(Sequence sequenceCallback) {
+        this.released = sequenceCallback;
+    }
+
     @Override
     public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        lastSequence = sequence;
         TelemetryRecord record = event.takeRecord();
-        java.util.concurrent.CountDownLatch flushed = event.flushed;
+        CountDownLatch flushed = event.flushed;
         event.clear();
         if (record != null) {
             if (buffer.isEmpty()) {
@@ -62,7 +114,9 @@ final class SinkHandler implements EventHandler<RingEvent> {
         }
         if (flushed != null) {
             flush();
-            awaitWritten();
+            if (!spillAll) { // spilled batches are where they are kept; stuck lanes are not waited for
+                awaitWritten();
+            }
             flushed.countDown();
         } else if (buffer.size() >= batchSize || (endOfBatch && due())) {
             flush();
@@ -76,11 +130,21 @@ final class SinkHandler implements EventHandler<RingEvent> {
         }
     }
 
-    /** From now on, a batch that cannot be written by the deadline is counted as lost instead of retried. */
+    /** From now on, a batch that cannot be written by the deadline is spilled or counted as lost instead of retried. */
     void closeBy(long deadlineNanos) {
         giveUpAtNanos = deadlineNanos;
         closing = true;
         wakeRetries();
+    }
+
+    /** At exit with a database that cannot take the queue: every batch from now on goes to the spill file. */
+    boolean spillAll() {
+        if (spill == null) {
+            return false;
+        }
+        spill.deferSync();
+        spillAll = true;
+        return true;
     }
 
     /** The database is connected: batches waiting for it try again now rather than after their backoff. */
@@ -102,9 +166,15 @@ final class SinkHandler implements EventHandler<RingEvent> {
         booksClosed = true;
     }
 
-    private void giveUp(List<TelemetryRecord> records) {
-        if (!booksClosed) {
-            stats.lost.add(records.size());
+    /**
+     * At exit: the batches lanes still hold (blocked on a database that does not answer) go to the spill
+     * file. Should one still commit before the JVM ends, its replay is skipped by its batch id.
+     */
+    void spillInFlight() {
+        for (Pending p : List.copyOf(inFlight)) {
+            if (inFlight.remove(p)) {
+                spillOrLose(p.batchId, p.tenant, p.records);
+            }
         }
     }
 
@@ -113,6 +183,9 @@ final class SinkHandler implements EventHandler<RingEvent> {
     }
 
     private void flush() {
+        if (released != null && lastSequence >= 0) {
+            released.set(lastSequence);
+        }
         if (buffer.isEmpty()) {
             return;
         }
@@ -123,49 +196,148 @@ final class SinkHandler implements EventHandler<RingEvent> {
         buffer.clear();
         try {
             for (Map.Entry<String, List<TelemetryRecord>> group : byTenant.entrySet()) {
-                List<TelemetryRecord> records = group.getValue();
-                if (records.stream().anyMatch(Tables::upserted)) {
-                    lanes.awaitIdle();
-                }
-                UUID batchId = UUID.randomUUID();
-                progress.started();
-                try {
-                    lanes.submit(writer -> {
-                        try {
-                            writeWithRetry(writer, batchId, group.getKey(), records);
-                        } finally {
-                            progress.finished();
-                        }
-                    });
-                } catch (InterruptedException | RuntimeException e) {
-                    progress.finished();
-                    throw e;
-                }
+                dispatch(UUID.randomUUID(), group.getKey(), group.getValue());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void awaitWritten() {
+    /** To a lane, or to the spill file when batches wait there, or the database cannot keep up. */
+    private void dispatch(UUID batchId, String tenant, List<TelemetryRecord> records) throws InterruptedException {
+        if (spill != null && (spillAll || spill.hasBacklog())) {
+            spillOrLose(batchId, tenant, records);
+            return;
+        }
+        if (records.stream().anyMatch(Tables::upserted)) {
+            while (!lanes.awaitIdle(LANE_SLICE_NANOS)) {
+                if (spillNow()) {
+                    spillOrLose(batchId, tenant, records);
+                    return;
+                }
+            }
+        }
+        Pending pending = new Pending(batchId, tenant, records);
+        inFlight.add(pending);
+        progress.started();
+        Consumer<BatchWriter> work = writer -> {
+            try {
+                writeWithRetry(writer, pending, false);
+            } finally {
+                progress.finished();
+            }
+        };
+        try {
+            while (!lanes.trySubmit(work, LANE_SLICE_NANOS)) {
+                if (spillNow()) {
+                    progress.finished();
+                    if (inFlight.remove(pending)) {
+                        spillOrLose(batchId, tenant, records);
+                    }
+                    return;
+                }
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            progress.finished();
+            inFlight.remove(pending);
+            throw e;
+        }
+    }
+
+    /** No lane is free: spill rather than wait when the database is failing or the ring is running full. */
+    private boolean spillNow() {
+        if (spill == null) {
+            return false;
+        }
+        if (spillAll || progress.failing()) {
+            return true;
+        }
+        TelemetryRing r = ring;
+        return r != null && r.remainingCapacity() < r.size() / 4;
+    }
+
+    private void spillOrLose(UUID batchId, String tenant, List<TelemetryRecord> records) {
+        if (spill != null && spill.append(batchId, tenant, records)) {
+            stats.spilled.add(records.size());
+            return;
+        }
+        if (spill != null) {
+            stats.spillDropped.add(records.size());
+        }
+        if (!booksClosed) {
+            stats.lost.add(records.size());
+        }
+    }
+
+    /**
+     * Stores a batch read back from the spill file (on the replayer's thread): waits for a lane (and, for
+     * registry rows, for every earlier batch); {@code done} hears whether it was stored.
+     */
+    void replay(SpilledBatch batch, Consumer<Boolean> done) throws InterruptedException {
+        if (batch.records().stream().anyMatch(Tables::upserted)) {
+            lanes.awaitIdle();
+        }
+        Pending pending = new Pending(batch.batchId(), batch.tenant(), batch.records());
+        progress.started();
+        try {
+            lanes.submit(writer -> {
+                boolean stored = false;
+                try {
+                    stored = writeWithRetry(writer, pending, true);
+                    if (stored) {
+                        stats.replayed.add(batch.records().size());
+                    }
+                } finally {
+                    progress.finished();
+                    done.accept(stored);
+                }
+            });
+        } catch (InterruptedException | RuntimeException e) {
+            progress.finished();
+            throw e;
+        }
+    }
+
+    /** Blocks until the lanes have finished every batch handed to them; false if interrupted. */
+    boolean awaitLanes() {
         try {
             lanes.awaitIdle();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Until the lanes are idle, or the exit has switched to spilling (lanes stuck on the database are not waited for). */
+    private void awaitWritten() {
+        try {
+            while (!spillAll && !lanes.awaitIdle(LANE_SLICE_NANOS)) {
+                // look again at spillAll
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void writeWithRetry(BatchWriter writer, UUID batchId, String tenant, List<TelemetryRecord> records) {
+    /**
+     * Writes with backoff until stored (true) or given up at exit (false). A batch given up is spilled,
+     * or counted as lost; a replayed one is neither: it is still in the spill file.
+     */
+    private boolean writeWithRetry(BatchWriter writer, Pending batch, boolean replayed) {
         long backoff = 50;
         while (true) {
             try {
-                writer.write(batchId, tenant, records);
+                writer.write(batch.batchId, batch.tenant, batch.records);
                 progress.committed();
+                if (!replayed) {
+                    inFlight.remove(batch);
+                }
                 if (outageLogged) {
                     outageLogged = false;
                     LOG.info("telemetry database reachable again; backlog is being written");
                 }
-                return;
+                return true;
             } catch (Exception e) {
                 boolean notConnectedYet = e instanceof DeferredDataSource.NotConnectedYet;
                 if (notConnectedYet) {
@@ -178,14 +350,15 @@ final class SinkHandler implements EventHandler<RingEvent> {
                 }
                 if (!outageLogged && !notConnectedYet) {
                     outageLogged = true;
-                    LOG.warn("telemetry database unavailable ({}); retrying, records are kept in the ring until it is full",
-                            SecretScrubber.scrub(e.getMessage()));
+                    LOG.warn("telemetry database unavailable ({}); retrying, records are kept in {} meanwhile",
+                            SecretScrubber.scrub(e.getMessage()),
+                            spill == null ? "the ring until it is full" : "the ring and the spill file " + spill.directory());
                 }
                 if (closing && System.nanoTime() + backoff * 1_000_000L > giveUpAtNanos) {
-                    // the sink's close says how many were lost in all, and why
-                    giveUp(records);
-                    LOG.debug("shutdown: a batch of {} telemetry records given up ({})", records.size(), e.getMessage());
-                    return;
+                    // the sink's close says how many were kept or lost in all, and why
+                    giveUp(batch, replayed);
+                    LOG.debug("shutdown: a batch of {} telemetry records given up ({})", batch.records.size(), e.getMessage());
+                    return false;
                 }
                 try {
                     synchronized (retryGate) {
@@ -193,11 +366,17 @@ final class SinkHandler implements EventHandler<RingEvent> {
                     }
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    giveUp(records);
-                    return;
+                    giveUp(batch, replayed);
+                    return false;
                 }
                 backoff = Math.min(backoff * 2, maxBackoffMillis);
             }
+        }
+    }
+
+    private void giveUp(Pending batch, boolean replayed) {
+        if (!replayed && inFlight.remove(batch)) {
+            spillOrLose(batch.batchId, batch.tenant, batch.records);
         }
     }
 }

@@ -124,6 +124,10 @@ final class SinkMaintenance implements AutoCloseable {
         out.add(metric(now, "telemetry.records.written", s.written()));
         out.add(metric(now, "telemetry.records.rejected", s.rejected()));
         out.add(metric(now, "telemetry.records.lost", s.lost()));
+        out.add(metric(now, "telemetry.spill.spilled", s.spilled()));
+        out.add(metric(now, "telemetry.spill.replayed", s.replayed()));
+        out.add(metric(now, "telemetry.spill.dropped", s.spillDropped()));
+        out.add(metric(now, "telemetry.spill.kept", s.kept()));
         out.add(metric(now, "telemetry.ring.used", ring.size() - ring.remainingCapacity()));
         out.add(metric(now, "telemetry.ring.size", ring.size()));
         return out;

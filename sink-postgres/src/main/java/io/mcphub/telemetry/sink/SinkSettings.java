@@ -1,6 +1,7 @@
 package io.mcphub.telemetry.sink;
 
 import io.mcphub.telemetry.model.StorageLayout;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -10,11 +11,12 @@ import java.time.Duration;
  * @param layout   the storage layout a new database gets; null chooses it ({@code storage.layout=auto})
  * @param tenant   the tenant of this sink's hub: its login writes, and its own counters (drops, rejects,
  *                 writes) are reported under it
+ * @param spillDir where batches the database cannot take are kept (a slot of it per process); null: no spill file
  */
 public record SinkSettings(StorageLayout layout, boolean timescaleWanted, int ringSize, int batchSize, Duration flushInterval, int poolSize,
                            Duration connectTimeout, Duration maxBackoff, Duration shutdownTimeout, int retentionDays,
                            Duration maintenanceInterval, Duration compactInterval, Duration statsInterval,
-                           String tenant, String instanceId) {
+                           String tenant, String instanceId, Path spillDir, long spillMaxBytes) {
 
     public SinkSettings {
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
@@ -28,6 +30,9 @@ public record SinkSettings(StorageLayout layout, boolean timescaleWanted, int ri
         }
         if (retentionDays < 1) {
             throw new IllegalArgumentException("retention days must be >= 1, got " + retentionDays);
+        }
+        if (spillDir != null && spillMaxBytes < 1) {
+            throw new IllegalArgumentException("spill size must be positive, got " + spillMaxBytes);
         }
     }
 
@@ -52,6 +57,8 @@ public record SinkSettings(StorageLayout layout, boolean timescaleWanted, int ri
         private Duration statsInterval = Duration.ofSeconds(30);
         private String tenant = "default";
         private String instanceId = "sink";
+        private Path spillDir;
+        private long spillMaxBytes = 256L << 20;
 
         private Builder() {
         }
@@ -71,11 +78,13 @@ public record SinkSettings(StorageLayout layout, boolean timescaleWanted, int ri
         public Builder statsInterval(Duration value) { statsInterval = value; return this; }
         public Builder tenant(String value) { tenant = value; return this; }
         public Builder instanceId(String value) { instanceId = value; return this; }
+        public Builder spillDir(Path value) { spillDir = value; return this; }
+        public Builder spillMaxBytes(long value) { spillMaxBytes = value; return this; }
 
         public SinkSettings build() {
             return new SinkSettings(layout, timescaleWanted, ringSize, batchSize, flushInterval, poolSize, connectTimeout,
                     maxBackoff, shutdownTimeout, retentionDays, maintenanceInterval, compactInterval, statsInterval,
-                    tenant, instanceId);
+                    tenant, instanceId, spillDir, spillMaxBytes);
         }
     }
 }

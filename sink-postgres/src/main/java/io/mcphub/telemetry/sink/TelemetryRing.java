@@ -46,6 +46,7 @@ final class TelemetryRing {
             t.setDaemon(true);
             return t;
         }, ProducerType.MULTI, new ParkingWaitStrategy(parkNanos, tickNanos));
+        handler.attach(this);
         disruptor.handleEventsWith(handler);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         this.ring = disruptor.start();
@@ -94,23 +95,30 @@ final class TelemetryRing {
     /**
      * Writes what was published before this call while the database keeps taking batches: it gives up
      * at the deadline, when an attempt fails, or when batches under way make no progress for
-     * {@code stallNanos} (a database that accepts but never answers). Then it stops the sink thread
-     * without waiting for it. Records still unwritten are counted as lost by the caller. A zero timeout
-     * gives up at once: nothing can be written.
+     * {@code stallNanos} (a database that accepts but never answers). What is left then goes to the
+     * spill file, if there is one, for up to {@code spillTimeout}. Then it stops the sink thread without
+     * waiting for it. Records neither written nor spilled are counted as lost by the caller. A zero timeout
+     * gives up on the database at once. True when the sink thread took everything.
      */
-    void close(Duration timeout, WriteProgress progress, long stallNanos) {
+    boolean close(Duration timeout, WriteProgress progress, long stallNanos, Duration spillTimeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         handler.closeBy(deadline);
-        if (!timeout.isZero()) {
-            try {
-                drain(deadline, progress, stallNanos);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        boolean drained = false;
+        try {
+            if (!timeout.isZero()) {
+                drained = drain(deadline, progress, stallNanos);
             }
+            if (!drained && handler.spillAll()) {
+                // what the database could not take goes to the spill file: local disk, a bounded wait
+                drained = awaitFlush(System.nanoTime() + spillTimeout.toNanos());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         handler.closeBy(System.nanoTime());
         disruptor.halt();
+        return drained;
     }
 
     /** See {@link SinkHandler#connected}. */
@@ -123,23 +131,36 @@ final class TelemetryRing {
         handler.closeBooks();
     }
 
-    private void drain(long deadline, WriteProgress progress, long stallNanos) throws InterruptedException {
+    private boolean drain(long deadline, WriteProgress progress, long stallNanos) throws InterruptedException {
         CountDownLatch latch = new CountDownLatch(1);
         while (!ring.tryPublishEvent(FLUSH, latch)) {
             if (System.nanoTime() > deadline || givingUp(progress, stallNanos)) {
-                return;
+                return false;
             }
             Thread.sleep(1);
         }
         while (!latch.await(20, TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() > deadline) {
                 LOG.debug("telemetry sink did not drain by the shutdown deadline");
-                return;
+                return false;
             }
             if (givingUp(progress, stallNanos)) {
-                return;
+                return false;
             }
         }
+        return true;
+    }
+
+    /** Waits until the sink thread has taken everything published before this call, up to the deadline. */
+    private boolean awaitFlush(long deadline) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(1);
+        while (!ring.tryPublishEvent(FLUSH, latch)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return latch.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private static boolean givingUp(WriteProgress progress, long stallNanos) {

@@ -39,10 +39,23 @@ final class WriteLanes {
 
     /** Runs {@code work} with a free writer on a lane's thread; blocks until a writer is free. */
     void submit(Consumer<BatchWriter> work) throws InterruptedException {
+        trySubmit(work, Long.MAX_VALUE);
+    }
+
+    /**
+     * Runs {@code work} with a free writer on a lane's thread; false (and nothing run) when no writer
+     * came free within {@code timeoutNanos}.
+     */
+    boolean trySubmit(Consumer<BatchWriter> work, long timeoutNanos) throws InterruptedException {
         BatchWriter writer;
         synchronized (this) {
+            long deadline = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 2);
             while (idle.isEmpty()) {
-                wait();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             writer = idle.poll();
         }
@@ -56,13 +69,25 @@ final class WriteLanes {
                 }
             }
         });
+        return true;
     }
 
     /** Blocks until every submitted batch has finished. */
-    synchronized void awaitIdle() throws InterruptedException {
+    void awaitIdle() throws InterruptedException {
+        awaitIdle(Long.MAX_VALUE);
+    }
+
+    /** Blocks until every submitted batch has finished; false if some still run after {@code timeoutNanos}. */
+    synchronized boolean awaitIdle(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 2);
         while (idle.size() < lanes) { // a writer is out while its batch runs
-            wait();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        return true;
     }
 
     /**

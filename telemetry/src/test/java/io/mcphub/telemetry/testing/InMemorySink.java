@@ -47,7 +47,7 @@ public final class InMemorySink implements RecordSink {
 
     @Override
     public SinkStats.Snapshot stats() {
-        return new SinkStats.Snapshot(records.size(), 0, records.size(), 0, 0, 0, 0, null);
+        return new SinkStats.Snapshot(records.size(), 0, records.size(), 0, 0, 0, 0, 0, 0, 0, 0, null);
     }
 
     @Override

@@ -42,6 +42,8 @@ done
 curl -s -XPOST "http://127.0.0.1:$HUB_PORT/api/servers/java-tools/tools/fail/call" -d '{}'; echo
 echo
 echo "== telemetry is in PostgreSQL (embedded: psql -h 127.0.0.1 -p 54329 -U postgres mcp_hub_telemetry), e.g."
+echo "   SELECT mcp_use_tenant('demo');   -- the demo's tenant only, as its API sees it (NULL: every tenant)"
 echo "   SELECT server_name, tool_name, outcome, duration_us FROM tool_executions ORDER BY started_at DESC LIMIT 10;"
+echo "   SELECT * FROM tool_stats_1h;"
 echo "== Ctrl-C to stop"
 wait

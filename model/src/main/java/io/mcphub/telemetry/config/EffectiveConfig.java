@@ -23,7 +23,7 @@ public record EffectiveConfig(List<Setting> settings, List<String> problems) {
         /** The value as it may be shown: passwords masked, a JDBC URL without its credentials. */
         public String shown() {
             if (value == null) {
-                return "-";
+                return option == ConfigOption.INSTANCE_ID ? "(random per process)" : "-";
             }
             if (option == ConfigOption.JDBC_URL) {
                 return SecretScrubber.scrub(value);

@@ -154,7 +154,7 @@ class TelemetryConfigTest {
         assertEquals("acme", setting(e, ConfigOption.TENANT).shown());
         assertEquals("default", setting(e, ConfigOption.POSTGRES_DB).shownSource());
         assertEquals("mcp_hub_telemetry", setting(e, ConfigOption.POSTGRES_DB).shown(), "the value, not '(see docs)'");
-        assertEquals("-", setting(e, ConfigOption.INSTANCE_ID).shown(), "random per process: no value yet");
+        assertEquals("(random per process)", setting(e, ConfigOption.INSTANCE_ID).shown());
     }
 
     @Test

@@ -48,7 +48,7 @@ public final class AgentRuntime implements AutoCloseable {
         return telemetry;
     }
 
-    /** The telemetry API server, or null (disabled, not connected yet, port taken). */
+    /** The telemetry API server, or null (disabled, not connected yet, or it could not bind). */
     public ApiServer apiServer() {
         return api.server();
     }

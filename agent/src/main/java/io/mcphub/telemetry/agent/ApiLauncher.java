@@ -5,12 +5,16 @@ import io.mcphub.telemetry.api.ApiServer;
 import io.mcphub.telemetry.api.ApiSettings;
 import io.mcphub.telemetry.config.TelemetryConfig;
 import io.mcphub.telemetry.schema.DatabaseTarget;
+import java.io.IOException;
+import java.net.BindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves the telemetry API and dashboard from the hub process once the database is there. Never fails
- * the hub: a taken port (or a runtime without the JDK's HTTP server) costs one log line and no API.
+ * the hub: a taken port makes it serve on a free one (a WARN says so, the INFO line after it gives the
+ * URL), and anything else (a runtime without the JDK's HTTP server, a bind address not of this host)
+ * costs one log line and no API.
  */
 final class ApiLauncher implements AutoCloseable {
 
@@ -31,7 +35,7 @@ final class ApiLauncher implements AutoCloseable {
         try {
             ApiSettings settings = ApiSettings.of(config);
             ApiSettings.AuthMode mode = settings.authMode();
-            server = ApiServer.start(settings, target);
+            server = startOnFreePortIfTaken(settings, target);
             if (mode == ApiSettings.AuthMode.LOCAL) {
                 LOG.info("telemetry API and dashboard on {}/ (local mode: requests from this machine need no token and see "
                         + "tenant {}; set api.auth=token to require tokens)", server.url(), config.tenant());
@@ -44,7 +48,32 @@ final class ApiLauncher implements AutoCloseable {
         }
     }
 
-    /** The running server, or null (disabled, not connected yet, port taken). */
+    /**
+     * Another process (often a second hub on the same machine, with the same default) may hold the
+     * port; what holds it cannot be known from here. The free port is tried before anything is logged,
+     * so that a bind that fails for another reason is not reported as a taken port.
+     */
+    private static ApiServer startOnFreePortIfTaken(ApiSettings settings, DatabaseTarget target) throws IOException {
+        try {
+            return ApiServer.start(settings, target);
+        } catch (BindException taken) {
+            if (settings.port() == 0) {
+                throw taken;
+            }
+            ApiServer fallback;
+            try {
+                fallback = ApiServer.start(settings.withPort(0), target);
+            } catch (IOException | RuntimeException e) {
+                taken.addSuppressed(e);
+                throw taken;
+            }
+            LOG.warn("telemetry API: port {} is in use on {}; serving on free port {} instead, {}/ (set api.port to "
+                    + "choose a port)", settings.port(), settings.bind(), fallback.port(), fallback.url());
+            return fallback;
+        }
+    }
+
+    /** The running server, or null (disabled, not connected yet, or it could not bind). */
     ApiServer server() {
         return server;
     }

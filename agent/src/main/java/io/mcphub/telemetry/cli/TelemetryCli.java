@@ -23,12 +23,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * {@code java -jar mcp-telemetry-agent.jar <command>}: {@code setup-db} prepares the database (schema, and
  * the login {@code mcpt_<tenant>} of MCP_TELEMETRY_TENANT with its password from MCP_HUB_DB_PASSWORD) like
  * the original setup-db step;
- * {@code sample} writes a burst of sample telemetry and says where it went.
+ * {@code sample} writes a burst of sample telemetry and says where it went; {@code config} prints the
+ * effective settings and checks them ({@link ConfigCommand}).
  */
 public final class TelemetryCli {
 
@@ -40,14 +42,26 @@ public final class TelemetryCli {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, TelemetryConfig::builder);
+    }
+
+    /** {@code settings} gives the settings of this process (its environment and system properties). */
+    static int run(String[] args, PrintStream out, PrintStream err, Supplier<TelemetryConfig.Builder> settings) {
         String command = args.length == 0 ? "help" : args[0];
         try {
             switch (command) {
-                case "setup-db" -> setupDb(out);
-                case "sample" -> sample(out, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
-                case "config" -> out.println(describeOptions());
+                case "setup-db" -> setupDb(out, settings.get());
+                case "sample" -> sample(out, settings.get(), args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
+                case "config" -> {
+                    if (args.length > 1 && args[1].equals(ConfigCommand.REFERENCE)) {
+                        out.print(ConfigCommand.reference());
+                        return 0;
+                    }
+                    return ConfigCommand.effective(settings.get().agentArguments(args.length > 1 ? args[1] : null), out, err);
+                }
                 default -> {
-                    out.println("usage: java -jar mcp-telemetry-agent.jar setup-db | sample [count] | config");
+                    out.println("usage: java -jar mcp-telemetry-agent.jar setup-db | sample [count] | config [key=value,...] "
+                            + "| config " + ConfigCommand.REFERENCE);
                     out.println("  or attach it: java -javaagent:mcp-telemetry-agent.jar[=key=value,...] -jar hub.jar");
                     return command.equals("help") ? 0 : 2;
                 }
@@ -62,8 +76,8 @@ public final class TelemetryCli {
         }
     }
 
-    private static void setupDb(PrintStream out) {
-        TelemetryConfig config = TelemetryConfig.builder().set(ConfigOption.METRICS_INTERVAL_MS, "0").build();
+    private static void setupDb(PrintStream out, TelemetryConfig.Builder settings) {
+        TelemetryConfig config = settings.set(ConfigOption.METRICS_INTERVAL_MS, "0").build();
         try (McpHubTelemetry telemetry = AgentRuntime.telemetry(config).build()) {
             telemetry.initialize(new HubInstance("setup-db", McpHubTelemetry.AGENT_VERSION, null, null, Map.of()));
             String login = TenantLogins.role(config.tenant());
@@ -75,8 +89,8 @@ public final class TelemetryCli {
         }
     }
 
-    private static void sample(PrintStream out, int count) {
-        TelemetryConfig config = TelemetryConfig.fromEnvironment();
+    private static void sample(PrintStream out, TelemetryConfig.Builder settings, int count) {
+        TelemetryConfig config = settings.build();
         long start = System.nanoTime();
         try (McpHubTelemetry telemetry = AgentRuntime.telemetry(config).build()) {
             telemetry.initialize(new HubInstance("sample-hub", McpHubTelemetry.AGENT_VERSION, null, 0, Map.of("sample", true)));
@@ -112,15 +126,5 @@ public final class TelemetryCli {
                     + " on port " + config.embeddedPort() : SecretScrubber.scrub(config.jdbcUrl())));
             out.println("look:     psql ... -c \"SELECT tool_name, count(*), avg(duration_us) FROM tool_executions GROUP BY 1\"");
         }
-    }
-
-    static String describeOptions() {
-        StringBuilder sb = new StringBuilder();
-        for (ConfigOption o : ConfigOption.values()) {
-            sb.append(String.format("%-22s %-34s %-12s %s%n", o.key(), o.env(),
-                    o.defaultValue() == null ? "-" : o.defaultValue().length() > 12 ? "(see docs)" : o.defaultValue(),
-                    o.description()));
-        }
-        return sb.toString();
     }
 }

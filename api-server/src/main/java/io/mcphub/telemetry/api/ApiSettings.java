@@ -65,6 +65,12 @@ public record ApiSettings(String bind, int port, AuthMode authMode, String local
         return queryTimeout.plus(DEADLINE_MARGIN);
     }
 
+    public ApiSettings withPort(int port) {
+        return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, maxStreamClientsTotal);
+    }
+
     public ApiSettings withTiming(Duration pollInterval, Duration heartbeat) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,

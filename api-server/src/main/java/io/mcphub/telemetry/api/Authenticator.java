@@ -62,6 +62,12 @@ final class Authenticator {
             throw ApiException.unauthorized("an API token is required (Authorization: Bearer <token>)");
         }
         if (requestedTenant != null && !requestedTenant.equals(tenant)) {
+            if (token == null) {
+                // no token was wrong: one is missing, as for any request a token must decide
+                throw ApiException.unauthorized("an API token of tenant '" + requestedTenant + "' is required "
+                        + "(Authorization: Bearer <token>); without one, requests from this machine see tenant '"
+                        + tenant + "' only");
+            }
             throw ApiException.forbidden("this token belongs to another tenant than '" + requestedTenant + "'");
         }
         return tenant;

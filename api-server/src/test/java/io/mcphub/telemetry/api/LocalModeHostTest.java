@@ -89,6 +89,20 @@ class LocalModeHostTest {
     }
 
     @Test
+    void anotherTenantWithoutATokenAsksForAToken() throws Exception {
+        RawHttp.Reply r = RawHttp.get(port, "/api/telemetry/servers?tenant=globex", "Host: 127.0.0.1:" + port);
+        assertEquals(401, r.status(), r.body());
+        assertTrue(r.body().contains("\"error\":\"unauthorized\""), r.body());
+        assertTrue(r.body().contains("an API token of tenant 'globex' is required"), r.body());
+        assertTrue(r.body().contains("see tenant '" + SampleFleet.ACME + "' only"), r.body());
+        assertFalse(r.body().contains("belongs to another tenant"), "no token was sent: " + r.body());
+        assertFalse(r.body().contains("vault"), "no data: " + r.body());
+        assertTrue(String.valueOf(r.header("WWW-Authenticate")).startsWith("Bearer"), r.headers().toString());
+        RawHttp.Reply own = RawHttp.get(port, "/api/telemetry/servers?tenant=" + SampleFleet.ACME, "Host: 127.0.0.1:" + port);
+        assertEquals(200, own.status(), own.body());
+    }
+
+    @Test
     void theDashboardPageHoldsNoDataAndIsServedToAnyHost() throws Exception {
         RawHttp.Reply page = RawHttp.get(port, "/", "Host: attacker.example:" + port);
         assertEquals(200, page.status());

@@ -1,7 +1,6 @@
 package io.mcphub.telemetry.config;
 
 import io.mcphub.telemetry.model.StorageLayout;
-import io.mcphub.telemetry.text.SecretScrubber;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,12 +24,9 @@ public final class TelemetryConfig {
 
     /** Tenant ids; at most 58 characters so that the login "mcpt_" + tenant fits a 63-byte role name. */
     public static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,57}");
-    /** A host name, an IPv4 address or a bracketed IPv6 address, as in a {@code Host} header without its port. */
-    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]");
     private static final Pattern AGENT_ARG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9.]*=.*");
 
-    private final Map<ConfigOption, String> values;
-    private final Map<ConfigOption, String> origins;
+    private final ConfigValues values;
     /** Bounds of {@code metricsIntervalMs} other than 0 (off). */
     public static final long MIN_METRICS_INTERVAL_MS = 1_000;
     public static final long MAX_METRICS_INTERVAL_MS = 3_600_000;
@@ -57,13 +53,12 @@ public final class TelemetryConfig {
     private final Duration apiReadTimeout;
     private final Duration apiQueryTimeout;
 
-    private TelemetryConfig(Map<ConfigOption, String> values, Map<ConfigOption, String> origins) {
+    private TelemetryConfig(ConfigValues values) {
         this.values = values;
-        this.origins = origins;
-        // remembered before anything can fail or log: a message quoting a password is scrubbed from now on
-        SecretScrubber.remember(get(ConfigOption.POSTGRES_PASSWORD), get(ConfigOption.APP_PASSWORD));
-        SecretScrubber.rememberUrl(get(ConfigOption.JDBC_URL));
-        validate();
+        List<ConfigException> problems = values.problems();
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
         this.ringSize = intValue(ConfigOption.RING_SIZE);
         this.batchSize = intValue(ConfigOption.BATCH_SIZE);
         this.flushInterval = Duration.ofMillis(intValue(ConfigOption.FLUSH_INTERVAL_MS));
@@ -108,7 +103,7 @@ public final class TelemetryConfig {
     }
 
     public boolean isSet(ConfigOption option) {
-        return values.get(option) != null && !values.get(option).isEmpty();
+        return values.isSet(option);
     }
 
     public String tenant() {
@@ -301,111 +296,16 @@ public final class TelemetryConfig {
     public String describe() {
         return Arrays.stream(ConfigOption.values()).filter(o -> values.get(o) != null)
                 .map(o -> o.key() + "=" + (o.secret() && isSet(o) ? "***" : values.get(o))
-                        + (origins.containsKey(o) ? " (" + origins.get(o) + ")" : ""))
+                        + (values.origin(o) != null ? " (" + values.origin(o) + ")" : ""))
                 .collect(Collectors.joining(", "));
     }
 
-    private void validate() {
-        if (!TENANT.matcher(tenant()).matches()) {
-            throw invalid(ConfigOption.TENANT, "must be 1-58 characters of letters, digits, '.', '_', ':', '-'");
-        }
-        range(ConfigOption.POSTGRES_PORT, 1, 65_535);
-        range(ConfigOption.EMBEDDED_PORT, 0, 65_535);
-        range(ConfigOption.RING_SIZE, 64, 1 << 24);
-        if (Integer.bitCount(intValue(ConfigOption.RING_SIZE)) != 1) {
-            throw invalid(ConfigOption.RING_SIZE, "must be a power of two (e.g. 16384, 65536)");
-        }
-        range(ConfigOption.BATCH_SIZE, 1, 100_000);
-        range(ConfigOption.FLUSH_INTERVAL_MS, 1, 60_000);
-        range(ConfigOption.POOL_SIZE, 1, 64);
-        range(ConfigOption.RETENTION_DAYS, 1, 36_500);
-        range(ConfigOption.SHUTDOWN_TIMEOUT_MS, 0, 600_000);
-        range(ConfigOption.METRICS_INTERVAL_MS, 0, MAX_METRICS_INTERVAL_MS);
-        range(ConfigOption.SPILL_MAX_MB, 0, 1 << 20);
-        long metricsMs = Long.parseLong(get(ConfigOption.METRICS_INTERVAL_MS).strip());
-        if (metricsMs != 0 && metricsMs < MIN_METRICS_INTERVAL_MS) {
-            // each sample is ~60 rows; at 1 ms that was 114,323 rows in 5 s and three times the hub's CPU
-            throw invalid(ConfigOption.METRICS_INTERVAL_MS, "must be 0 (no sampling) or between " + MIN_METRICS_INTERVAL_MS
-                    + " and " + MAX_METRICS_INTERVAL_MS + " ms: sampling more often than once a second costs the hub CPU "
-                    + "and fills infra_metrics");
-        }
-        range(ConfigOption.MAX_PAYLOAD_CHARS, 16, 16 * 1024 * 1024);
-        range(ConfigOption.MAX_TEXT_CHARS, 16, 16 * 1024 * 1024);
-        range(ConfigOption.MCP_CLIENT_REQUEST_TIMEOUT_MS, 1, 86_400_000);
-        range(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS, 0, 600_000);
-        parseBoolean(ConfigOption.TIMESCALEDB);
-        parseBoolean(ConfigOption.CAPTURE_PAYLOADS);
-        parseBoolean(ConfigOption.API_ENABLED);
-        range(ConfigOption.API_PORT, 0, 65_535);
-        String apiAuth = get(ConfigOption.API_AUTH).strip().toLowerCase(Locale.ROOT);
-        if (!apiAuth.equals("local") && !apiAuth.equals("token")) {
-            throw invalid(ConfigOption.API_AUTH, "must be local or token");
-        }
-        if (get(ConfigOption.API_BIND).isBlank() || get(ConfigOption.API_BIND).matches(".*[\\s/?#].*")) {
-            throw invalid(ConfigOption.API_BIND, "must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0");
-        }
-        for (String host : get(ConfigOption.API_ALLOWED_HOSTS).split(",")) {
-            if (!host.isBlank() && !HOST_NAME.matcher(host.strip()).matches()) {
-                throw invalid(ConfigOption.API_ALLOWED_HOSTS,
-                        "must be host names or addresses without scheme or port, comma-separated, e.g. hub.local,10.0.0.5,[fd00::5]");
-            }
-        }
-        range(ConfigOption.API_READ_TIMEOUT_MS, 100, 600_000);
-        range(ConfigOption.API_QUERY_TIMEOUT_MS, 100, 3_600_000);
-        String layout = get(ConfigOption.STORAGE_LAYOUT).strip().toLowerCase(Locale.ROOT);
-        if (!layout.equals("auto") && Arrays.stream(StorageLayout.values()).noneMatch(l -> l.sqlName().equals(layout))) {
-            throw invalid(ConfigOption.STORAGE_LAYOUT, "must be auto, plain, timescale or citus");
-        }
-        String embedded = get(ConfigOption.EMBEDDED).toLowerCase(Locale.ROOT);
-        if (!embedded.equals("auto")) {
-            parseBoolean(ConfigOption.EMBEDDED);
-        }
-        if (isSet(ConfigOption.JDBC_URL) && !get(ConfigOption.JDBC_URL).startsWith("jdbc:postgresql:")) {
-            throw invalid(ConfigOption.JDBC_URL, "must start with jdbc:postgresql:");
-        }
-        if (isSet(ConfigOption.POSTGRES_HOST) && get(ConfigOption.POSTGRES_HOST).matches(".*[\\s/?#].*")) {
-            throw invalid(ConfigOption.POSTGRES_HOST, "must be a host name or address");
-        }
-    }
-
-    private void range(ConfigOption option, long min, long max) {
-        long value;
-        try {
-            value = Long.parseLong(get(option).strip());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw invalid(option, "must be a whole number between " + min + " and " + max);
-        }
-        if (value < min || value > max) {
-            throw invalid(option, "must be between " + min + " and " + max);
-        }
-    }
-
     private int intValue(ConfigOption option) {
-        return Integer.parseInt(get(option).strip());
+        return values.intValue(option);
     }
 
     private boolean parseBoolean(ConfigOption option) {
-        switch (get(option).strip().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1":
-                return true;
-            case "false", "no", "off", "0":
-                return false;
-            default:
-                throw invalid(option, "must be true or false");
-        }
-    }
-
-    private ConfigException invalid(ConfigOption option, String rule) {
-        String shown = option.secret() ? "***" : "'" + get(option) + "'";
-        return new ConfigException("invalid telemetry setting " + name(option) + " = " + shown + ": " + rule);
-    }
-
-    private String name(ConfigOption option) {
-        String origin = origins.get(option);
-        if (origin == null) {
-            return option.property() + " / " + option.env();
-        }
-        return origin;
+        return values.parseBoolean(option);
     }
 
     /** Collects values from all sources; {@link #build()} validates. */
@@ -497,6 +397,26 @@ public final class TelemetryConfig {
         }
 
         public TelemetryConfig build() {
+            return new TelemetryConfig(resolve(true));
+        }
+
+        /**
+         * Every setting's effective value and its source, and every problem (not only the first, as
+         * {@link #build()} reports): what {@code config} prints.
+         */
+        public EffectiveConfig effective() {
+            ConfigValues values = resolve(false);
+            Map<ConfigOption, String> problems = new EnumMap<>(ConfigOption.class);
+            List<ConfigException> all = values.problems();
+            for (ConfigException e : all) {
+                problems.putIfAbsent(e.option(), e.getMessage());
+            }
+            List<EffectiveConfig.Setting> settings = Arrays.stream(ConfigOption.values())
+                    .map(o -> new EffectiveConfig.Setting(o, values.get(o), values.origin(o), problems.get(o))).toList();
+            return new EffectiveConfig(settings, all.stream().map(ConfigException::getMessage).toList());
+        }
+
+        private ConfigValues resolve(boolean pickInstanceId) {
             Map<ConfigOption, String> values = new EnumMap<>(ConfigOption.class);
             Map<ConfigOption, String> origins = new EnumMap<>(ConfigOption.class);
             for (ConfigOption option : ConfigOption.values()) {
@@ -506,10 +426,10 @@ public final class TelemetryConfig {
             layer(values, origins, fromProps, o -> "system property " + o.property());
             layer(values, origins, fromCode, o -> "setting " + o.key());
             layer(values, origins, fromAgent, o -> "agent argument " + o.key());
-            if (values.get(ConfigOption.INSTANCE_ID) == null) {
+            if (pickInstanceId && values.get(ConfigOption.INSTANCE_ID) == null) {
                 values.put(ConfigOption.INSTANCE_ID, java.util.UUID.randomUUID().toString());
             }
-            return new TelemetryConfig(Collections.unmodifiableMap(values), Collections.unmodifiableMap(origins));
+            return new ConfigValues(Collections.unmodifiableMap(values), Collections.unmodifiableMap(origins));
         }
 
         private static void layer(Map<ConfigOption, String> values, Map<ConfigOption, String> origins,

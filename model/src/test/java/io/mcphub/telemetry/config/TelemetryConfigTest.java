@@ -134,4 +134,51 @@ class TelemetryConfigTest {
                 .jdbcUrl("jdbc:mysql://x/y?password=topsecret", "u", "p").build());
         assertFalse(url.getMessage().contains("topsecret"), url.getMessage());
     }
+
+    private static EffectiveConfig.Setting setting(EffectiveConfig effective, ConfigOption option) {
+        return effective.settings().stream().filter(s -> s.option() == option).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theEffectiveSettingsNameEachValuesSource() {
+        EffectiveConfig e = TelemetryConfig.builder(Map.of("POSTGRES_HOST", "db.internal", "MCP_TELEMETRY_BATCH_SIZE", "10"),
+                props("mcp.telemetry.poolSize", "4")).set(ConfigOption.RETENTION_DAYS, "7")
+                .agentArguments("tenant=acme").effective();
+        assertTrue(e.valid(), e.problems().toString());
+        assertEquals(ConfigOption.values().length, e.settings().size());
+        assertEquals("environment variable POSTGRES_HOST", setting(e, ConfigOption.POSTGRES_HOST).shownSource());
+        assertEquals("db.internal", setting(e, ConfigOption.POSTGRES_HOST).shown());
+        assertEquals("system property mcp.telemetry.poolSize", setting(e, ConfigOption.POOL_SIZE).shownSource());
+        assertEquals("setting retentionDays", setting(e, ConfigOption.RETENTION_DAYS).shownSource());
+        assertEquals("agent argument tenant", setting(e, ConfigOption.TENANT).shownSource());
+        assertEquals("acme", setting(e, ConfigOption.TENANT).shown());
+        assertEquals("default", setting(e, ConfigOption.POSTGRES_DB).shownSource());
+        assertEquals("mcp_hub_telemetry", setting(e, ConfigOption.POSTGRES_DB).shown(), "the value, not '(see docs)'");
+        assertEquals("(random per process)", setting(e, ConfigOption.INSTANCE_ID).shown());
+    }
+
+    @Test
+    void theEffectiveSettingsMaskSecrets() {
+        EffectiveConfig e = TelemetryConfig.builder(Map.of("POSTGRES_PASSWORD", "hunter2", "MCP_TELEMETRY_JDBC_URL",
+                "jdbc:postgresql://db/x?user=o&password=s3cret"), props()).effective();
+        assertEquals("***", setting(e, ConfigOption.POSTGRES_PASSWORD).shown());
+        assertEquals("-", setting(e, ConfigOption.APP_PASSWORD).shown());
+        assertTrue(setting(e, ConfigOption.JDBC_URL).shown().startsWith("jdbc:postgresql://db/x"));
+        assertFalse(setting(e, ConfigOption.JDBC_URL).shown().contains("s3cret"), setting(e, ConfigOption.JDBC_URL).shown());
+    }
+
+    @Test
+    void everyInvalidValueIsFlaggedWithItsSettingValueAndRange() {
+        TelemetryConfig.Builder b = TelemetryConfig.builder(Map.of("POSTGRES_PORT", "70000"),
+                props("mcp.telemetry.ringSize", "1000"));
+        EffectiveConfig e = b.effective();
+        String port = "invalid telemetry setting environment variable POSTGRES_PORT = '70000': must be between 1 and 65535";
+        assertEquals(List.of(port, "invalid telemetry setting system property mcp.telemetry.ringSize = '1000': must be a "
+                + "power of two (e.g. 16384, 65536)"), e.problems());
+        assertFalse(e.valid());
+        assertEquals(port, setting(e, ConfigOption.POSTGRES_PORT).problem());
+        assertEquals("70000", setting(e, ConfigOption.POSTGRES_PORT).shown());
+        assertEquals(null, setting(e, ConfigOption.TENANT).problem());
+        assertEquals(port, assertThrows(ConfigException.class, b::build).getMessage(), "build refuses with the first");
+    }
 }

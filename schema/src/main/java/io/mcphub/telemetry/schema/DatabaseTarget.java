@@ -57,6 +57,27 @@ public record DatabaseTarget(String jdbcUrl, String user, String password, Strin
         return SecretScrubber.scrub(q < 0 ? jdbcUrl : jdbcUrl.substring(0, q)) + " as " + user;
     }
 
+    /** The URL's {@code host:port} (several, comma-separated, when it names several), for messages. */
+    public String server() {
+        if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
+            return "localhost:5432"; // jdbc:postgresql:database
+        }
+        int start = "jdbc:postgresql://".length();
+        int end = start;
+        while (end < jdbcUrl.length() && jdbcUrl.charAt(end) != '/' && jdbcUrl.charAt(end) != '?') {
+            end++;
+        }
+        String hosts = jdbcUrl.substring(start, end);
+        hosts = hosts.substring(hosts.lastIndexOf('@') + 1);
+        StringBuilder sb = new StringBuilder();
+        for (String host : hosts.split(",")) {
+            boolean hasPort = host.startsWith("[") ? host.contains("]:") : host.contains(":");
+            sb.append(sb.length() == 0 ? "" : ",").append(host.isEmpty() ? "localhost" : host)
+                    .append(hasPort ? "" : ":5432");
+        }
+        return sb.toString();
+    }
+
     /** The database name in the URL. */
     public String database() {
         int slash = jdbcUrl.indexOf('/', "jdbc:postgresql://".length());
@@ -114,12 +135,22 @@ public record DatabaseTarget(String jdbcUrl, String user, String password, Strin
         props.setProperty("user", user);
         props.setProperty("password", password);
         props.setProperty("ApplicationName", applicationName);
-        props.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+        long connectSeconds = Math.max(1, connectTimeout.toSeconds());
+        long socketSeconds = Math.max(0, socketTimeout.toSeconds());
+        props.setProperty("connectTimeout", Long.toString(connectSeconds));
         // connectTimeout bounds only the TCP connect; a server that accepts and never answers would hold the
         // login for the whole socket timeout (minutes) without this
-        props.setProperty("loginTimeout", Long.toString(2 * Math.max(1, connectTimeout.toSeconds())));
-        props.setProperty("socketTimeout", Long.toString(Math.max(0, socketTimeout.toSeconds())));
-        Connection c = new Driver().connect(jdbcUrl, props);
+        props.setProperty("loginTimeout", Long.toString(2 * connectSeconds));
+        props.setProperty("socketTimeout", Long.toString(socketSeconds));
+        long started = System.nanoTime();
+        Connection c;
+        try {
+            c = new Driver().connect(jdbcUrl, props);
+        } catch (SQLException e) {
+            throw ConnectFailure.explain(e, server(), Duration.ofSeconds(connectSeconds),
+                    Duration.ofSeconds(2 * connectSeconds), Duration.ofSeconds(socketSeconds),
+                    Duration.ofNanos(System.nanoTime() - started));
+        }
         if (c == null) {
             throw new SQLException("not a PostgreSQL JDBC URL: " + describe(), "08001");
         }

@@ -105,6 +105,19 @@ class SinkExitTest {
     }
 
     @Test
+    void aDatabaseThatNeverAnswersIsReportedAsSuchNotAsAnSslError() {
+        try (TcpProxy silent = TcpProxy.blackHole()) {
+            PostgresTelemetrySink sink = PostgresTelemetrySink.open(settings());
+            DatabaseTarget target = new DatabaseTarget("jdbc:postgresql://127.0.0.1:" + silent.port() + "/x", "postgres",
+                    "", null);
+            TelemetryStartupException e = assertThrows(TelemetryStartupException.class, () -> sink.connect(target));
+            assertTrue(e.getMessage().contains("PostgreSQL at 127.0.0.1:" + silent.port() + " accepted the connection but "
+                    + "did not answer within 2000 ms (is it a PostgreSQL server?)"), e.getMessage());
+            sink.close();
+        }
+    }
+
+    @Test
     void aDatabaseThatStopsAnsweringMidStreamIsGivenUpOnAtClose() throws Exception {
         try (TcpProxy proxy = TcpProxy.to(db.host(), db.port())) {
             PostgresTelemetrySink sink = PostgresTelemetrySink.start(settings(), new DatabaseTarget(

@@ -132,7 +132,9 @@ final class ServerConnection {
                 return false;
             }
             closing = true;
-            change(t, ServerStatus.DISCONNECTED, null);
+            if (registration == null || registration.status() != ServerStatus.FAILED) {
+                change(t, ServerStatus.DISCONNECTED, null); // a server that never connected stays failed
+            }
             return true;
         }
     }

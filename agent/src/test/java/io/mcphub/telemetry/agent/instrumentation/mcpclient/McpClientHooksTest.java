@@ -320,5 +320,8 @@ class McpClientHooksTest {
         assertEquals("dies-" + prefix, failed.serverName(), "named by its command");
         assertEquals("initialize: server process " + p.pid() + " exited with code 3 before answering", failed.lastError());
         assertNull(McpClientSingletons.CALLS.finish(id(0)), "the initialize call is over");
+        McpClientLifecycle.onTransportClose(t); // the hub gives up on it
+        assertEquals(List.of(ServerStatus.FAILED), sink.of(ServerRecord.class).stream().map(ServerRecord::status).toList(),
+                "a server that never connected stays failed");
     }
 }

@@ -94,7 +94,8 @@ class McpClientTelemetryTest {
     @Order(1)
     void everyServerIsRecordedWithTransportEndpointVersionAndNoSecrets() throws Exception {
         List<List<String>> rows = Db.await(db, "SELECT server_name, transport, endpoint, status, server_version, "
-                + "protocol_version, capabilities::text FROM mcp_servers WHERE tenant_id = '" + TENANT + "' ORDER BY transport, endpoint",
+                + "protocol_version, capabilities::text FROM mcp_servers WHERE tenant_id = '" + TENANT + "' AND status <> 'failed' "
+                + "ORDER BY transport, endpoint",
                 r -> r.size() == 3, WAIT);
         List<String> stdio = row(rows, 1, "stdio");
         assertEquals("node " + EVERYTHING + " stdio --api-key [REDACTED]", stdio.get(2));
@@ -134,6 +135,12 @@ class McpClientTelemetryTest {
         assertEquals("streamable-http", events.get(0).get(0));
         assertEquals("http://127.0.0.1:" + unreachablePort + "/mcp?token=[REDACTED]", events.get(0).get(1));
         assertTrue(events.get(0).get(2).contains("ConnectException"), events.get(0).get(2));
+        // and a server row: failed, named by host:port (nothing else names it), the error beside it
+        List<List<String>> failed = Db.await(db, "SELECT server_name, endpoint, last_error FROM mcp_servers WHERE tenant_id = '"
+                + TENANT + "' AND status = 'failed'", r -> r.size() == 1, WAIT);
+        assertEquals("127.0.0.1:" + unreachablePort, failed.get(0).get(0));
+        assertEquals(events.get(0).get(1), failed.get(0).get(1));
+        assertTrue(failed.get(0).get(2).contains("ConnectException"), failed.get(0).get(2));
     }
 
     @Test
@@ -299,7 +306,7 @@ class McpClientTelemetryTest {
         assertEquals("exception", call.get(0).get(0));
         assertTrue(call.get(0).get(1).contains("exited with code"), call.get(0).get(1));
         // the other servers are unaffected
-        assertEquals(3, Db.count(db, "SELECT count(*) FROM mcp_servers WHERE tenant_id = '" + TENANT + "'"));
+        assertEquals(3, Db.count(db, "SELECT count(*) FROM mcp_servers WHERE tenant_id = '" + TENANT + "' AND status <> 'failed'"));
         assertNotEquals("disconnected", Db.rows(db, "SELECT status FROM mcp_servers WHERE tenant_id = '" + TENANT
                 + "' AND server_name = '" + JAVA_TOOLS + "'").get(0).get(0));
         inFlight.cancel(true);

@@ -52,6 +52,8 @@ public enum ConfigOption {
     REDACT_KEYS("redactKeys", "MCP_TELEMETRY_REDACT_KEYS",
             "password,passwd,secret,token,authorization,api_key,apikey,cookie,credential,private_key",
             "JSON keys whose values are replaced by [REDACTED] (case-insensitive, substring)"),
+    SERVER_NAMES("serverNames", "MCP_TELEMETRY_SERVER_NAMES", "",
+            "your names for MCP servers: `name=pattern` entries, comma-separated; a pattern is a glob (`*`, `?`) over the whole recorded endpoint (command line or URL), e.g. `everything=*server-everything*,java-tools=http://127.0.0.1:9001/*`; the first match wins (see Server names)"),
     API_ENABLED("api.enabled", "MCP_TELEMETRY_API_ENABLED", "true",
             "serve the telemetry HTTP API and dashboard from the hub process"),
     API_PORT("api.port", "MCP_TELEMETRY_API_PORT", "7077",

@@ -151,7 +151,14 @@ final class ConfigValues {
                     }
                 },
                 () -> range(ConfigOption.API_READ_TIMEOUT_MS, 100, 600_000),
-                () -> range(ConfigOption.API_QUERY_TIMEOUT_MS, 100, 3_600_000));
+                () -> range(ConfigOption.API_QUERY_TIMEOUT_MS, 100, 3_600_000),
+                () -> {
+                    try {
+                        ServerNameRules.parse(get(ConfigOption.SERVER_NAMES));
+                    } catch (IllegalArgumentException e) {
+                        throw invalid(ConfigOption.SERVER_NAMES, e.getMessage());
+                    }
+                });
     }
 
     private void range(ConfigOption option, long min, long max) {

@@ -45,6 +45,7 @@ public final class TelemetryConfig {
     private final Duration mcpClientRequestTimeout;
     private final Duration mcpClientTimeoutGrace;
     private final List<String> redactKeys;
+    private final ServerNameRules serverNames;
     private final boolean timescaleWanted;
     private final StorageLayout storageLayout;
     private final boolean apiEnabled;
@@ -73,6 +74,7 @@ public final class TelemetryConfig {
         this.mcpClientTimeoutGrace = Duration.ofMillis(intValue(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS));
         this.redactKeys = Arrays.stream(get(ConfigOption.REDACT_KEYS).split(","))
                 .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+        this.serverNames = ServerNameRules.parse(get(ConfigOption.SERVER_NAMES));
         this.timescaleWanted = parseBoolean(ConfigOption.TIMESCALEDB);
         String layout = get(ConfigOption.STORAGE_LAYOUT).strip().toLowerCase(Locale.ROOT);
         this.storageLayout = layout.equals("auto") ? null : StorageLayout.fromTag(layout);
@@ -262,6 +264,11 @@ public final class TelemetryConfig {
         return redactKeys;
     }
 
+    /** The operator's names for servers, by endpoint pattern ({@code serverNames}). */
+    public ServerNameRules serverNames() {
+        return serverNames;
+    }
+
     public boolean apiEnabled() {
         return apiEnabled;
     }
@@ -361,7 +368,11 @@ public final class TelemetryConfig {
             return set(ConfigOption.POSTGRES_PASSWORD, password == null ? "" : password);
         }
 
-        /** {@code key=value,key=value}; a value may contain commas when the next part has no '='. */
+        /**
+         * {@code key=value,key=value}; a value may contain commas when the next part has no '=', and a
+         * {@code serverNames} value also goes on through parts whose key is no setting (its entries are
+         * {@code name=pattern}).
+         */
         public Builder agentArguments(String args) {
             if (args == null || args.isBlank()) {
                 return this;
@@ -369,7 +380,7 @@ public final class TelemetryConfig {
             String pendingKey = null;
             StringBuilder pendingValue = new StringBuilder();
             for (String part : args.split(",", -1)) {
-                if (AGENT_ARG_KEY.matcher(part.strip()).matches()) {
+                if (AGENT_ARG_KEY.matcher(part.strip()).matches() && !continuesServerNames(pendingKey, part)) {
                     putAgentArg(pendingKey, pendingValue);
                     int eq = part.indexOf('=');
                     pendingKey = part.substring(0, eq).strip();
@@ -383,6 +394,11 @@ public final class TelemetryConfig {
             }
             putAgentArg(pendingKey, pendingValue);
             return this;
+        }
+
+        private static boolean continuesServerNames(String pendingKey, String part) {
+            return pendingKey != null && ConfigOption.byKey(pendingKey) == ConfigOption.SERVER_NAMES
+                    && ConfigOption.byKey(part.substring(0, part.indexOf('=')).strip()) == null;
         }
 
         private void putAgentArg(String key, StringBuilder value) {

@@ -36,8 +36,9 @@ class SchemaMigratorTest {
     /** What a fresh database without TimescaleDB gets, in order: versioned files, then repeatable ones. */
     static final List<String> PLAIN_FILES = List.of("V001__tenancy.sql", "V002__registry_tables.sql",
             "V003__timeseries_tables.sql", "V004__tool_rollups.sql", "V005__layout.plain.sql", "V007__tenant_policies.sql",
-            "R__partitions.plain.sql", "R__rollup_compaction.sql", "R__maintenance.plain.sql", "R__rollup_views.sql",
-            "R__tenant_views.plain.sql", "R__api_tokens.sql", "R__use_tenant.sql");
+            "V008__server_connections.sql", "R__partitions.plain.sql", "R__rollup_compaction.sql",
+            "R__maintenance.plain.sql", "R__rollup_views.sql", "R__tenant_views.plain.sql", "R__api_tokens.sql",
+            "R__use_tenant.sql");
 
     private TestDatabase db;
 
@@ -158,17 +159,17 @@ class SchemaMigratorTest {
     @Test
     void aFailingStatementIsReportedWithFileLineStatementAndTheDatabaseError() throws Exception {
         List<Migration> broken = new ArrayList<>(MigrationCatalog.load());
-        broken.add(8, Migration.parse("V008__broken.sql", "-- a comment line\nCREATE TABLE ok_table (x int);\n\n"
+        broken.add(9, Migration.parse("V009__broken.sql", "-- a comment line\nCREATE TABLE ok_table (x int);\n\n"
                 + "ALTER TABLE no_such_table ADD COLUMN y int;"));
         try (Connection c = db.connect()) {
             MigrationFailedException e = assertThrows(MigrationFailedException.class,
                     () -> new SchemaMigrator(null, true, broken).migrate(c));
-            assertTrue(e.getMessage().startsWith("schema migration V008__broken.sql failed (plain layout) at line 4, "
+            assertTrue(e.getMessage().startsWith("schema migration V009__broken.sql failed (plain layout) at line 4, "
                     + "statement: ALTER TABLE no_such_table ADD COLUMN y int: ERROR: relation \"no_such_table\" does not exist"),
                     e.getMessage());
             assertEquals("42P01", e.sqlState());
             assertEquals(0, count(c, "SELECT count(*) FROM pg_class WHERE relname = 'ok_table'"), "the file is rolled back whole");
-            assertEquals(0, count(c, "SELECT count(*) FROM mcp_telemetry_schema_history WHERE script = 'V008'"));
+            assertEquals(0, count(c, "SELECT count(*) FROM mcp_telemetry_schema_history WHERE script = 'V009'"));
         }
     }
 

@@ -238,6 +238,50 @@ class SinkRoundTripTest {
     }
 
     @Test
+    void aServerSharedByTwoHubsStaysConnectedUntilTheLastOneDisconnects() throws Exception {
+        String state = "SELECT status, connected_since, last_disconnected_at, array_to_string(connected_instances, ',') "
+                + "FROM mcp_servers WHERE server_name = 'shared'";
+        publishAll(new ServerRecord("a", "shared", "hub-a", Transport.STDIO, "npx srv", ServerStatus.CONNECTED, "1", "p",
+                null, null, T0));
+        // hub B's clock is behind hub A's: its reports count all the same
+        publishAll(new ServerRecord("a", "shared", "hub-b", Transport.STDIO, "npx srv", ServerStatus.CONNECTED, "1", "p",
+                null, null, T0.minusSeconds(5)));
+        publishAll(new ServerRecord("a", "shared", "hub-a", Transport.STDIO, null, ServerStatus.DISCONNECTED, null, null,
+                null, "hub stopped", T0.plusSeconds(10)));
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(state)) {
+            assertTrue(rs.next());
+            assertEquals("connected", rs.getString(1), "hub B still holds it");
+            assertEquals(T0, rs.getTimestamp(2).toInstant(), "uptime runs on from the first connect");
+            assertEquals(null, rs.getTimestamp(3), "not the server's disconnect");
+            assertEquals("hub-b", rs.getString(4));
+        }
+        // B reconnects within one batch: A's disconnect did not end the server's connection, nor does this
+        publishAll(new ServerRecord("a", "shared", "hub-a", Transport.STDIO, null, ServerStatus.CONNECTED, null, null,
+                null, null, T0.plusSeconds(15)));
+        publishAll(new ServerRecord("a", "shared", "hub-b", Transport.STDIO, null, ServerStatus.DISCONNECTED, null, null,
+                null, "EOF", T0.plusSeconds(16)),
+                new ServerRecord("a", "shared", "hub-b", Transport.STDIO, null, ServerStatus.CONNECTED, null, null,
+                null, null, T0.plusSeconds(17)));
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(state)) {
+            assertTrue(rs.next());
+            assertEquals("connected", rs.getString(1));
+            assertEquals(T0, rs.getTimestamp(2).toInstant());
+            assertEquals("hub-a,hub-b", rs.getString(4));
+        }
+        publishAll(new ServerRecord("a", "shared", "hub-a", Transport.STDIO, null, ServerStatus.DISCONNECTED, null, null,
+                null, "hub stopped", T0.plusSeconds(20)));
+        publishAll(new ServerRecord("a", "shared", "hub-b", Transport.STDIO, null, ServerStatus.FAILED, null, null,
+                null, "exited", T0.plusSeconds(25)));
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(state)) {
+            assertTrue(rs.next());
+            assertEquals("failed", rs.getString(1), "the last hub gone: the server is down");
+            assertEquals(null, rs.getTimestamp(2));
+            assertEquals(T0.plusSeconds(25), rs.getTimestamp(3).toInstant());
+            assertEquals("", rs.getString(4));
+        }
+    }
+
+    @Test
     void toolsAreAddedSeenAgainAndMarkedRemoved() throws Exception {
         publishAll(new ToolRecord("a", "s", "echo", null, "v1", null, T0, false),
                 new ToolRecord("a", "s", "add", null, "adds", null, T0, false));

@@ -37,30 +37,44 @@ public final class ServersQuery {
               FROM mcp_servers s
              WHERE s.tenant_id = ?""";
 
-    /** Uptime over the window from the status history, starting from the status each server had when it opened. */
+    /**
+     * Uptime over the window from the status history, starting from the status each hub had when it
+     * opened. Several hubs of the tenant may connect to one server: each hub's own changes are followed
+     * apart, and the server counts as up while at least one of them is connected (a +1 where a hub's
+     * connection starts, a -1 where it ends, summed over time). An outage is a disconnect or failure
+     * that leaves no hub connected.
+     */
     static final String UPTIME = """
             WITH changes AS (
-                SELECT s.server_name, greatest(b.occurred_at, ?::timestamptz) AS t0, b.status
+                SELECT s.server_name, b.instance_id, greatest(b.occurred_at, ?::timestamptz) AS t0, b.status
                   FROM mcp_servers s
-                  CROSS JOIN LATERAL (SELECT h.occurred_at, h.status FROM server_status_history h
+                  CROSS JOIN LATERAL (SELECT DISTINCT ON (h.instance_id) h.instance_id, h.occurred_at, h.status
+                                        FROM server_status_history h
                                        WHERE h.tenant_id = ? AND h.server_name = s.server_name
                                          AND h.occurred_at < ?::timestamptz
-                                       ORDER BY h.occurred_at DESC LIMIT 1) b
+                                       ORDER BY h.instance_id, h.occurred_at DESC) b
                  WHERE s.tenant_id = ?
                 UNION ALL
-                SELECT h.server_name, h.occurred_at, h.status FROM server_status_history h
+                SELECT h.server_name, h.instance_id, h.occurred_at, h.status FROM server_status_history h
                  WHERE h.tenant_id = ? AND h.occurred_at >= ?::timestamptz AND h.occurred_at < ?::timestamptz
             ),
-            spans AS (
+            steps AS (
                 SELECT server_name, status, t0,
-                       lead(t0, 1, ?::timestamptz) OVER (PARTITION BY server_name ORDER BY t0) AS t1
+                       (status = 'connected')::int - coalesce((lag(status) OVER (PARTITION BY server_name, instance_id
+                                                                                  ORDER BY t0) = 'connected')::int, 0) AS delta
                   FROM changes
+            ),
+            levels AS (
+                SELECT server_name, status, t0,
+                       sum(delta) OVER (PARTITION BY server_name ORDER BY t0, delta DESC ROWS UNBOUNDED PRECEDING) AS held,
+                       lead(t0, 1, ?::timestamptz) OVER (PARTITION BY server_name ORDER BY t0, delta DESC) AS t1
+                  FROM steps
             )
             SELECT server_name,
-                   coalesce(sum(extract(epoch FROM t1 - t0)) FILTER (WHERE status = 'connected'), 0) AS up_s,
+                   coalesce(sum(extract(epoch FROM t1 - t0)) FILTER (WHERE held > 0), 0) AS up_s,
                    sum(extract(epoch FROM t1 - t0)) AS known_s,
-                   count(*) FILTER (WHERE status IN ('disconnected', 'failed') AND t0 > ?::timestamptz) AS outages
-              FROM spans GROUP BY server_name""";
+                   count(*) FILTER (WHERE status IN ('disconnected', 'failed') AND held = 0 AND t0 > ?::timestamptz) AS outages
+              FROM levels GROUP BY server_name""";
 
     public Object handle(ApiRequest req) {
         Params p = req.params("window", "since", "until", "status", "transport");

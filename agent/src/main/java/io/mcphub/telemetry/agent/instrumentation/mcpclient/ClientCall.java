@@ -5,7 +5,7 @@ import io.mcphub.telemetry.model.ExecutionSide;
 
 /**
  * A request sent to a downstream server whose response has not arrived yet; for a {@code tools/call},
- * also the execution recorded. Its server is named once the server's initialize result arrived.
+ * also the execution recorded. Its server may be named only later (see {@link ServerNaming}).
  * {@code arguments} is kept only when payloads are captured.
  */
 final class ClientCall extends RecordedCall {

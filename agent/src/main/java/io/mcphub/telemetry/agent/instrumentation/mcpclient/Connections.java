@@ -2,25 +2,16 @@ package io.mcphub.telemetry.agent.instrumentation.mcpclient;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Transport object → its {@link ServerConnection}, held weakly by identity (the agent cannot add a
- * field to SDK classes), and the naming of servers: a server is named by its {@code serverInfo.name};
- * a second endpoint reporting a name already taken in this JVM gets {@code name#2}, and so on. The
- * same endpoint keeps its name across reconnects.
+ * field to SDK classes). How the servers are named is {@link ServerNaming}'s.
  */
 final class Connections {
 
-    private static final int MAX_ENDPOINTS_PER_NAME = 1_000;
-
     private final ConcurrentHashMap<Key, ServerConnection> byTransport = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
-    private final Map<String, List<String>> endpointsByName = new HashMap<>();
     private final long defaultTimeoutNanos;
 
     Connections(long defaultTimeoutNanos) {
@@ -41,22 +32,6 @@ final class Connections {
     /** The connection of a transport already seen, else null. */
     ServerConnection known(Object transport) {
         return transport == null ? null : byTransport.get(new Lookup(transport));
-    }
-
-    synchronized String name(String reportedName, TransportEndpoint endpoint) {
-        String base = reportedName == null || reportedName.isBlank() ? endpoint.transport().sqlName() + "-server"
-                : reportedName;
-        String key = endpoint.transport().sqlName() + ' ' + endpoint.endpoint();
-        List<String> owners = endpointsByName.computeIfAbsent(base, b -> new ArrayList<>());
-        int index = owners.indexOf(key);
-        if (index < 0) {
-            if (owners.size() >= MAX_ENDPOINTS_PER_NAME) {
-                return base + "#overflow";
-            }
-            owners.add(key);
-            index = owners.size() - 1;
-        }
-        return index == 0 ? base : base + "#" + (index + 1);
     }
 
     private void expunge() {

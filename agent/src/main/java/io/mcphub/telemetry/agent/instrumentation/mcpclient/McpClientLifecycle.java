@@ -10,6 +10,8 @@ import io.mcphub.telemetry.agent.AgentErrors;
 import io.mcphub.telemetry.agent.AgentTelemetry;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.Transport;
+import io.mcphub.telemetry.text.SecretScrubber;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -132,6 +134,34 @@ public final class McpClientLifecycle {
         }
     }
 
+    /**
+     * Initialize is being sent on a stdio transport: its process may not have started yet (the SDK starts
+     * it on another thread), and one that dies at start never answers, so the process is looked for until
+     * it is there, the transport is gone, or the request timeout has passed.
+     */
+    static void watchProcessOnceStarted(ServerConnection c, Object transport) {
+        if (c.endpoint.transport() != Transport.STDIO) {
+            return;
+        }
+        if (STDIO_PROCESS.get(transport) instanceof Process) {
+            watchProcess(c, transport);
+            return;
+        }
+        WeakReference<Object> weak = new WeakReference<>(transport);
+        long deadline = System.nanoTime() + c.requestTimeoutNanos();
+        McpClientSingletons.repeatUntil(() -> {
+            Object tr = weak.get();
+            if (tr == null || c.isClosing() || System.nanoTime() - deadline > 0) {
+                return true;
+            }
+            if (STDIO_PROCESS.get(tr) instanceof Process) {
+                watchProcess(c, tr);
+                return true;
+            }
+            return false;
+        });
+    }
+
     static void watchProcess(ServerConnection c, Object transport) {
         if (c.endpoint.transport() != Transport.STDIO) {
             return;
@@ -154,6 +184,8 @@ public final class McpClientLifecycle {
             for (ClientCall call : McpClientSingletons.CALLS.finishAll(p -> p.connection == c)) {
                 if (call.isToolCall()) {
                     McpClientResponses.record(t, call, now, Outcome.EXCEPTION, "ProcessExited", text, -1);
+                } else if (call.method.equals(McpClientRequests.INITIALIZE)) {
+                    connectFailed(t, c, "initialize: " + text + " before answering");
                 }
             }
         } catch (Throwable e) {
@@ -161,13 +193,16 @@ public final class McpClientLifecycle {
         }
     }
 
+    /** Connecting failed before initialize was answered: an event, and the server recorded as failed. */
     static void connectFailed(McpHubTelemetry t, ServerConnection c, String error) {
+        String name = c.name() != null ? c.name() : McpClientSingletons.NAMING.fromEndpoint(c.endpoint);
+        String scrubbed = SecretScrubber.scrub(error);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("transport", c.endpoint.transport().sqlName());
         payload.put("endpoint", c.endpoint.endpoint());
-        payload.put("error", error);
-        t.logEvent("server.connect_failed", c.name(), payload);
-        c.lost(t, error);
+        payload.put("error", scrubbed);
+        t.logEvent("server.connect_failed", name, payload);
+        c.failedToConnect(t, name, scrubbed);
     }
 
     static boolean isConnectionFailure(Throwable error) {

@@ -1,6 +1,7 @@
 package io.mcphub.telemetry.agent.instrumentation.mcpclient;
 
 import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.ARGUMENTS;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.CLIENT_INFO;
 import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.CURSOR;
 import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.HTTP_ACTIVE_SESSION;
 import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.METHOD;
@@ -10,6 +11,7 @@ import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.REASON;
 import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.REFERENCE_GET;
 import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.REQUEST_ID;
 import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.SESSION_ID;
+import static io.mcphub.telemetry.agent.instrumentation.common.McpSdk.TITLE;
 
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.AgentErrors;
@@ -81,6 +83,20 @@ public final class McpClientRequests {
         }
         McpClientSingletons.track(new ClientCall(id, c, method, Times.nowMicros(), now, tool, argumentBytes, arguments,
                 cursor, sessionId));
+        if (method.equals(INITIALIZE)) {
+            initializing(c, transport, params); // after track: a process found dead fails this very call
+        }
+    }
+
+    /** Names the server now when the hub's own name for it is known, and watches a stdio server's start. */
+    private static void initializing(ServerConnection c, Object transport, Object params) {
+        Object clientInfo = CLIENT_INFO.get(params);
+        String name = McpClientSingletons.NAMING.beforeInitialize(c.endpoint, AgentTelemetry.config().serverNames(),
+                NAME.text(clientInfo), TITLE.text(clientInfo));
+        if (name != null) {
+            c.named(name);
+        }
+        McpClientLifecycle.watchProcessOnceStarted(c, transport);
     }
 
     /** The MCP session id a streamable HTTP transport sends (Mcp-Session-Id), when it has one. */

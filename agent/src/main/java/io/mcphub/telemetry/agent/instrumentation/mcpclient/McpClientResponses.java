@@ -81,7 +81,8 @@ public final class McpClientResponses {
                     McpClientLifecycle.connectFailed(t, c, rpcError(error));
                 } else {
                     Object info = SERVER_INFO.get(result);
-                    String name = McpClientSingletons.CONNECTIONS.name(NAME.text(info), c.endpoint);
+                    String name = c.name() != null ? c.name()
+                            : McpClientSingletons.NAMING.fromServerInfo(c.endpoint, NAME.text(info));
                     c.connected(t, name, VERSION.text(info), PROTOCOL_VERSION.text(result), CAPABILITIES.get(result));
                 }
             }

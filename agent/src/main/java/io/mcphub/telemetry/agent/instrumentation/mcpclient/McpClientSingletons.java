@@ -7,12 +7,13 @@ import io.mcphub.telemetry.config.TelemetryConfig;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The state the client hooks share: connections by transport and requests in flight by JSON-RPC id
  * (the SDK's ids carry a random per-session prefix, so they are unique in the JVM), and the sweeper
  * that expires requests the SDK gave up on (its request timeout plus a grace), since a timed-out
- * request leaves no trace at the message level.
+ * request leaves no trace at the message level; and how servers are named.
  */
 final class McpClientSingletons {
 
@@ -21,6 +22,7 @@ final class McpClientSingletons {
     static final long DEFAULT_TIMEOUT_NANOS = CONFIG.mcpClientRequestTimeout().toNanos();
     static final long GRACE_NANOS = CONFIG.mcpClientTimeoutGrace().toNanos();
     static final Connections CONNECTIONS = new Connections(DEFAULT_TIMEOUT_NANOS);
+    static final ServerNaming NAMING = new ServerNaming();
     static final InFlight<String, ClientCall> CALLS = new InFlight<>("MCP client requests",
             "telemetry.mcp_client.requests_given_up", MAX_IN_FLIGHT, c -> c.startNanos);
     private static volatile ScheduledExecutorService sweeper;
@@ -44,9 +46,29 @@ final class McpClientSingletons {
         });
     }
 
-    private static void startSweeper() {
-        if (sweeper != null) {
-            return;
+    /**
+     * Runs {@code check} on the sweeper's thread every 50 ms until it returns true (it must give up by
+     * itself, e.g. at a deadline).
+     */
+    static void repeatUntil(BooleanSupplier check) {
+        startSweeper().schedule(() -> {
+            boolean done;
+            try {
+                done = check.getAsBoolean();
+            } catch (Throwable t) {
+                AgentErrors.report("mcp-client-poll", t);
+                done = true;
+            }
+            if (!done) {
+                repeatUntil(check);
+            }
+        }, 50, TimeUnit.MILLISECONDS);
+    }
+
+    private static ScheduledExecutorService startSweeper() {
+        ScheduledExecutorService running = sweeper;
+        if (running != null) {
+            return running;
         }
         synchronized (McpClientSingletons.class) {
             if (sweeper == null) {
@@ -58,6 +80,7 @@ final class McpClientSingletons {
                 s.scheduleWithFixedDelay(() -> sweep(System.nanoTime()), 100, 100, TimeUnit.MILLISECONDS);
                 sweeper = s;
             }
+            return sweeper;
         }
     }
 }

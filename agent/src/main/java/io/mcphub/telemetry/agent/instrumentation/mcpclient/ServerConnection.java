@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One client transport, i.e. one downstream server connection, as the agent tracks it. It is named
- * only when the server's initialize result arrives; what happens before that waits (bounded) for the
- * name. It never references the transport itself, so the transport stays collectable.
+ * One client transport, i.e. one downstream server connection, as the agent tracks it. It is named when
+ * initialize is sent if the name is known then ({@link ServerNaming}), else when the server's answer or
+ * the failure to connect arrives; what happens before that waits (bounded) for the name. It never
+ * references the transport itself, so the transport stays collectable.
  */
 final class ServerConnection {
 
@@ -67,6 +68,18 @@ final class ServerConnection {
         action.accept(n);
     }
 
+    /** The name is known before the server answers (the hub's own name for it). */
+    void named(String serverName) {
+        List<Consumer<String>> release;
+        synchronized (this) {
+            if (name != null) {
+                return;
+            }
+            release = nameKnown(serverName);
+        }
+        release.forEach(action -> action.accept(serverName));
+    }
+
     /** The initialize result arrived: record the server as connected and release what waited for its name. */
     void connected(McpHubTelemetry t, String serverName, String version, String protocolVersion, Object capabilities) {
         List<Consumer<String>> release;
@@ -76,13 +89,40 @@ final class ServerConnection {
             t.registerServer(registration);
             closing = false;
             lostByFailure = false;
-            name = serverName;
-            release = waiting;
-            waiting = new ArrayList<>();
+            release = nameKnown(serverName);
         }
-        for (Consumer<String> action : release) {
-            action.accept(serverName);
+        release.forEach(action -> action.accept(serverName));
+    }
+
+    /**
+     * Connecting failed before initialize was answered (process gone, connection refused, initialize
+     * refused or unanswered): the server is recorded as failed with the error, once per connection; a
+     * connection that had connected counts as lost instead.
+     */
+    void failedToConnect(McpHubTelemetry t, String serverName, String error) {
+        List<Consumer<String>> release;
+        synchronized (this) {
+            if (registration != null && registration.status() == ServerStatus.CONNECTED) {
+                lost(t, error);
+                return;
+            }
+            if (registration != null && registration.status() == ServerStatus.FAILED) {
+                return;
+            }
+            registration = new ServerRegistration(serverName, endpoint.transport(), endpoint.endpoint(),
+                    ServerStatus.FAILED, null, null, null, error);
+            t.registerServer(registration);
+            release = nameKnown(serverName);
         }
+        release.forEach(action -> action.accept(serverName));
+    }
+
+    /** Under the lock: the name is set; returns what waited for it, to run outside the lock. */
+    private List<Consumer<String>> nameKnown(String serverName) {
+        name = serverName;
+        List<Consumer<String>> release = waiting;
+        waiting = new ArrayList<>();
+        return release;
     }
 
     /** The hub closes the connection. True when this is news (the first close). */
@@ -92,7 +132,9 @@ final class ServerConnection {
                 return false;
             }
             closing = true;
-            change(t, ServerStatus.DISCONNECTED, null);
+            if (registration == null || registration.status() != ServerStatus.FAILED) {
+                change(t, ServerStatus.DISCONNECTED, null); // a server that never connected stays failed
+            }
             return true;
         }
     }

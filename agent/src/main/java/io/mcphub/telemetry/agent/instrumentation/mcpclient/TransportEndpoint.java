@@ -5,6 +5,7 @@ import io.mcphub.telemetry.model.Transport;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +43,54 @@ record TransportEndpoint(Transport transport, String endpoint) {
     }
 
     /** The command and its arguments; the value after (or in) an option that names a secret is hidden. */
+    /** Commands that run the server named by their first argument that is not an option. */
+    private static final Set<String> LAUNCHERS = Set.of("npx", "npm", "pnpm", "bunx", "bun", "yarn", "uvx", "uv",
+            "pipx", "node", "deno", "python", "python3", "java", "docker", "podman", "sh", "bash", "cmd", "cmd.exe");
+    private static final Set<String> SUBCOMMANDS = Set.of("run", "exec", "dlx", "x", "tool");
+
+    /**
+     * A name for a server known by nothing but its endpoint: an HTTP server's {@code host:port}; a stdio
+     * server's command, or for a launcher ({@code npx}, {@code uvx}, {@code node}, {@code python},
+     * {@code java}, {@code docker}, ...) its first argument that is neither an option nor a subcommand,
+     * as its last path segment without an {@code @version}.
+     */
+    String shortName() {
+        if (endpoint == null || endpoint.isBlank()) {
+            return transport.sqlName() + "-server";
+        }
+        if (transport != Transport.STDIO) {
+            try {
+                URI uri = URI.create(endpoint);
+                if (uri.getHost() != null) {
+                    return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+                }
+            } catch (IllegalArgumentException unparsable) {
+                // fall through: the endpoint as it is
+            }
+            return endpoint;
+        }
+        String[] words = endpoint.strip().split("\\s+");
+        String command = lastSegment(words[0]);
+        if (!LAUNCHERS.contains(command)) {
+            return command;
+        }
+        for (int i = 1; i < words.length; i++) {
+            String w = words[i];
+            if (!w.startsWith("-") && !w.equals(REDACTED) && !SUBCOMMANDS.contains(w)) {
+                String segment = lastSegment(w);
+                int version = segment.indexOf('@', 1);
+                return version > 0 ? segment.substring(0, version) : segment;
+            }
+        }
+        return command;
+    }
+
+    private static String lastSegment(String path) {
+        String trimmed = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        int slash = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+        return slash < 0 || slash == trimmed.length() - 1 ? trimmed : trimmed.substring(slash + 1);
+    }
+
     static String commandLine(String command, List<?> args) {
         List<String> parts = new ArrayList<>(args.size() + 1);
         parts.add(command);

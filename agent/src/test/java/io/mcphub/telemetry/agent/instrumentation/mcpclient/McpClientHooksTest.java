@@ -58,6 +58,11 @@ class McpClientHooksTest {
         telemetry.close();
     }
 
+    /** A host name of this test only (names are given per endpoint for the whole JVM). */
+    private String host() {
+        return prefix.replace("-", "");
+    }
+
     private String id(int n) {
         return prefix + n;
     }
@@ -244,5 +249,79 @@ class McpClientHooksTest {
         assertEquals(1, sink.of(ToolExecutionRecord.class).size(), "the newest call is still recorded");
         assertNull(McpClientSingletons.CALLS.finish(id(1)), "the oldest is no longer tracked");
         McpClientLifecycle.onTransportClose(t);
+    }
+
+    @Test
+    void theConfiguredNameOrTheHubsConnectionNameIsKnownBeforeTheServerAnswersAndWins() {
+        telemetry.close();
+        sink = new InMemorySink();
+        telemetry = McpHubTelemetry.builder(TelemetryConfig.builder(Map.of(), new Properties()).tenant("acme")
+                        .set(ConfigOption.METRICS_INTERVAL_MS, "0")
+                        .set(ConfigOption.SERVER_NAMES, "billing=http://billing" + host() + "*").build())
+                .sink(sink).shutdownHook(false).build().initialize(HubInstance.of("hub", "1", 1));
+        AgentTelemetry.set(telemetry);
+        FakeStreamableHttpClientTransport billing = new FakeStreamableHttpClientTransport("http://billing" + host()
+                + ":1", "/mcp");
+        McpClientSession session = new McpClientSession(billing, Duration.ofSeconds(30));
+        McpClientRequests.onSend(billing, new JSONRPCRequest("initialize", id(0), Map.of("clientInfo",
+                Map.of("name", "spring-ai-mcp-client - payments", "title", "payments"))));
+        McpClientResponses.onIncoming(session, new JSONRPCNotification("notifications/message", Map.of("level", "info",
+                "data", "early log")));
+        assertEquals("billing", sink.of(LogRecord.class).get(0).serverName(), "named before initialize answered");
+        McpClientResponses.onIncoming(session, JSONRPCResponse.ok(id(0), Map.of("serverInfo", Map.of("name", "billing-svc"))));
+
+        FakeStreamableHttpClientTransport spring = new FakeStreamableHttpClientTransport("http://spring" + host() + ":1",
+                "/mcp");
+        McpClientSession springSession = new McpClientSession(spring, Duration.ofSeconds(30));
+        McpClientRequests.onSend(spring, new JSONRPCRequest("initialize", id(1), Map.of("clientInfo",
+                Map.of("name", "spring-ai-mcp-client - weather", "title", "weather"))));
+        McpClientResponses.onIncoming(springSession, JSONRPCResponse.ok(id(1), Map.of("serverInfo",
+                Map.of("name", "mcp-weather-server"))));
+
+        assertEquals(List.of("billing:connected", "weather:connected"), sink.of(ServerRecord.class).stream()
+                .map(r -> r.serverName() + ":" + r.status().sqlName()).toList());
+        McpClientLifecycle.onTransportClose(billing);
+        McpClientLifecycle.onTransportClose(spring);
+    }
+
+    @Test
+    void aConnectionRefusedAtInitializeIsAFailedServerNamedByItsEndpointWithTheErrorScrubbed() {
+        FakeStreamableHttpClientTransport t = new FakeStreamableHttpClientTransport("http://refused" + host() + ":7",
+                "/mcp");
+        McpClientSession session = new McpClientSession(t, Duration.ofSeconds(30));
+        McpClientRequests.onSend(t, new JSONRPCRequest("initialize", id(0), Map.of("clientInfo", Map.of("name", "hub"))));
+        McpClientLifecycle.onSendFailed(session, id(0), new RuntimeException("POST http://refused/mcp?token=s3cr3t failed",
+                new java.net.ConnectException("Connection refused")));
+
+        ServerRecord failed = sink.of(ServerRecord.class).get(0);
+        assertEquals("refused" + host() + ":7", failed.serverName());
+        assertEquals(ServerStatus.FAILED, failed.status());
+        assertTrue(failed.lastError().contains("ConnectException: Connection refused"), failed.lastError());
+        assertTrue(!failed.lastError().contains("s3cr3t"), failed.lastError());
+        EventRecord event = sink.of(EventRecord.class).stream().filter(e -> e.eventType().equals("server.connect_failed"))
+                .findFirst().orElseThrow();
+        assertEquals(failed.serverName(), event.serverName());
+        assertTrue(!event.payloadJson().contains("s3cr3t"), event.payloadJson());
+        assertEquals(ServerStatus.FAILED, sink.of(io.mcphub.telemetry.model.ServerStatusRecord.class).get(0).status());
+    }
+
+    @Test
+    void aStdioServerWhoseProcessDiesAtStartIsFailedWithItsExitCode() throws Exception {
+        FakeStdioClientTransport t = new FakeStdioClientTransport("/opt/mcp/dies-" + prefix, List.of("--port", "1"));
+        McpClientRequests.onSend(t, new JSONRPCRequest("initialize", id(0), Map.of()));
+        Process p = new ProcessBuilder("sh", "-c", "exit 3").start();
+        t.started(p); // after initialize was sent, as the SDK starts it on another thread
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sink.of(ServerRecord.class).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        ServerRecord failed = sink.of(ServerRecord.class).get(0);
+        assertEquals(ServerStatus.FAILED, failed.status());
+        assertEquals("dies-" + prefix, failed.serverName(), "named by its command");
+        assertEquals("initialize: server process " + p.pid() + " exited with code 3 before answering", failed.lastError());
+        assertNull(McpClientSingletons.CALLS.finish(id(0)), "the initialize call is over");
+        McpClientLifecycle.onTransportClose(t); // the hub gives up on it
+        assertEquals(List.of(ServerStatus.FAILED), sink.of(ServerRecord.class).stream().map(ServerRecord::status).toList(),
+                "a server that never connected stays failed");
     }
 }

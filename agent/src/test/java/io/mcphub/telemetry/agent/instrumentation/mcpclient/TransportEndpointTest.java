@@ -65,14 +65,22 @@ class TransportEndpointTest {
     }
 
     @Test
-    void serversReportingTheSameNameFromDifferentEndpointsAreToldApart() {
-        Connections connections = new Connections(1);
-        TransportEndpoint a = new TransportEndpoint(Transport.STDIO, "node a.js");
-        TransportEndpoint b = new TransportEndpoint(Transport.STREAMABLE_HTTP, "http://h/mcp");
-        assertEquals("everything", connections.name("everything", a));
-        assertEquals("everything#2", connections.name("everything", b));
-        assertEquals("everything", connections.name("everything", a), "a reconnect keeps its name");
-        assertEquals("other", connections.name("other", b));
-        assertEquals("stdio-server", connections.name(null, a));
+    void aServerKnownOnlyByItsEndpointIsNamedByHostAndPortOrByWhatItsCommandRuns() {
+        assertEquals("127.0.0.1:9001", new TransportEndpoint(Transport.STREAMABLE_HTTP, "http://127.0.0.1:9001/mcp").shortName());
+        assertEquals("tools.example.com", new TransportEndpoint(Transport.SSE, "https://tools.example.com/sse").shortName());
+        assertEquals("[::1]:3001", new TransportEndpoint(Transport.SSE, "http://[::1]:3001/sse").shortName());
+        assertEquals("server-everything", stdio("npx -y @modelcontextprotocol/server-everything@2025.1.1 stdio"));
+        assertEquals("mcp-server-fetch", stdio("uvx mcp-server-fetch"));
+        assertEquals("index.js", stdio("node /opt/mcp/dist/index.js stdio"));
+        assertEquals("github", stdio("docker run -i --rm mcp/github"));
+        assertEquals("tool-server.jar", stdio("/usr/bin/java -jar /opt/tool-server.jar --token [REDACTED]"));
+        assertEquals("my-server", stdio("./bin/my-server --port 3"), "not a launcher: the command itself");
+        assertEquals("false", stdio("/bin/false"));
+        assertEquals("npx", stdio("npx --version"));
+        assertEquals("stdio-server", new TransportEndpoint(Transport.STDIO, null).shortName());
+    }
+
+    private static String stdio(String commandLine) {
+        return new TransportEndpoint(Transport.STDIO, commandLine).shortName();
     }
 }

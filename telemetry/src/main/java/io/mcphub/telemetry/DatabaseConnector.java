@@ -83,11 +83,11 @@ final class DatabaseConnector {
                 boolean schema = e instanceof MigrationException;
                 if (!reported) {
                     if (schema) {
-                        LOG.error("MCP hub telemetry cannot prepare its database schema (records wait in the ring; "
+                        LOG.error("MCP hub telemetry cannot prepare its database schema (records wait in the ring and the spill file; "
                                 + "retrying every {} s at most): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
                     } else {
                         LOG.error("MCP hub telemetry cannot reach its database, will keep trying every {} s at most "
-                                + "(records wait in the ring meanwhile): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
+                                + "(records wait in the ring and the spill file meanwhile): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
                     }
                     reported = true;
                 } else {

@@ -2,13 +2,17 @@ package io.mcphub.telemetry.agent;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.mcphub.telemetry.McpHubTelemetry;
+import io.mcphub.telemetry.agent.instrumentation.oauth.OAuthInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +37,7 @@ final class Instrumentations {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new ErrorListener())
-                .ignore(nameStartsWith("io.mcphub.telemetry.").or(nameStartsWith("net.bytebuddy."))
-                        .or(nameStartsWith("jdk.internal.reflect.")).or(nameStartsWith("sun.reflect."))
-                        .or(isSynthetic()));
+                .ignore(ignoredTypes());
         for (InstrumentationModule module : MODULES) {
             module.prepare(inst);
             module.reportCounters(telemetry);
@@ -43,6 +45,21 @@ final class Instrumentations {
         }
         builder.installOn(inst);
         return MODULES.size();
+    }
+
+    /**
+     * Types never looked at, by name alone (no class file is read for them): the agent's own, Byte Buddy's,
+     * and the JDK's but for the two OAuth targets, as the OpenTelemetry agent ignores the JDK. With
+     * retransformation, every class already loaded at start (hundreds of the JDK's) goes through this,
+     * and so does every class the hub loads; the modules' type matchers, which walk super types, then
+     * never run on them.
+     */
+    static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
+        ElementMatcher.Junction<TypeDescription> jdk = nameStartsWith("java.").or(nameStartsWith("javax.management."))
+                .or(nameStartsWith("jdk.")).or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("javax.crypto."));
+        return nameStartsWith("io.mcphub.telemetry.").or(nameStartsWith("net.bytebuddy."))
+                .or(jdk.and(not(namedOneOf(OAuthInstrumentation.JDK_TARGETS))))
+                .or(isSynthetic());
     }
 
     /** A class the agent could not transform stays as it was; say so once per class, at debug level. */

@@ -15,6 +15,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -40,23 +41,26 @@ public final class HttpServerInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         ElementMatcher.Junction<ClassLoader> appLoaders = not(isBootstrapClassLoader()).and(not(isExtensionClassLoader()));
+        SeesClass servlets = SeesClass.anyOf("jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet");
+        SeesClass filters = SeesClass.anyOf("jakarta.servlet.Filter", "javax.servlet.Filter");
         ElementMatcher.Junction<MethodDescription> exchangeLambda = nameStartsWith("lambda$").and(takesArguments(1))
                 .and(takesArgument(0, named(HTTP_EXCHANGE))).and(returns(void.class));
         return builder
-                .type(hasSuperType(namedOneOf("jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet")), appLoaders)
+                .type(hasSuperType(namedOneOf("jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet")), servlets)
                 .transform(advice(ServletAdvice.class, named("service").and(takesArguments(2)).and(not(isAbstract()))
                         .and(takesArgument(0, namedOneOf("jakarta.servlet.http.HttpServletRequest",
                                 "jakarta.servlet.ServletRequest", "javax.servlet.http.HttpServletRequest",
                                 "javax.servlet.ServletRequest")))))
                 .type(hasSuperType(namedOneOf("jakarta.servlet.Filter", "javax.servlet.Filter")).and(not(isInterface())),
-                        appLoaders)
+                        filters)
                 .transform(advice(ServletAdvice.class, named("doFilter").and(takesArguments(3)).and(not(isAbstract()))
                         .and(takesArgument(0, namedOneOf("jakarta.servlet.ServletRequest", "javax.servlet.ServletRequest")))))
                 .type(hasSuperType(named("com.sun.net.httpserver.HttpHandler")).and(not(isInterface()))
                         .or(declaresMethod(exchangeLambda)), appLoaders)
                 .transform(advice(ExchangeAdvice.class, named("handle").and(takesArguments(1)).and(not(isAbstract()))
                         .and(takesArgument(0, named(HTTP_EXCHANGE))).or(exchangeLambda)))
-                .type(hasSuperType(namedOneOf("org.eclipse.jetty.server.ServerConnector")), appLoaders)
+                .type(hasSuperType(namedOneOf("org.eclipse.jetty.server.ServerConnector")),
+                        SeesClass.anyOf("org.eclipse.jetty.server.ServerConnector"))
                 .transform(advice(ConnectorAdvice.class, named("open").and(takesArguments(0))))
                 .type(named("org.apache.catalina.connector.Connector"), appLoaders)
                 .transform(advice(ConnectorAdvice.class, named("startInternal").and(takesArguments(0))));

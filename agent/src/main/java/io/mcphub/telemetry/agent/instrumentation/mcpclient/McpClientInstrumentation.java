@@ -14,13 +14,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * MCP client side: the hub's connections to downstream MCP servers. Hooks the SDK at the JSON-RPC
@@ -40,13 +37,13 @@ public final class McpClientInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         return builder
-                .type(not(isInterface()).and(hasSuperType(named(CLIENT_TRANSPORT))), new SeesSdk())
+                .type(not(isInterface()).and(hasSuperType(named(CLIENT_TRANSPORT))), SeesClass.anyOf(CLIENT_TRANSPORT))
                 .transform((b, type, loader, module, pd) -> b
                         .visit(Advice.to(McpClientAdvice.Send.class).on(named("sendMessage")
                                 .and(takesArguments(1)).and(not(isAbstract())).and(not(isStatic()))))
                         .visit(Advice.to(McpClientAdvice.TransportClose.class).on(namedOneOf("closeGracefully", "close")
                                 .and(takesArguments(0)).and(not(isAbstract())).and(not(isStatic())))))
-                .type(named(CLIENT_SESSION))
+                .type(named(CLIENT_SESSION), SeesClass.anyOf(CLIENT_TRANSPORT))
                 .transform((b, type, loader, module, pd) -> b
                         .visit(Advice.to(McpClientAdvice.SessionCreated.class).on(isConstructor()))
                         .visit(Advice.to(McpClientAdvice.Incoming.class).on(named("handle").and(takesArguments(1))))
@@ -55,31 +52,5 @@ public final class McpClientInstrumentation implements InstrumentationModule {
                                         .and(takesArgument(0, String.class)).and(takesArgument(2, Throwable.class)))))
                         .visit(Advice.to(McpClientAdvice.Dismiss.class).on(named("dismissPendingResponses")
                                 .and(takesArguments(0)))));
-    }
-
-    /**
-     * Only class loaders that see the SDK can hold client transports; checking the loader first keeps the
-     * (costlier) super-type match away from every other class the JVM loads.
-     */
-    static final class SeesSdk implements ElementMatcher<ClassLoader> {
-        private static final String RESOURCE = CLIENT_TRANSPORT.replace('.', '/') + ".class";
-        private final Map<ClassLoader, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
-
-        @Override
-        public boolean matches(ClassLoader loader) {
-            if (loader == null) {
-                return false;
-            }
-            Boolean known = seen.get(loader);
-            if (known == null) {
-                try {
-                    known = loader.getResource(RESOURCE) != null;
-                } catch (RuntimeException e) {
-                    known = false;
-                }
-                seen.put(loader, known);
-            }
-            return known;
-        }
     }
 }

@@ -12,6 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -55,26 +56,27 @@ public final class McpServerInstrumentation implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder) {
         ElementMatcher.Junction<MethodDescription> handlerError = takesArguments(2)
                 .and(takesArgument(0, named(JSONRPC_REQUEST))).and(takesArgument(1, named("java.lang.Throwable")));
+        SeesClass sdk = SeesClass.anyOf(SESSION, STREAMABLE_SESSION);
         return builder
-                .type(named(ASYNC_SERVER))
+                .type(named(ASYNC_SERVER), sdk)
                 .transform(advice(on(ServerCreatedAdvice.class, isConstructor()),
                         on(HandlersPreparedAdvice.class, named("prepareRequestHandlers").and(takesArguments(0)))))
-                .type(hasSuperType(named(SESSION_FACTORY)).and(not(isInterface())))
+                .type(hasSuperType(named(SESSION_FACTORY)).and(not(isInterface())), sdk)
                 .transform(advice(on(StartSessionAdvice.class, named("startSession").and(takesArguments(1))
                         .and(not(isAbstract())))))
-                .type(hasSuperType(named(SESSION)))
+                .type(hasSuperType(named(SESSION)), sdk)
                 .transform(advice(on(SessionMessageAdvice.class, named("handle").and(takesArguments(1))
                                 .and(takesArgument(0, named(JSONRPC_MESSAGE)))),
                         on(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully").and(takesArguments(0))),
                         on(HandlerErrorAdvice.class, handlerError)))
-                .type(hasSuperType(named(STREAMABLE_SESSION)))
+                .type(hasSuperType(named(STREAMABLE_SESSION)), sdk)
                 .transform(advice(on(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully", "delete")
                         .and(takesArguments(0)))))
-                .type(named(STREAM))
+                .type(named(STREAM), sdk)
                 .transform(advice(on(StreamRequestAdvice.class, named("handle").and(takesArguments(1))
                                 .and(takesArgument(0, named(JSONRPC_REQUEST)))),
                         on(HandlerErrorAdvice.class, handlerError)))
-                .type(hasSuperType(named(SERVER_TRANSPORT)).and(not(isInterface())))
+                .type(hasSuperType(named(SERVER_TRANSPORT)).and(not(isInterface())), sdk)
                 .transform(advice(on(SendMessageAdvice.class, named("sendMessage").and(not(isAbstract()))
                         .and(takesArgument(0, named(JSONRPC_MESSAGE))))));
     }

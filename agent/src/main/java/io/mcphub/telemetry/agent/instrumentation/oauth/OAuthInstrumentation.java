@@ -37,6 +37,9 @@ public final class OAuthInstrumentation implements InstrumentationModule {
         }
     }
 
+    /** The JDK classes this module instruments: the only ones of the JDK the agent looks at. */
+    public static final String[] JDK_TARGETS = {"java.net.http.HttpRequest$BodyPublishers", "jdk.internal.net.http.HttpClientImpl"};
+
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         AgentBuilder result = builder
@@ -49,10 +52,10 @@ public final class OAuthInstrumentation implements InstrumentationModule {
             return result;
         }
         return result
-                .type(named("java.net.http.HttpRequest$BodyPublishers"))
+                .type(named(JDK_TARGETS[0]))
                 .transform((b, type, loader, module, pd) -> b.visit(Advice.to(OAuthAdvice.BodyPublisherOfString.class)
                         .on(named("ofString").and(isStatic()).and(takesArgument(0, String.class)))))
-                .type(named("jdk.internal.net.http.HttpClientImpl"))
+                .type(named(JDK_TARGETS[1]))
                 .transform((b, type, loader, module, pd) -> b.visit(Advice.to(OAuthAdvice.HttpClientSend.class)
                         .on(named("sendAsync").and(takesArguments(4))
                                 .and(takesArgument(0, named("java.net.http.HttpRequest")))

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus (Debian's {@code prometheus}) scrapes the agent's {@code /metrics} in the demo hub
- * while tools are called (successes and tool errors); then every query of the shipped Grafana dashboards
+ * while tools are called (successes and tool errors, through the hub's REST API and its own MCP server); then every query of the shipped Grafana dashboards
  * ({@code dashboards/*.json}, template variables resolved from their own label_values queries) must
  * return data from it, and the shipped alerting rules pass {@code promtool check rules}, their unit tests
  * ({@code promtool test rules}) and load into that Prometheus.
@@ -64,11 +68,11 @@ class PrometheusGrafanaTest extends WithDatabase {
                     await(prometheus, "up{job=\"" + JOB + "\"} == 1", Duration.ofSeconds(60));
                     // two rounds, each seen by Prometheus: rates over the window are then above zero
                     calls(hub, 3, 1);
-                    await(prometheus, "sum(mcp_client_operation_duration_seconds_count{tenant=\"" + TENANT + "\"}) == 4",
-                            Duration.ofSeconds(60));
+                    servedSession(hub);
+                    awaitCounts(prometheus, 6, 2, 1);
                     calls(hub, 3, 2);
-                    await(prometheus, "sum(mcp_client_operation_duration_seconds_count{tenant=\"" + TENANT + "\"}) == 9",
-                            Duration.ofSeconds(60));
+                    servedSession(hub);
+                    awaitCounts(prometheus, 13, 4, 2);
                     await(prometheus, "mcp_hub_infra_metric{tenant=\"" + TENANT + "\",metric=\"jvm.heap.used_bytes\"}",
                             Duration.ofSeconds(60));
                     checkDashboards(prometheus);
@@ -135,6 +139,33 @@ class PrometheusGrafanaTest extends WithDatabase {
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(r.body().contains("\"isError\":true"), r.body());
         }
+    }
+
+    /**
+     * A client session on the hub's own MCP server: a served success and a served tool error (each also a
+     * downstream call), then the session closed, so that served calls and session durations are scraped too.
+     */
+    private static void servedSession(JvmProcess hub) {
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(hub.url()).endpoint("/mcp").build())
+                .clientInfo(McpSchema.Implementation.builder("prom-it-client", "1.0").build())
+                .requestTimeout(Duration.ofSeconds(30)).build();
+        try {
+            client.initialize();
+            McpSchema.CallToolResult ok = client.callTool(new McpSchema.CallToolRequest("tools__add", Map.of("a", 1, "b", 2)));
+            assertTrue(ok.isError() == null || !ok.isError(), ok.toString());
+            McpSchema.CallToolResult failed = client.callTool(new McpSchema.CallToolRequest("tools__fail", Map.of("message", "nope")));
+            assertEquals(Boolean.TRUE, failed.isError(), failed.toString());
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    /** Waits until Prometheus has scraped at least these many downstream calls, served calls and closed sessions. */
+    private static void awaitCounts(String prometheus, int client, int served, int sessions) throws Exception {
+        String t = "{tenant=\"" + TENANT + "\"}";
+        await(prometheus, "sum(mcp_client_operation_duration_seconds_count" + t + ") >= " + client, Duration.ofSeconds(60));
+        await(prometheus, "sum(mcp_server_operation_duration_seconds_count" + t + ") >= " + served, Duration.ofSeconds(60));
+        await(prometheus, "sum(mcp_server_session_duration_seconds_count" + t + ") >= " + sessions, Duration.ofSeconds(60));
     }
 
     /** Every panel query of every dashboard, for every combination of its template variables' values. */

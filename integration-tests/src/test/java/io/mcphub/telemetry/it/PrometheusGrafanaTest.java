@@ -75,6 +75,7 @@ class PrometheusGrafanaTest extends WithDatabase {
                     awaitCounts(prometheus, 13, 4, 2);
                     await(prometheus, "mcp_hub_infra_metric{tenant=\"" + TENANT + "\",metric=\"jvm.heap.used_bytes\"}",
                             Duration.ofSeconds(60));
+                    lintScrape(api, dir);
                     checkDashboards(prometheus);
                     checkRulesLoaded(prometheus);
                 } finally {
@@ -278,6 +279,23 @@ class PrometheusGrafanaTest extends WithDatabase {
             Thread.sleep(200);
         }
         throw new AssertionError("the alerting rules were not loaded and evaluated: " + body);
+    }
+
+    /** The agent's real scrape, with every family present (ours and the convention's), passes promtool's lint. */
+    private static void lintScrape(URI api, Path dir) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(api.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String family : List.of("mcp_client_operation_duration_seconds", "mcp_server_operation_duration_seconds",
+                "mcp_server_session_duration_seconds", "mcp_tool_calls_total")) {
+            assertTrue(metrics.contains("\n" + family + "_bucket{") || metrics.contains("\n" + family + "{"), family + " in\n" + metrics);
+        }
+        Path file = dir.resolve("scrape.txt");
+        Files.writeString(file, metrics);
+        Process p = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics").redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool check metrics did not end");
+        assertEquals(0, p.exitValue(), "promtool check metrics: " + out);
+        assertEquals("", out.strip(), "promtool lint findings on the agent's /metrics");
     }
 
     private static void promtool(Path dir, String... args) throws Exception {

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code GET /metrics}: the tenant's telemetry in the Prometheus text format. Tool-call counters and the
- * latency histogram count calls seen by this server since the tenant was first scraped (from the live
- * feed); server, hub and infrastructure gauges are read from the database at scrape time.
+ * {@code GET /metrics}: the tenant's telemetry in the Prometheus text format. Tool-call counters, the
+ * latency histograms (ours and the OpenTelemetry MCP convention's, {@link SemconvExposition}) and session
+ * durations count what this server has seen since the tenant was first scraped (from the live feed);
+ * server, hub and infrastructure gauges are read from the database at scrape time.
  */
 public final class PrometheusExporter {
     private static final Duration FORGET_AFTER = Duration.ofMinutes(15);

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code GET /metrics}: the tenant's telemetry in the Prometheus text format. Tool-call counters and the
- * latency histogram count calls seen by this server since the tenant was first scraped (from the live
- * feed); server, hub and infrastructure gauges are read from the database at scrape time.
+ * {@code GET /metrics}: the tenant's telemetry in the Prometheus text format. Tool-call counters, the
+ * latency histograms (ours and the OpenTelemetry MCP convention's, {@link SemconvExposition}) and session
+ * durations count what this server has seen since the tenant was first scraped (from the live feed);
+ * server, hub and infrastructure gauges are read from the database at scrape time.
  */
 public final class PrometheusExporter {
     private static final Duration FORGET_AFTER = Duration.ofMinutes(15);
@@ -24,7 +25,7 @@ public final class PrometheusExporter {
     private final TelemetryDatabase db;
     private final FeedHub hub;
     private final EventStream stream;
-    private final Map<String, ExecutionCounters> counters = new ConcurrentHashMap<>();
+    private final Map<String, TenantSeries> counters = new ConcurrentHashMap<>();
 
     public PrometheusExporter(TelemetryDatabase db, FeedHub hub, EventStream stream) {
         this.db = db;
@@ -32,10 +33,10 @@ public final class PrometheusExporter {
         this.stream = stream;
     }
 
-    private ExecutionCounters counters(String tenant) {
+    private TenantSeries counters(String tenant) {
         forgetUnscraped();
         return counters.computeIfAbsent(tenant, t -> {
-            ExecutionCounters c = new ExecutionCounters();
+            TenantSeries c = new TenantSeries();
             hub.subscribe(t, c);
             return c;
         });
@@ -44,7 +45,7 @@ public final class PrometheusExporter {
     private void forgetUnscraped() {
         long now = System.nanoTime();
         counters.entrySet().removeIf(e -> {
-            boolean stale = now - e.getValue().lastScrapeNanos > FORGET_AFTER.toNanos();
+            boolean stale = now - e.getValue().calls.lastScrapeNanos > FORGET_AFTER.toNanos();
             if (stale) {
                 hub.unsubscribe(e.getKey(), e.getValue());
             }
@@ -53,12 +54,15 @@ public final class PrometheusExporter {
     }
 
     public String scrape(String tenant) {
-        ExecutionCounters c = counters(tenant);
+        TenantSeries t = counters(tenant);
+        ExecutionCounters c = t.calls;
         c.lastScrapeNanos = System.nanoTime();
         PromText out = new PromText();
         writeCounters(out, tenant, c);
         db.read(tenant, conn -> {
-            writeGauges(out, tenant, conn);
+            List<Map<String, Object>> servers = servers(conn, tenant);
+            SemconvExposition.write(out, tenant, t, servers);
+            writeGauges(out, tenant, conn, servers);
             return null;
         });
         // the tenant's own streams only: how many others watch is no business of theirs
@@ -103,12 +107,16 @@ public final class PrometheusExporter {
                 .sample("mcp_telemetry_api_series_dropped_total", c.droppedSeries.sum(), "tenant", tenant);
     }
 
-    private static void writeGauges(PromText out, String tenant, Connection c) throws SQLException {
-        List<Map<String, Object>> servers = Rows.list(c, "SELECT s.server_name, s.status, s.transport, "
+    private static List<Map<String, Object>> servers(Connection c, String tenant) throws SQLException {
+        return Rows.list(c, "SELECT s.server_name, s.status, s.transport, s.protocol_version, "
                 + "(SELECT count(*) FROM tools t WHERE t.tenant_id = s.tenant_id AND t.server_name = s.server_name "
                 + "AND t.removed_at IS NULL) AS tools, "
                 + "extract(epoch FROM now() - s.connected_since)::double precision AS connected_s "
                 + "FROM mcp_servers s WHERE s.tenant_id = ? ORDER BY s.server_name", tenant);
+    }
+
+    private static void writeGauges(PromText out, String tenant, Connection c, List<Map<String, Object>> servers)
+            throws SQLException {
         out.family("mcp_servers", "gauge", "MCP servers known to the tenant's hubs, by status.");
         for (String status : SqlNamed.names(ServerStatus.class)) {
             long n = servers.stream().filter(s -> status.equals(s.get("status"))).count();

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcphub.telemetry.agent.AgentRuntime;
+import io.mcphub.telemetry.agent.embedded.EmbeddedBinaries;
 import io.mcphub.telemetry.agent.embedded.EmbeddedDatabase;
+import io.mcphub.telemetry.agent.embedded.TestBinaries;
 import io.mcphub.telemetry.config.ConfigOption;
 import io.mcphub.telemetry.config.TelemetryConfig;
 import io.mcphub.telemetry.model.MetricScope;
@@ -33,6 +35,7 @@ class EmbeddedDefaultTest {
         TelemetryConfig config = TelemetryConfig.builder(Map.of(), new Properties())
                 .set(ConfigOption.EMBEDDED_DIR, dataDir.toString())
                 .set(ConfigOption.EMBEDDED_PORT, Integer.toString(port))
+                .set(ConfigOption.EMBEDDED_BINARIES, TestBinaries.jar().toString())
                 .set(ConfigOption.METRICS_INTERVAL_MS, "0")
                 .tenant("solo").build();
         assertTrue(config.useEmbedded());
@@ -45,7 +48,7 @@ class EmbeddedDefaultTest {
         }
         assertTrue(Files.exists(dataDir.resolve("postgresql.conf")), "data directory initialised where configured");
         // Started a third time to read what the two runs left behind.
-        try (var db = EmbeddedDatabase.start(dataDir, port, "mcp_hub_telemetry");
+        try (var db = EmbeddedDatabase.start(EmbeddedBinaries.find(config), dataDir, port, "mcp_hub_telemetry");
              Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "");
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT string_agg(value::int::text, ',' ORDER BY value) FROM infra_metrics "

@@ -85,6 +85,9 @@ final class DatabaseConnector {
                     if (schema) {
                         LOG.error("MCP hub telemetry cannot prepare its database schema (records wait in the ring and the spill file; "
                                 + "retrying every {} s at most): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
+                    } else if (locator.startsItsOwn()) {
+                        LOG.error("MCP hub telemetry cannot start its embedded database, will keep trying every {} s at most "
+                                + "(records wait in the ring meanwhile): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));
                     } else {
                         LOG.error("MCP hub telemetry cannot reach its database, will keep trying every {} s at most "
                                 + "(records wait in the ring and the spill file meanwhile): {}", MAX_RETRY_MILLIS / 1000, SecretScrubber.scrub(e.getMessage()));

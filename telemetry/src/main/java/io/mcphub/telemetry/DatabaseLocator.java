@@ -30,7 +30,8 @@ public interface DatabaseLocator extends AutoCloseable {
             if (config.useEmbedded()) {
                 throw new TelemetryStartupException("no database configured: set " + ConfigOption.POSTGRES_HOST.env()
                         + " (and POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD) or "
-                        + ConfigOption.JDBC_URL.env() + "; the embedded PostgreSQL comes with the agent jar");
+                        + ConfigOption.JDBC_URL.env() + "; the embedded PostgreSQL comes with the agent jar and "
+                        + "mcp-telemetry-embedded-postgres.jar");
             }
             return DatabaseTarget.of(config);
         };

@@ -1,9 +1,11 @@
 package io.mcphub.telemetry.cli;
 
+import io.mcphub.telemetry.agent.embedded.EmbeddedBinaries;
 import io.mcphub.telemetry.config.ConfigOption;
 import io.mcphub.telemetry.config.EffectiveConfig;
 import io.mcphub.telemetry.config.TelemetryConfig;
 import io.mcphub.telemetry.schema.DatabaseTarget;
+import io.mcphub.telemetry.sink.TelemetryStartupException;
 import io.mcphub.telemetry.text.SecretScrubber;
 import java.io.PrintStream;
 
@@ -41,10 +43,22 @@ final class ConfigCommand {
         out.println("database:      " + (config.useEmbedded()
                 ? "embedded PostgreSQL, data in " + config.embeddedDir() + ", port " + config.embeddedPort()
                 : DatabaseTarget.of(config).describe()));
+        if (config.useEmbedded()) {
+            out.println("binaries:      " + embeddedBinaries(config));
+        }
         out.println("telemetry API: " + (!config.apiEnabled() ? "off"
                 : config.apiPort() == 0 ? "on a free port of " + config.apiBind() + " (logged at start)"
                 : "http://" + config.apiBind() + ":" + config.apiPort() + "/ (a free port, logged, when that one is taken)"));
         return 0;
+    }
+
+    /** Where the embedded PostgreSQL's builds would be read from, or why they would not be found. */
+    private static String embeddedBinaries(TelemetryConfig config) {
+        try {
+            return EmbeddedBinaries.find(config).jar().toString();
+        } catch (TelemetryStartupException e) {
+            return "MISSING: " + e.getMessage();
+        }
     }
 
     static String reference() {

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcphub.telemetry.agent.embedded.TestBinaries;
 import io.mcphub.telemetry.config.ConfigOption;
 import io.mcphub.telemetry.config.TelemetryConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TelemetryCliTest {
 
@@ -70,6 +73,20 @@ class TelemetryCliTest {
         assertTrue(text.contains("database:      jdbc:postgresql://db.internal:5432/mcp_hub_telemetry as postgres"), text);
         assertTrue(text.contains("telemetry API: on a free port of 127.0.0.1"), text);
         assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void configSaysWhereTheEmbeddedBinariesWouldBeReadFromOrWhyNot(@TempDir Path dir) {
+        Path jar = TestBinaries.jar();
+        assertEquals(0, runWith(Map.of("MCP_TELEMETRY_EMBEDDED_BINARIES", jar.toString()), props(), "config"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("binaries:      " + jar), out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        Path missing = dir.resolve("mcp-telemetry-embedded-postgres.jar");
+        assertEquals(0, runWith(Map.of("MCP_TELEMETRY_EMBEDDED_BINARIES", missing.toString()), props(), "config"),
+                "informative: a hub with this configuration runs, without its embedded database");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("binaries:      MISSING: embedded PostgreSQL binaries not found: "
+                + missing + " (set by environment variable MCP_TELEMETRY_EMBEDDED_BINARIES) does not exist"),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

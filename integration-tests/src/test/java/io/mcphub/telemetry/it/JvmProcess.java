@@ -96,10 +96,16 @@ final class JvmProcess implements AutoCloseable {
     /** The demo hub with more JVM options ({@code -D...}) and environment variables. */
     static JvmProcess hub(String name, Path config, String agentArgs, List<String> jvmOptions, Map<String, String> env)
             throws IOException, InterruptedException {
+        return hub(name, config, AGENT_JAR, agentArgs, jvmOptions, env);
+    }
+
+    /** The demo hub with the agent jar at {@code agentJar} (a copy elsewhere, with or without what is beside it). */
+    static JvmProcess hub(String name, Path config, Path agentJar, String agentArgs, List<String> jvmOptions,
+                          Map<String, String> env) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
         cmd.addAll(jvmOptions);
         if (agentArgs != null) {
-            cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
+            cmd.add("-javaagent:" + agentJar.toAbsolutePath() + "=" + agentArgs);
         }
         cmd.addAll(List.of("-jar", HUB_JAR.toString(), "--config", config.toString(), "--port", "0"));
         return start(name, cmd, env, 90);

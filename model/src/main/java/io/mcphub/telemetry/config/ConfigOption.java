@@ -28,6 +28,8 @@ public enum ConfigOption {
     EMBEDDED_DIR("embedded.dir", "MCP_TELEMETRY_EMBEDDED_DIR", null,
             "data directory of the embedded PostgreSQL (default ~/.mcp-hub-telemetry/postgres)"),
     EMBEDDED_PORT("embedded.port", "MCP_TELEMETRY_EMBEDDED_PORT", "54329", "port of the embedded PostgreSQL (0 = any free)"),
+    EMBEDDED_BINARIES("embedded.binaries", "MCP_TELEMETRY_EMBEDDED_BINARIES", null,
+            "the embedded PostgreSQL's binaries: path of `mcp-telemetry-embedded-postgres.jar` (or of a one-platform `mcp-telemetry-embedded-postgres-<platform>.jar`), or of the directory holding it; default: beside the agent jar (see Embedded PostgreSQL binaries)"),
     RING_SIZE("ringSize", "MCP_TELEMETRY_RING_SIZE", "65536", "ring capacity in records, power of two"),
     BATCH_SIZE("batchSize", "MCP_TELEMETRY_BATCH_SIZE", "2000", "records per COPY batch"),
     FLUSH_INTERVAL_MS("flushIntervalMs", "MCP_TELEMETRY_FLUSH_INTERVAL_MS", "200", "longest a record waits for its batch"),

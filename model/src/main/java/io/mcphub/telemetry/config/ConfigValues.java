@@ -2,6 +2,8 @@ package io.mcphub.telemetry.config;
 
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.text.SecretScrubber;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -102,6 +104,17 @@ final class ConfigValues {
                     }
                 },
                 () -> range(ConfigOption.EMBEDDED_PORT, 0, 65_535),
+                () -> {
+                    // only the form: whether the file is there is told when the embedded database is needed,
+                    // so that a missing file leaves the hub running with its records kept
+                    if (isSet(ConfigOption.EMBEDDED_BINARIES)) {
+                        try {
+                            Path.of(get(ConfigOption.EMBEDDED_BINARIES).strip());
+                        } catch (InvalidPathException e) {
+                            throw invalid(ConfigOption.EMBEDDED_BINARIES, "must be a file or directory path: " + e.getReason());
+                        }
+                    }
+                },
                 () -> {
                     range(ConfigOption.RING_SIZE, 64, 1 << 24);
                     if (Integer.bitCount(intValue(ConfigOption.RING_SIZE)) != 1) {

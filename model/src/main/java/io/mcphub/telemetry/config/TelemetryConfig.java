@@ -174,6 +174,16 @@ public final class TelemetryConfig {
         }
     }
 
+    /** The configured embedded PostgreSQL binaries (a jar or the directory holding it), or null: beside the agent. */
+    public Path embeddedBinaries() {
+        return isSet(ConfigOption.EMBEDDED_BINARIES) ? Path.of(get(ConfigOption.EMBEDDED_BINARIES).strip()) : null;
+    }
+
+    /** Where a setting's value came from ({@code agent argument embedded.binaries}, ...), or null for its default. */
+    public String origin(ConfigOption option) {
+        return values.origin(option);
+    }
+
     public int embeddedPort() {
         return intValue(ConfigOption.EMBEDDED_PORT);
     }

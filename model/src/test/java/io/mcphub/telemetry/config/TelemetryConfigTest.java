@@ -2,9 +2,11 @@ package io.mcphub.telemetry.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -103,6 +105,19 @@ class TelemetryConfigTest {
         ConfigException url = assertThrows(ConfigException.class,
                 () -> TelemetryConfig.builder(Map.of(), props()).jdbcUrl("jdbc:mysql://x/y", "u", "p").build());
         assertTrue(url.getMessage().contains("jdbc:postgresql:"), url.getMessage());
+        ConfigException binaries = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of("MCP_TELEMETRY_EMBEDDED_BINARIES", "pg\0.jar"), props()).build());
+        assertTrue(binaries.getMessage().startsWith("invalid telemetry setting environment variable "
+                + "MCP_TELEMETRY_EMBEDDED_BINARIES = 'pg\0.jar': must be a file or directory path"), binaries.getMessage());
+    }
+
+    @Test
+    void embeddedBinariesAreAPathWhoseExistenceIsCheckedOnlyWhenTheyAreNeeded() {
+        assertNull(TelemetryConfig.builder(Map.of(), props()).build().embeddedBinaries());
+        TelemetryConfig c = TelemetryConfig.builder(Map.of(), props("mcp.telemetry.embedded.binaries", " /nowhere/pg.jar "))
+                .build();
+        assertEquals(Path.of("/nowhere/pg.jar"), c.embeddedBinaries());
+        assertEquals("system property mcp.telemetry.embedded.binaries", c.origin(ConfigOption.EMBEDDED_BINARIES));
     }
 
     @Test

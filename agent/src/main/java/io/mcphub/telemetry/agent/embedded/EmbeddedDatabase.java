@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL (binaries from Maven Central) run by the agent when no database is configured.
+ * A real PostgreSQL (zonky's builds from Maven Central, in {@link EmbeddedBinaries}' jar) run by the agent when no database is configured.
  * Its data directory persists, so telemetry survives hub restarts. It is stopped by whoever started
  * it, after the sink wrote its last record (never by a shutdown hook of its own, which would race the
  * sink at exit).
@@ -32,13 +32,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.database = database;
     }
 
-    /** Starts (initialising on first use) the server in {@code dataDir} and ensures {@code database} exists. */
-    public static EmbeddedDatabase start(Path dataDir, int port, String database) {
+    /**
+     * Starts (initialising on first use) the server of {@code binaries} in {@code dataDir} and ensures
+     * {@code database} exists.
+     */
+    public static EmbeddedDatabase start(EmbeddedBinaries binaries, Path dataDir, int port, String database) {
         EmbeddedPostgres pg;
         try {
             Files.createDirectories(dataDir);
             pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
-                    .setRegisterShutdownHook(false).setPgBinaryResolver(AgentBinaries.INSTANCE).start();
+                    .setRegisterShutdownHook(false).setPgBinaryResolver(AgentBinaries.of(binaries)).start();
         } catch (IOException | RuntimeException e) {
             throw new TelemetryStartupException("cannot start the embedded PostgreSQL in " + dataDir + " on port " + port
                     + " (another process may be using that directory or port; set mcp.telemetry.embedded.dir / "
@@ -52,8 +55,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new TelemetryStartupException("embedded PostgreSQL started but database " + database
                     + " could not be created: " + e.getMessage(), e);
         }
-        LOG.info("embedded PostgreSQL running with data in {}: {} (psql -h 127.0.0.1 -p {} -U {} {})",
-                dataDir, db.jdbcUrl(), pg.getPort(), USER, database);
+        LOG.info("embedded PostgreSQL running with data in {}: {} (psql -h 127.0.0.1 -p {} -U {} {}; binaries from {})",
+                dataDir, db.jdbcUrl(), pg.getPort(), USER, database, binaries.jar());
         return db;
     }
 

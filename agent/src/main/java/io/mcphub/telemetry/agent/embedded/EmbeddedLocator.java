@@ -23,7 +23,9 @@ public final class EmbeddedLocator implements DatabaseLocator {
             return DatabaseTarget.of(config);
         }
         if (embedded == null) {
-            embedded = EmbeddedDatabase.start(config.embeddedDir(), config.embeddedPort(), config.postgresDb());
+            // looked for at each attempt: a jar put in place while the hub runs is taken at the next retry
+            EmbeddedBinaries binaries = EmbeddedBinaries.find(config);
+            embedded = EmbeddedDatabase.start(binaries, config.embeddedDir(), config.embeddedPort(), config.postgresDb());
         }
         return new DatabaseTarget(embedded.jdbcUrl(), EmbeddedDatabase.USER, "", config.appPassword());
     }

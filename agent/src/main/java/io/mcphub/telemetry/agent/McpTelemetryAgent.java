@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point of {@code -javaagent:mcp-telemetry-agent.jar[=key=value,...]} (and of attaching to a
  * running JVM). Never throws and never blocks the hub: bad configuration disables the agent with one
- * message; the database is connected in the background while records wait in the ring.
+ * message; the instrumentation is installed beside the hub's start ({@link StartupGate}), and the
+ * database connected in the background while records wait in the ring.
  */
 public final class McpTelemetryAgent {
 
@@ -53,6 +54,28 @@ public final class McpTelemetryAgent {
             System.err.println("[mcp-telemetry] agent disabled: cannot read its configuration: " + SecretScrubber.describe(t));
             return;
         }
+        if (attachedLate) {
+            // the hub runs already: nothing to start alongside, so install here
+            install(config, inst, true);
+            return;
+        }
+        // premain returns at once: the installation (most of the agent's start-up) runs beside the hub's own
+        // start, and the classes it instruments wait for it (StartupGate)
+        StartupGate gate = new StartupGate(inst);
+        inst.addTransformer(gate, true);
+        Thread installer = new Thread(() -> {
+            try {
+                install(config, gate.instrumentation(), false);
+            } finally {
+                gate.abandon();
+            }
+        }, "mcp-telemetry-start");
+        installer.setDaemon(true);
+        gate.installer(installer);
+        installer.start();
+    }
+
+    private static void install(TelemetryConfig config, Instrumentation inst, boolean attachedLate) {
         Logger log = LoggerFactory.getLogger(McpTelemetryAgent.class);
         try {
             AgentRuntime runtime = AgentRuntime.startInBackground(config,

@@ -41,14 +41,13 @@ class HubExitTest {
     }
 
     /** Milliseconds from the program's "plain-app done" line to the process's end. */
-    private static long exitDelayMillis(String name, String agentArgs) throws Exception {
+    private static long exitDelayMillis(String name, String agentArgs, long workMillis) throws Exception {
         String classes = Path.of(PlainApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         List<String> cmd = new ArrayList<>(List.of(JvmProcess.java()));
         if (agentArgs != null) {
             cmd.add("-javaagent:" + JvmProcess.AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
         }
-        // one second of work: the agent is connecting (or waiting on a silent server) when the program ends
-        cmd.addAll(List.of("-cp", classes, PlainApp.class.getName(), "1000"));
+        cmd.addAll(List.of("-cp", classes, PlainApp.class.getName(), String.valueOf(workMillis)));
         Files.createDirectories(JvmProcess.LOG_DIR);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Long> done = new CompletableFuture<>();
@@ -81,9 +80,9 @@ class HubExitTest {
                 + (db.adminPassword().isEmpty() ? "" : ",postgres.password=" + db.adminPassword()) + ",api.port=0";
     }
 
-    private static long pairedAddedMillis(String label, String agentArgs) throws Exception {
-        long control = exitDelayMillis("exit-" + label + "-plain", null);
-        long withAgent = exitDelayMillis("exit-" + label + "-agent", agentArgs);
+    private static long pairedAddedMillis(String label, String agentArgs, long workMillis) throws Exception {
+        long control = exitDelayMillis("exit-" + label + "-plain", null, workMillis);
+        long withAgent = exitDelayMillis("exit-" + label + "-agent", agentArgs, workMillis);
         long added = withAgent - control;
         System.out.printf("RELIABILITY exit %s: done-to-exit %d ms with the agent, %d ms without: %+d ms%n", label,
                 withAgent, control, added);
@@ -96,15 +95,18 @@ class HubExitTest {
         try (ServerSocket s = new ServerSocket(0)) {
             refusedPort = s.getLocalPort();
         }
+        // one second of work: the agent is connecting (or waiting on a silent server) when the program ends
         long refused = pairedAddedMillis("refused", agentArgs("exitrefused", "jdbc:postgresql://127.0.0.1:" + refusedPort
-                + "/x"));
+                + "/x"), 1_000);
         long silent;
         try (TcpProxy blackHole = TcpProxy.blackHole()) {
             silent = pairedAddedMillis("silent", agentArgs("exitsilent", "jdbc:postgresql://127.0.0.1:" + blackHole.port()
-                    + "/x"));
+                    + "/x"), 1_000);
             assertTrue(blackHole.accepted() > 0, "the agent's connection reached the silent server");
         }
-        long healthy = pairedAddedMillis("healthy", agentArgs("exithealthy", db.jdbcUrl()));
+        // long enough for the agent to have connected (it connects beside the program): the queue is then written
+        // at exit; a program that ends before the connection is made leaves its records in the spill file
+        long healthy = pairedAddedMillis("healthy", agentArgs("exithealthy", db.jdbcUrl()), 5_000);
         assertTrue(refused < ADDED_LIMIT_MS, "refused database added " + refused + " ms to the exit");
         assertTrue(silent < ADDED_LIMIT_MS, "silent database added " + silent + " ms to the exit");
         // a healthy database is written to before the exit (up to shutdownTimeoutMs); reported, not bounded here

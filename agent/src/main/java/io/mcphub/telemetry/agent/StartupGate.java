@@ -1,0 +1,204 @@
+package io.mcphub.telemetry.agent;
+
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+/**
+ * Lets the hub start while the agent installs its instrumentation on a thread of its own (Byte Buddy's
+ * installation is most of the agent's start-up: ~1,000 of its classes and a generated transformer).
+ * This tiny transformer is registered at once, in {@code premain}; Byte Buddy's transformer is handed to
+ * it when ready, instead of being registered itself, and every class the JVM defines or retransforms
+ * then goes through it. Until then, a class of a library the agent instruments (the MCP SDK, the
+ * servlet API, Jetty's and Tomcat's connectors, the JDK's HTTP client and server) waits for the
+ * installation, at most {@link #MAX_WAIT}, so none of them is defined, or runs, before its advice is
+ * there; any other class passes untouched, and Byte Buddy's retransformation pass at the end of its
+ * installation transforms those of them that match (the hub's servlets, say, loaded early). The
+ * installing thread itself, and a class being retransformed, never wait.
+ */
+final class StartupGate implements ClassFileTransformer {
+
+    static final long MAX_WAIT_SECONDS = 10;
+    private static final String[] WAITING = {"io/modelcontextprotocol/", "jakarta/servlet/", "javax/servlet/",
+            "org/eclipse/jetty/server/", "org/apache/catalina/connector/", "java/net/http/", "jdk/internal/net/http/",
+            "com/sun/net/httpserver/", "sun/net/httpserver/"};
+    private static final ClassFileTransformer NONE = new ClassFileTransformer() {
+    };
+
+    private final Instrumentation instrumentation;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile ClassFileTransformer delegate;
+    private volatile Thread installer;
+
+    StartupGate(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
+    }
+
+    /** The thread that installs: it never waits for itself. */
+    void installer(Thread thread) {
+        this.installer = thread;
+    }
+
+    /** Byte Buddy's transformer: from now on every class goes through it. */
+    private void open(ClassFileTransformer transformer) {
+        delegate = transformer;
+        ready.countDown();
+    }
+
+    /** The installation failed or was given up: classes pass untouched, and none waits any more. */
+    void abandon() {
+        if (delegate == null) {
+            open(NONE);
+        }
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
+                            byte[] bytes) throws IllegalClassFormatException {
+        ClassFileTransformer t = delegate;
+        if (t == null) {
+            if (redefined != null || name == null || !waits(name) || Thread.currentThread() == installer) {
+                return null;
+            }
+            t = await();
+        }
+        return t == NONE ? null : t.transform(module, loader, name, redefined, domain, bytes);
+    }
+
+    private ClassFileTransformer await() {
+        try {
+            if (!ready.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                abandonLate();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ClassFileTransformer t = delegate;
+        return t == null ? NONE : t;
+    }
+
+    private void abandonLate() {
+        System.err.println("[mcp-telemetry] the agent's instrumentation was not installed within " + MAX_WAIT_SECONDS
+                + " s; classes load without it");
+        abandon();
+    }
+
+    static boolean waits(String internalName) {
+        for (String prefix : WAITING) {
+            if (internalName.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The instrumentation Byte Buddy installs into: the JVM's, except that the transformer it registers
+     * is handed to this gate (already registered, able to retransform) rather than to the JVM.
+     */
+    Instrumentation instrumentation() {
+        return new Instrumentation() {
+            @Override
+            public void addTransformer(ClassFileTransformer transformer, boolean canRetransform) {
+                open(transformer);
+            }
+
+            @Override
+            public void addTransformer(ClassFileTransformer transformer) {
+                open(transformer);
+            }
+
+            @Override
+            public boolean removeTransformer(ClassFileTransformer transformer) {
+                if (delegate == transformer) {
+                    delegate = NONE;
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            public boolean isRetransformClassesSupported() {
+                return instrumentation.isRetransformClassesSupported();
+            }
+
+            @Override
+            public void retransformClasses(Class<?>... classes) throws UnmodifiableClassException {
+                instrumentation.retransformClasses(classes);
+            }
+
+            @Override
+            public boolean isRedefineClassesSupported() {
+                return instrumentation.isRedefineClassesSupported();
+            }
+
+            @Override
+            public void redefineClasses(ClassDefinition... definitions) throws ClassNotFoundException,
+                    UnmodifiableClassException {
+                instrumentation.redefineClasses(definitions);
+            }
+
+            @Override
+            public boolean isModifiableClass(Class<?> theClass) {
+                return instrumentation.isModifiableClass(theClass);
+            }
+
+            @Override
+            @SuppressWarnings("rawtypes")
+            public Class[] getAllLoadedClasses() {
+                return instrumentation.getAllLoadedClasses();
+            }
+
+            @Override
+            @SuppressWarnings("rawtypes")
+            public Class[] getInitiatedClasses(ClassLoader loader) {
+                return instrumentation.getInitiatedClasses(loader);
+            }
+
+            @Override
+            public long getObjectSize(Object objectToSize) {
+                return instrumentation.getObjectSize(objectToSize);
+            }
+
+            @Override
+            public void appendToBootstrapClassLoaderSearch(JarFile jarfile) {
+                instrumentation.appendToBootstrapClassLoaderSearch(jarfile);
+            }
+
+            @Override
+            public void appendToSystemClassLoaderSearch(JarFile jarfile) {
+                instrumentation.appendToSystemClassLoaderSearch(jarfile);
+            }
+
+            @Override
+            public boolean isNativeMethodPrefixSupported() {
+                return instrumentation.isNativeMethodPrefixSupported();
+            }
+
+            @Override
+            public void setNativeMethodPrefix(ClassFileTransformer transformer, String prefix) {
+                instrumentation.setNativeMethodPrefix(transformer, prefix);
+            }
+
+            @Override
+            public void redefineModule(Module module, Set<Module> extraReads, Map<String, Set<Module>> extraExports,
+                                       Map<String, Set<Module>> extraOpens, Set<Class<?>> extraUses,
+                                       Map<Class<?>, java.util.List<Class<?>>> extraProvides) {
+                instrumentation.redefineModule(module, extraReads, extraExports, extraOpens, extraUses, extraProvides);
+            }
+
+            @Override
+            public boolean isModifiableModule(Module module) {
+                return instrumentation.isModifiableModule(module);
+            }
+        };
+    }
+}

@@ -5,6 +5,8 @@
 # no API server and no spill file, so that the figure is the agent's own start-up and exit. Then one run
 # with class-load logging prints where premain's time goes: when the agent's entry class loads, when Byte
 # Buddy's AgentBuilder loads, and when the program's main class loads.
+# Then the same for a real application's start: the demo hub (Jetty 12, the MCP SDK) from its launch until
+# it says it listens, then SIGTERM (bench/startup/hub-until-listening.sh).
 # Usage: bench/startup.sh [runs=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +23,7 @@ awk '/McpTelemetryAgent source/{print "premain starts     " $1} /bytebuddy.agent
      / Hello source/{print "main class loads   " $1}' "$out/classes.txt"
 echo "classes loaded in all: $(wc -l < "$out/classes.txt"), of them the agent's shaded Byte Buddy: $(grep -c 'shaded.net.bytebuddy' "$out/classes.txt")"
 rm -rf "$out"
+# a real application's start: the demo hub (Jetty, the MCP SDK) until it listens, then stopped
+echo "# demo hub, start until listening, then SIGTERM"
+farm-bench -n "$runs" --timeout 900 --vs "bench/startup/hub-until-listening.sh" -- \
+  bench/startup/hub-until-listening.sh "-javaagent:$jar=$args"

@@ -36,6 +36,7 @@ final class Instrumentations {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(new CachingTypePools())
                 .with(new ErrorListener())
                 .ignore(ignoredTypes());
         for (InstrumentationModule module : MODULES) {

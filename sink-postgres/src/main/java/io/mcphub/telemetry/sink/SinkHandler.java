@@ -3,6 +3,7 @@ package io.mcphub.telemetry.sink;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.sink.spill.SpillFile;
 import io.mcphub.telemetry.sink.spill.SpilledBatch;
 import io.mcphub.telemetry.text.SecretScrubber;
@@ -73,6 +74,21 @@ final class SinkHandler implements EventHandler<RingEvent> {
     private final Object retryGate = new Object();
     private volatile boolean outageLogged;
 
+    /** Where each execution also goes (e.g. OTLP export); it must not block: it runs on the sink's thread. */
+    private volatile Consumer<ToolExecutionRecord> executions;
+
+    void exportExecutionsTo(Consumer<ToolExecutionRecord> exporter) {
+        this.executions = exporter;
+    }
+
+    private static void exportExecution(Consumer<ToolExecutionRecord> exporter, ToolExecutionRecord e) {
+        try {
+            exporter.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.debug("execution export failed", ex); // the export counts its own losses; storing goes on
+        }
+    }
+
     SinkHandler(WriteLanes lanes, SinkStats stats, WriteProgress progress, SinkSettings settings, SpillFile spill) {
         this.lanes = lanes;
         this.stats = stats;
@@ -111,6 +127,10 @@ final class SinkHandler implements EventHandler<RingEvent> {
                 oldestNanos = System.nanoTime();
             }
             buffer.add(record);
+            Consumer<ToolExecutionRecord> exporter = executions;
+            if (exporter != null && record instanceof ToolExecutionRecord e) {
+                exportExecution(exporter, e);
+            }
         }
         if (flushed != null) {
             flush();

@@ -6,13 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.mcphub.telemetry.it.McpClientPeers.Reply;
 import io.mcphub.telemetry.testing.TestDatabase;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * W3C trace context from the hub to a real MCP server (the Java SDK tool server, whose {@code meta} tool
  * answers with the {@code _meta} it received): the traceparent it gets is the one stored with the
  * execution; with the real OpenTelemetry Java agent attached beside ours, that trace is the one the
- * OpenTelemetry agent started for the hub's HTTP request, as its logging exporter shows.
+ * OpenTelemetry agent started for the hub's HTTP request, as its logging exporter shows. A client of
+ * the hub's own MCP endpoint that sends a traceparent gets its served call recorded as a child; and with
+ * {@code otlp.endpoint} set, the spans and histograms of those calls reach a collector.
  */
 class TraceContextTest {
 
@@ -58,8 +72,17 @@ class TraceContextTest {
     }
 
     @Test
-    void theServerReceivesTraceparentInMetaAndTheExecutionStoresItsIds() throws Exception {
-        try (JvmProcess hub = JvmProcess.hub("trace-hub", config, Db.agentArgs(db, "trace"))) {
+    void theServerReceivesTraceparentInMetaTheExecutionStoresItsIdsAndOtlpExportsThem() throws Exception {
+        BlockingQueue<Map.Entry<String, byte[]>> posted = new LinkedBlockingQueue<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", exchange -> {
+            posted.add(Map.entry(exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        String otlp = ",otlp.endpoint=http://127.0.0.1:" + collector.getAddress().getPort() + ",otlp.intervalMs=200";
+        try (JvmProcess hub = JvmProcess.hub("trace-hub", config, Db.agentArgs(db, "trace") + otlp)) {
             Matcher first = sentTraceparent(hub);
             Matcher second = sentTraceparent(hub);
             assertEquals("1", first.group(3), "a trace begun by the agent is sampled: every call is recorded");
@@ -72,7 +95,69 @@ class TraceContextTest {
             assertEquals(List.of(second.group(1), second.group(2), "-"), rows.get(1));
             // the other requests of the session (initialize, tools/list) carried context too: no error was logged
             assertTrue(hub.output.stream().noneMatch(l -> l.contains("mcp-client-send")), String.join("\n", hub.output));
+
+            // a client of the hub's own MCP endpoint sends its traceparent: the served call is its child
+            String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+            String callerSpan = "00f067aa0ba902b7";
+            McpSyncClient client = McpClientPeers.hubClient(hub, "traced-client");
+            try {
+                client.callTool(new McpSchema.CallToolRequest("java-tools__echo", Map.of("text", "hi"),
+                        Map.of("traceparent", "00-" + callerTrace + "-" + callerSpan + "-01")));
+            } finally {
+                client.closeGracefully();
+            }
+            List<String> served = Db.await(db, "SELECT trace_id, span_id, parent_span_id FROM tool_executions "
+                    + "WHERE tenant_id = 'trace' AND side = 'served'", r -> r.size() == 1, WAIT).get(0);
+            assertEquals(callerTrace, served.get(0));
+            assertEquals(callerSpan, served.get(2));
+            assertTrue(served.get(1).matches("[0-9a-f]{16}") && !served.get(1).equals(callerSpan), served.toString());
+
+            // OTLP: the spans and histograms of those calls, decoded with the official classes
+            List<Span> spans = new ArrayList<>();
+            Map<String, Long> counts = new HashMap<>();
+            Db.awaitTrue(() -> {
+                for (Map.Entry<String, byte[]> p; (p = posted.poll()) != null; ) {
+                    read(p, spans, counts);
+                }
+                return spans.stream().filter(sp -> sp.getKind() == Span.SpanKind.SPAN_KIND_SERVER).count() == 1
+                        && counts.getOrDefault("mcp.client.operation.duration meta", 0L) == 2;
+            }, WAIT, "the OTLP export of the calls");
+            Span meta = spans.stream().filter(sp -> hex(sp.getSpanId()).equals(first.group(2))).findFirst().orElseThrow();
+            assertEquals("tools/call meta", meta.getName());
+            assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, meta.getKind());
+            assertEquals(first.group(1), hex(meta.getTraceId()));
+            assertTrue(meta.getParentSpanId().isEmpty());
+            Span servedSpan = spans.stream().filter(sp -> sp.getKind() == Span.SpanKind.SPAN_KIND_SERVER).findFirst()
+                    .orElseThrow();
+            assertEquals("tools/call java-tools__echo", servedSpan.getName());
+            assertEquals(List.of(callerTrace, served.get(1), callerSpan), List.of(hex(servedSpan.getTraceId()),
+                    hex(servedSpan.getSpanId()), hex(servedSpan.getParentSpanId())));
+            assertEquals(1L, counts.get("mcp.server.operation.duration java-tools__echo"));
+        } finally {
+            collector.stop(0);
         }
+    }
+
+    /** One OTLP request: its spans, and the histogram counts by metric and tool. */
+    private static void read(Map.Entry<String, byte[]> post, List<Span> spans, Map<String, Long> counts) {
+        try {
+            if (post.getKey().equals("/v1/traces")) {
+                ExportTraceServiceRequest r = ExportTraceServiceRequest.parseFrom(post.getValue());
+                r.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss -> spans.addAll(ss.getSpansList())));
+            } else {
+                ExportMetricsServiceRequest r = ExportMetricsServiceRequest.parseFrom(post.getValue());
+                r.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(sm -> sm.getMetricsList()
+                        .forEach(m -> m.getHistogram().getDataPointsList().forEach(p -> counts.merge(m.getName() + " "
+                                + p.getAttributesList().stream().filter(a -> a.getKey().equals("gen_ai.tool.name"))
+                                .findFirst().orElseThrow().getValue().getStringValue(), p.getCount(), Long::sum)))));
+            }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("not OTLP protobuf: " + post.getKey(), e);
+        }
+    }
+
+    private static String hex(com.google.protobuf.ByteString id) {
+        return HexFormat.of().formatHex(id.toByteArray());
     }
 
     @Test

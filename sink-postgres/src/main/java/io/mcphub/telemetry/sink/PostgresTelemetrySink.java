@@ -300,10 +300,11 @@ public final class PostgresTelemetrySink implements RecordSink {
     }
 
     /**
-     * Also hands each tool execution the sink takes to {@code exporter}, on the sink's thread, in the order
-     * taken: a second consumer of the same records (e.g. OTLP export), which must never block.
+     * Also hands each tool execution and server report the sink takes to {@code exporter}, on the sink's
+     * thread, in the order taken: a second consumer of the same records (e.g. OTLP export), which must
+     * never block.
      */
-    public void exportExecutionsTo(java.util.function.Consumer<io.mcphub.telemetry.model.ToolExecutionRecord> exporter) {
+    public void exportExecutionsTo(java.util.function.Consumer<TelemetryRecord> exporter) {
         handler.exportExecutionsTo(exporter);
     }
 

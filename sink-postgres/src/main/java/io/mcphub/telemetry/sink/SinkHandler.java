@@ -2,6 +2,7 @@ package io.mcphub.telemetry.sink;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
+import io.mcphub.telemetry.model.ServerRecord;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.sink.spill.SpillFile;
@@ -74,14 +75,17 @@ final class SinkHandler implements EventHandler<RingEvent> {
     private final Object retryGate = new Object();
     private volatile boolean outageLogged;
 
-    /** Where each execution also goes (e.g. OTLP export); it must not block: it runs on the sink's thread. */
-    private volatile Consumer<ToolExecutionRecord> executions;
+    /**
+     * Where each execution (and each server report, which says how its executions reached it) also goes,
+     * e.g. OTLP export; it must not block: it runs on the sink's thread.
+     */
+    private volatile Consumer<TelemetryRecord> executions;
 
-    void exportExecutionsTo(Consumer<ToolExecutionRecord> exporter) {
+    void exportExecutionsTo(Consumer<TelemetryRecord> exporter) {
         this.executions = exporter;
     }
 
-    private static void exportExecution(Consumer<ToolExecutionRecord> exporter, ToolExecutionRecord e) {
+    private static void exportExecution(Consumer<TelemetryRecord> exporter, TelemetryRecord e) {
         try {
             exporter.accept(e);
         } catch (RuntimeException ex) {
@@ -127,9 +131,9 @@ final class SinkHandler implements EventHandler<RingEvent> {
                 oldestNanos = System.nanoTime();
             }
             buffer.add(record);
-            Consumer<ToolExecutionRecord> exporter = executions;
-            if (exporter != null && record instanceof ToolExecutionRecord e) {
-                exportExecution(exporter, e);
+            Consumer<TelemetryRecord> exporter = executions;
+            if (exporter != null && (record instanceof ToolExecutionRecord || record instanceof ServerRecord)) {
+                exportExecution(exporter, record);
             }
         }
         if (flushed != null) {

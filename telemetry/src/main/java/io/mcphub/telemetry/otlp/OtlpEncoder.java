@@ -2,6 +2,7 @@ package io.mcphub.telemetry.otlp;
 
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ServerRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,8 @@ final class OtlpEncoder {
 
     private final ProtoWriter resource;
     private final ProtoWriter scope;
+    /** How each downstream server is reached, from its reports: {@code network.transport}, {@code mcp.protocol.version}. */
+    private final Map<String, String[]> servers = new java.util.concurrent.ConcurrentHashMap<>();
 
     OtlpEncoder(String serviceName, String instanceId, String tenant, String version) {
         this.resource = new ProtoWriter();
@@ -37,6 +40,18 @@ final class OtlpEncoder {
         attribute(resource, 1, "service.version", version);
         attribute(resource, 1, "mcphub.tenant", tenant);
         this.scope = new ProtoWriter().string(1, SCOPE);
+    }
+
+    /** Notes a server's transport and protocol version, for the attributes of its executions. */
+    void server(ServerRecord server) {
+        String transport = switch (server.transport()) {
+            case STDIO -> "pipe";
+            case SSE, STREAMABLE_HTTP -> "tcp";
+            default -> null;
+        };
+        String[] known = servers.get(server.serverName());
+        String version = server.protocolVersion() != null ? server.protocolVersion() : known == null ? null : known[1];
+        servers.put(server.serverName(), new String[] {transport, version});
     }
 
     /** An {@code ExportTraceServiceRequest} of the executions that carry a trace id. */
@@ -52,7 +67,7 @@ final class OtlpEncoder {
         return new ProtoWriter().message(1, resourceSpans).toByteArray();
     }
 
-    private static ProtoWriter span(ToolExecutionRecord e) {
+    private ProtoWriter span(ToolExecutionRecord e) {
         long startNanos = e.startedAtMicros() * 1_000;
         ProtoWriter span = new ProtoWriter()
                 .bytes(1, id(e.traceIdHigh(), e.traceIdLow()))
@@ -76,11 +91,16 @@ final class OtlpEncoder {
     }
 
     /** The attributes spans and histogram points share. */
-    private static void attributes(ProtoWriter target, int field, ToolExecutionRecord e) {
+    private void attributes(ProtoWriter target, int field, ToolExecutionRecord e) {
         attribute(target, field, "mcp.method.name", METHOD);
         attribute(target, field, "gen_ai.tool.name", e.toolName());
         attribute(target, field, "mcphub.server.name", e.serverName());
         attribute(target, field, "error.type", errorType(e));
+        String[] server = e.side() == ExecutionSide.DOWNSTREAM ? servers.get(e.serverName()) : null;
+        if (server != null) {
+            attribute(target, field, "network.transport", server[0]);
+            attribute(target, field, "mcp.protocol.version", server[1]);
+        }
     }
 
     /** {@code tool_error} for a result with isError (as the conventions say), else the error's class or outcome. */
@@ -99,6 +119,7 @@ final class OtlpEncoder {
         Map<ExecutionSide, Map<List<String>, Point>> series = new LinkedHashMap<>();
         for (ToolExecutionRecord e : executions) {
             List<String> key = java.util.Arrays.asList(e.serverName(), e.toolName(), errorType(e));
+            // a point's attributes are its first execution's: the key holds every one of them that varies
             series.computeIfAbsent(e.side(), s -> new LinkedHashMap<>())
                     .computeIfAbsent(key, k -> new Point(e)).add(e.durationMicros() / 1e6);
         }
@@ -119,7 +140,7 @@ final class OtlpEncoder {
     }
 
     /** One histogram series of an export. */
-    private static final class Point {
+    private final class Point {
         final ToolExecutionRecord first;
         final long[] buckets = new long[BOUNDS.length + 1];
         long count;

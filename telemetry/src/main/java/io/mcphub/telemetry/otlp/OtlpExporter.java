@@ -1,5 +1,7 @@
 package io.mcphub.telemetry.otlp;
 
+import io.mcphub.telemetry.model.ServerRecord;
+import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * request bounded by a timeout, and whatever a slow or absent endpoint cannot take is dropped and
  * counted, never retried into the hub's memory. {@link #close} gives the last batch a bounded time.
  */
-public final class OtlpExporter implements Consumer<ToolExecutionRecord>, AutoCloseable {
+public final class OtlpExporter implements Consumer<TelemetryRecord>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OtlpExporter.class);
     static final int QUEUE_CAPACITY = 8192;
@@ -56,10 +58,15 @@ public final class OtlpExporter implements Consumer<ToolExecutionRecord>, AutoCl
         thread.start();
     }
 
-    /** Queues an execution for export; never blocks (the sink's thread calls it). */
+    /**
+     * Queues an execution for export, or notes how a server is reached (for its executions' attributes);
+     * never blocks (the sink's thread calls it).
+     */
     @Override
-    public void accept(ToolExecutionRecord execution) {
-        if (closing || !queue.offer(execution)) {
+    public void accept(TelemetryRecord record) {
+        if (record instanceof ServerRecord server) {
+            encoder.server(server);
+        } else if (record instanceof ToolExecutionRecord execution && (closing || !queue.offer(execution))) {
             dropped.incrementAndGet();
         }
     }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.ServerRecord;
+import io.mcphub.telemetry.model.ServerStatus;
+import io.mcphub.telemetry.model.Transport;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.model.TraceIds;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -70,6 +73,8 @@ class OtlpExporterTest {
     void spansAndDurationHistogramsAreSentAsTheConventionsNameThem() throws Exception {
         try (OtlpExporter exporter = new OtlpExporter(collector(), "demo-hub", "hub-1", "acme", "1.2.3",
                 Duration.ofMillis(100), Duration.ofSeconds(5))) {
+            exporter.accept(new ServerRecord("acme", "java-tools", "hub-1", Transport.STREAMABLE_HTTP, "http://x/mcp",
+                    ServerStatus.CONNECTED, "0.1.0", "2025-06-18", "{}", null, java.time.Instant.now()));
             exporter.accept(execution("echo", 1_500, Outcome.SUCCESS, null, ExecutionSide.DOWNSTREAM, 1, 0x11, 0x01));
             exporter.accept(execution("echo", 250_000, Outcome.SUCCESS, null, ExecutionSide.DOWNSTREAM, 2, 0x12, 0));
             exporter.accept(execution("fail", 3_000, Outcome.TOOL_ERROR, null, ExecutionSide.DOWNSTREAM, 3, 0x13, 0));
@@ -101,7 +106,8 @@ class OtlpExporterTest {
             assertEquals(T0 * 1_000 + 1_500_000, echo.getEndTimeUnixNano());
             assertEquals(Map.of("mcp.method.name", "tools/call", "gen_ai.tool.name", "echo", "gen_ai.operation.name",
                     "execute_tool", "mcp.session.id", "session-1", "jsonrpc.request.id", "req-17",
-                    "mcphub.server.name", "java-tools"), strings(echo.getAttributesList()));
+                    "mcphub.server.name", "java-tools", "network.transport", "tcp", "mcp.protocol.version", "2025-06-18"),
+                    strings(echo.getAttributesList()));
             assertEquals(Status.StatusCode.STATUS_CODE_UNSET, echo.getStatus().getCode());
             assertTrue(spans.get(1).getParentSpanId().isEmpty(), "no parent: a root span");
 
@@ -112,6 +118,8 @@ class OtlpExporterTest {
             Span served = spans.get(3);
             assertEquals(Span.SpanKind.SPAN_KIND_SERVER, served.getKind());
             assertEquals("java.io.IOException", strings(served.getAttributesList()).get("error.type"));
+            assertEquals(null, strings(served.getAttributesList()).get("network.transport"),
+                    "the hub's own endpoint is not a server it reaches");
 
             ExportMetricsServiceRequest metrics = ExportMetricsServiceRequest.parseFrom(second.getValue());
             List<Metric> all = metrics.getResourceMetrics(0).getScopeMetrics(0).getMetricsList();
@@ -124,7 +132,8 @@ class OtlpExporterTest {
             assertEquals(2, points.size());
             HistogramDataPoint echoPoint = points.get(0);
             assertEquals(Map.of("mcp.method.name", "tools/call", "gen_ai.tool.name", "echo", "mcphub.server.name",
-                    "java-tools"), strings(echoPoint.getAttributesList()));
+                    "java-tools", "network.transport", "tcp", "mcp.protocol.version", "2025-06-18"),
+                    strings(echoPoint.getAttributesList()));
             assertEquals(2, echoPoint.getCount());
             assertEquals(0.2515, echoPoint.getSum(), 1e-9);
             assertEquals(List.of(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0),

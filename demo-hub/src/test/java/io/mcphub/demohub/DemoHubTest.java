@@ -196,7 +196,7 @@ class DemoHubTest {
         JsonNode javaTools = byName.get("java-tools");
         assertEquals("streamable-http", javaTools.get("transport").asString());
         assertEquals("connected", javaTools.get("status").asString());
-        assertEquals(Set.of("echo", "add", "fail", "throw", "slow", "notify"), names(javaTools.get("tools")));
+        assertEquals(Set.of("echo", "add", "fail", "throw", "slow", "notify", "meta"), names(javaTools.get("tools")));
 
         JsonNode sse = byName.get("everything-sse");
         assertEquals("sse", sse.get("transport").asString());

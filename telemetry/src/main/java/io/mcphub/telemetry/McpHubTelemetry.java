@@ -24,6 +24,7 @@ import io.mcphub.telemetry.model.Transport;
 import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.sink.CapturedPayloads;
 import io.mcphub.telemetry.sink.Origin;
+import io.mcphub.telemetry.otlp.OtlpExporter;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
 import io.mcphub.telemetry.sink.RecordSink;
 import io.mcphub.telemetry.sink.SinkSettings;
@@ -73,6 +74,7 @@ public final class McpHubTelemetry implements AutoCloseable {
     private final DatabaseConnector connector;
     private final boolean shutdownHook;
     private final Map<String, LongSupplier> selfMetrics = new ConcurrentHashMap<>();
+    private final OtlpExporter otlp;
     private Sampling sampling;
     private Thread hook;
     private volatile boolean started;
@@ -94,6 +96,22 @@ public final class McpHubTelemetry implements AutoCloseable {
                     b.locator != null ? b.locator : DatabaseLocator.configured(config));
             b.whenConnected.forEach(connector::whenConnected);
         }
+        this.otlp = otlpExporter(config, sink);
+        if (otlp != null) {
+            selfMetrics.put("telemetry.otlp.exported", otlp::exported);
+            selfMetrics.put("telemetry.otlp.dropped", otlp::dropped);
+        }
+    }
+
+    /** The OTLP export of executions when an endpoint is configured: fed by the sink's thread, never the hub's. */
+    private static OtlpExporter otlpExporter(TelemetryConfig config, RecordSink sink) {
+        if (config.otlpEndpoint() == null || !(sink instanceof PostgresTelemetrySink postgres)) {
+            return null;
+        }
+        OtlpExporter exporter = new OtlpExporter(config.otlpEndpoint(), config.hubName(), config.instanceId(),
+                config.tenant(), config.hubVersion(), config.otlpInterval(), config.otlpTimeout());
+        postgres.exportExecutionsTo(exporter);
+        return exporter;
     }
 
     /** Writes to the configured PostgreSQL. */
@@ -143,6 +161,9 @@ public final class McpHubTelemetry implements AutoCloseable {
                 connector.connectNow();
             } catch (RuntimeException e) {
                 sink.close();
+                if (otlp != null) {
+                    otlp.close();
+                }
                 connector.releaseDatabase();
                 closed = true;
                 throw e;
@@ -438,6 +459,9 @@ public final class McpHubTelemetry implements AutoCloseable {
         }
         closed = true;
         sink.close();
+        if (otlp != null) {
+            otlp.close(); // after the sink: its last executions are queued by then; bounded
+        }
         if (connector != null) {
             connector.releaseDatabase();
         }

@@ -128,6 +128,17 @@ class EndpointsTest {
     }
 
     @Test
+    void executionsCarryTheirTraceContextAndAreFoundByTraceId() throws Exception {
+        JsonNode traced = f.json("/api/telemetry/executions?traceId=0AF7651916CD43DD8448EB211C80319C");
+        assertEquals(1, traced.get("count").asInt());
+        assertEquals("0af7651916cd43dd8448eb211c80319c", traced.at("/items/0/trace_id").asText());
+        assertEquals("b7ad6b7169203331", traced.at("/items/0/span_id").asText());
+        assertEquals("00f067aa0ba902b7", traced.at("/items/0/parent_span_id").asText());
+        assertEquals("old", traced.at("/items/0/request_id").asText());
+        assertEquals(0, f.json("/api/telemetry/executions?traceId=0af7651916cd43dd8448eb211c80319d").get("count").asInt());
+    }
+
+    @Test
     void errorsGroupByServerToolClassAndOutcome() throws Exception {
         JsonNode e = f.json("/api/telemetry/errors?window=1h");
         assertEquals(108, e.at("/totals/calls").asLong());
@@ -215,6 +226,7 @@ class EndpointsTest {
         cases.add(new String[] {"/api/telemetry/executions?limit=0", "limit"});
         cases.add(new String[] {"/api/telemetry/executions?outcome=great", "outcome"});
         cases.add(new String[] {"/api/telemetry/executions?cursor=nonsense", "cursor"});
+        cases.add(new String[] {"/api/telemetry/executions?traceId=b7ad6b7169203331", "traceId"});
         cases.add(new String[] {"/api/telemetry/servers?sevrer=x", "sevrer"});
         cases.add(new String[] {"/api/telemetry/dashboard?window=1h&since=2025-01-01T00:00:00Z", "window"});
         cases.add(new String[] {"/api/telemetry/events?last_event_id=abc", "last_event_id"});

@@ -92,7 +92,8 @@ final class SampleFleet {
                     Outcome.TIMEOUT, null, "timed out after 2 s", 10, null, "s-2", "f-" + i, null, null, ExecutionSide.DOWNSTREAM));
         }
         r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "search", Times.micros(ago(Duration.ofHours(3)), "startedAt"), 7_000L, Outcome.SUCCESS,
-                null, null, 20, 300, "s-0", "old", null, null, ExecutionSide.DOWNSTREAM));
+                null, null, 20, 300, "s-0", "old", null, null, ExecutionSide.DOWNSTREAM, 0x0af7651916cd43ddL,
+                0x8448eb211c80319cL, 0xb7ad6b7169203331L, 0x00f067aa0ba902b7L));
         r.add(new EventRecord(ACME, ago(Duration.ofMinutes(10)), "hub-1", "server.status", "files", "{\"status\":\"failed\"}"));
         r.add(new LogRecord(ACME, ago(Duration.ofMinutes(9)), "hub-1", "files", LogLevel.ERROR, "server", "files crashed",
                 "{\"exit\":1}"));

@@ -23,7 +23,8 @@ import jakarta.servlet.http.HttpServlet;
  * {@code java -cp demo-hub.jar io.mcphub.demohub.sample.JavaToolServer --port 9001}
  * <p>
  * Tools: {@code echo} (text), {@code add} (a, b), {@code fail} (isError result), {@code throw} (handler throws),
- * {@code slow} (ms), {@code notify} (sends notifications/message at level info, then returns).
+ * {@code slow} (ms), {@code notify} (sends notifications/message at level info, then returns), {@code meta}
+ * (returns its request's {@code _meta}).
  */
 public final class JavaToolServer implements AutoCloseable {
 
@@ -101,6 +102,16 @@ public final class JavaToolServer implements AutoCloseable {
                                 return CallToolResult.builder().addTextContent("interrupted").isError(true).build();
                             }
                             return text("slept " + ms + " ms");
+                        }),
+                tool(json, "meta", "Returns the _meta of its own request as JSON (e.g. the caller's traceparent)",
+                        "{\"type\":\"object\",\"properties\":{}}",
+                        (ex, req) -> {
+                            try {
+                                return text(json.writeValueAsString(req.meta() == null ? Map.of() : req.meta()));
+                            }
+                            catch (java.io.IOException e) {
+                                throw new IllegalStateException(e);
+                            }
                         }),
                 tool(json, "notify", "Sends a notifications/message (level info) to the client, then returns",
                         "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"}}}",

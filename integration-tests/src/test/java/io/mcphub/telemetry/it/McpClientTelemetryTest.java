@@ -148,7 +148,7 @@ class McpClientTelemetryTest {
     void toolRegistryHoldsEveryListedToolAndTheToolAddedAfterInitialization() throws Exception {
         Db.await(db, "SELECT tool_name FROM tools WHERE tenant_id = '" + TENANT + "' AND server_name = '" + JAVA_TOOLS
                 + "' AND removed_at IS NULL ORDER BY tool_name", r -> r.equals(List.of(List.of("add"), List.of("echo"),
-                List.of("fail"), List.of("notify"), List.of("slow"), List.of("throw"))), WAIT);
+                List.of("fail"), List.of("meta"), List.of("notify"), List.of("slow"), List.of("throw"))), WAIT);
         String stdio = serverName("stdio");
         Db.await(db, "SELECT tool_name FROM tools WHERE tenant_id = '" + TENANT + "' AND server_name = '" + stdio
                 + "' AND tool_name IN ('echo', 'simulate-research-query') AND removed_at IS NULL", r -> r.size() == 2, WAIT);

@@ -53,7 +53,10 @@ class McpSdk1ClientTest extends WithDatabase {
                 + "FROM mcp_servers WHERE tenant_id = 'sdk1'", r -> !r.isEmpty(), Duration.ofSeconds(30));
         assertEquals(List.of("java-tool-server", "streamable-http"), servers.get(0).subList(0, 2));
         assertEquals("t", servers.get(0).get(3), "protocol version recorded");
-        assertEquals(6, Db.count(db, "SELECT count(*) FROM tools WHERE tenant_id = 'sdk1' AND removed_at IS NULL"));
+        assertEquals(7, Db.count(db, "SELECT count(*) FROM tools WHERE tenant_id = 'sdk1' AND removed_at IS NULL"));
+        // SDK 1.x requests carried trace context too (its records have meta as well)
+        assertEquals(2, Db.count(db, "SELECT count(*) FROM tool_executions WHERE tenant_id = 'sdk1' "
+                + "AND trace_id ~ '^[0-9a-f]{32}$' AND span_id ~ '^[0-9a-f]{16}$'"));
         assertEquals(List.of(List.of("add", "success"), List.of("fail", "tool_error")), Db.rows(db,
                 "SELECT tool_name, outcome FROM tool_executions WHERE tenant_id = 'sdk1' ORDER BY tool_name"));
     }

@@ -98,6 +98,9 @@ class StorageLayoutsHubTest {
                 Duration.ofSeconds(60));
         assertEquals(List.of(String.valueOf(total), String.valueOf(total)), Db.rows(db, both).get(0),
                 "one downstream and one served row per call, no more");
+        assertEquals("0", Db.rows(db, "SELECT count(*) FROM tool_executions WHERE tenant_id = '" + TENANT
+                + "' AND NOT (trace_id ~ '^[0-9a-f]{32}$' AND span_id ~ '^[0-9a-f]{16}$')").get(0).get(0),
+                "every execution has its trace context, on every layout");
         assertEquals(layout.sqlName(), Db.rows(db, "SELECT string_agg(DISTINCT layout, ',') FROM mcp_telemetry_schema_history")
                 .get(0).get(0), "the layout was detected from the server");
         switch (layout) {

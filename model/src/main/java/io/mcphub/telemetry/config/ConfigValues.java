@@ -142,6 +142,15 @@ final class ConfigValues {
                 () -> range(ConfigOption.MAX_TEXT_CHARS, 16, 16 * 1024 * 1024),
                 () -> range(ConfigOption.MCP_CLIENT_REQUEST_TIMEOUT_MS, 1, 86_400_000),
                 () -> range(ConfigOption.MCP_CLIENT_TIMEOUT_GRACE_MS, 0, 600_000),
+                () -> {
+                    String endpoint = get(ConfigOption.OTLP_ENDPOINT);
+                    if (endpoint != null && !endpoint.isBlank() && TelemetryConfig.otlpUri(endpoint) == null) {
+                        throw invalid(ConfigOption.OTLP_ENDPOINT, "must be an http or https URL without query, e.g. "
+                                + "http://127.0.0.1:4318");
+                    }
+                },
+                () -> range(ConfigOption.OTLP_INTERVAL_MS, 100, 600_000),
+                () -> range(ConfigOption.OTLP_TIMEOUT_MS, 100, 600_000),
                 () -> parseBoolean(ConfigOption.API_ENABLED),
                 () -> range(ConfigOption.API_PORT, 0, 65_535),
                 () -> {

@@ -304,6 +304,35 @@ public final class TelemetryConfig {
         return apiQueryTimeout;
     }
 
+    /** Where MCP spans and metrics are exported over OTLP/HTTP; null: no export. */
+    public java.net.URI otlpEndpoint() {
+        String endpoint = get(ConfigOption.OTLP_ENDPOINT);
+        return endpoint == null || endpoint.isBlank() ? null : otlpUri(endpoint);
+    }
+
+    public Duration otlpInterval() {
+        return Duration.ofMillis(intValue(ConfigOption.OTLP_INTERVAL_MS));
+    }
+
+    public Duration otlpTimeout() {
+        return Duration.ofMillis(intValue(ConfigOption.OTLP_TIMEOUT_MS));
+    }
+
+    /** An OTLP base URL (http or https, a host, no query or fragment); null when it is not one. */
+    static java.net.URI otlpUri(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getQuery() != null
+                    || uri.getFragment() != null) {
+                return null;
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
     /** True for {@code api.auth=token}: every API request needs a token. */
     public boolean apiTokensRequired() {
         return get(ConfigOption.API_AUTH).strip().equalsIgnoreCase("token");

@@ -32,6 +32,25 @@ public interface ToolCall {
 
     ExecutionSide side();
 
+    /** High half of the W3C trace id the call belongs to; with {@link #traceIdLow()} 0 when it has none. */
+    default long traceIdHigh() {
+        return 0;
+    }
+
+    default long traceIdLow() {
+        return 0;
+    }
+
+    /** The call's own span (the MCP client or server span); 0 when none. */
+    default long spanId() {
+        return 0;
+    }
+
+    /** The span the call's span is a child of (the hub's current span, or the caller's); 0 when none. */
+    default long parentSpanId() {
+        return 0;
+    }
+
     /**
      * The checks {@link ToolExecutionRecord} makes, done where a call is published so that a bad call
      * fails its caller at once.

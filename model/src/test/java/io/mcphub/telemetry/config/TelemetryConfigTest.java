@@ -85,6 +85,23 @@ class TelemetryConfigTest {
     }
 
     @Test
+    void otlpExportIsOffUnlessAnHttpEndpointIsGiven() {
+        TelemetryConfig off = TelemetryConfig.builder(Map.of(), props()).build();
+        assertEquals(null, off.otlpEndpoint());
+        assertEquals(java.time.Duration.ofSeconds(5), off.otlpInterval());
+        TelemetryConfig on = TelemetryConfig.builder(Map.of("MCP_TELEMETRY_OTLP_ENDPOINT", "http://collector:4318/"),
+                props()).build();
+        assertEquals(java.net.URI.create("http://collector:4318/"), on.otlpEndpoint());
+        for (String bad : new String[] {"collector:4318", "ftp://collector", "http://collector:4318/?x=1", "http://"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> TelemetryConfig.builder(Map.of("MCP_TELEMETRY_OTLP_ENDPOINT", bad), props()).build(), bad);
+            assertTrue(e.getMessage().contains("MCP_TELEMETRY_OTLP_ENDPOINT"), e.getMessage());
+        }
+        assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props()).agentArguments("otlp.timeoutMs=5").build());
+    }
+
+    @Test
     void badValuesNameTheSettingAndWhereItCameFrom() {
         ConfigException port = assertThrows(ConfigException.class,
                 () -> TelemetryConfig.builder(Map.of("POSTGRES_PORT", "70000"), props()).build());

@@ -48,11 +48,13 @@ class SchemaLayoutsTest {
             case PLAIN -> SchemaMigratorTest.PLAIN_FILES;
             case TIMESCALE -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.timescale.sql", "V007__tenant_policies.sql",
-                    "V008__server_connections.sql", "R__rollup_compaction.sql", "R__maintenance.timescale.sql",
+                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "R__rollup_compaction.sql",
+                    "R__maintenance.timescale.sql",
                     "R__rollup_views.sql", "R__tenant_views.timescale.sql", "R__api_tokens.sql", "R__use_tenant.sql");
             case CITUS -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.plain.sql", "V006__distribution.citus.sql",
-                    "V007__tenant_policies.sql", "V008__server_connections.sql", "R__partitions.plain.sql",
+                    "V007__tenant_policies.sql", "V008__server_connections.sql", "V009__trace_context.plain.sql",
+                    "R__partitions.plain.sql",
                     "R__rollup_compaction.sql", "R__maintenance.plain.sql", "R__rollup_views.sql",
                     "R__tenant_views.plain.sql", "R__api_tokens.sql", "R__use_tenant.sql");
         };

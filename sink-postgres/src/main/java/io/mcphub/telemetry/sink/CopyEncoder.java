@@ -1,6 +1,7 @@
 package io.mcphub.telemetry.sink;
 
 import io.mcphub.telemetry.model.SqlNamed;
+import io.mcphub.telemetry.model.TraceIds;
 import java.sql.SQLException;
 import java.time.Instant;
 
@@ -181,6 +182,35 @@ public final class CopyEncoder {
         return int8(micros - PG_EPOCH_MICROS);
     }
 
+    /** A trace id as {@code text}: 32 hex digits, written without a String; null when it is none (0, 0). */
+    public CopyEncoder traceId(long high, long low) {
+        field();
+        if (high == 0 && low == 0) {
+            ensure(4);
+            putInt(-1);
+            return this;
+        }
+        ensure(36);
+        putInt(32);
+        putHex(high);
+        putHex(low);
+        return this;
+    }
+
+    /** A span id as {@code text}: 16 hex digits; null when it is none (0). */
+    public CopyEncoder spanId(long id) {
+        field();
+        if (id == 0) {
+            ensure(4);
+            putInt(-1);
+            return this;
+        }
+        ensure(20);
+        putInt(16);
+        putHex(id);
+        return this;
+    }
+
     public CopyEncoder nullValue() {
         field();
         ensure(4);
@@ -284,6 +314,12 @@ public final class CopyEncoder {
         buf[len++] = (byte) (v >>> 16);
         buf[len++] = (byte) (v >>> 8);
         buf[len++] = (byte) v;
+    }
+
+    private void putHex(long id) {
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            buf[len++] = TraceIds.hexDigit(id, shift);
+        }
     }
 
     private void putLong(long v) {

@@ -299,6 +299,15 @@ public final class PostgresTelemetrySink implements RecordSink {
         return stats.snapshot();
     }
 
+    /**
+     * Also hands each tool execution and server report the sink takes to {@code exporter}, on the sink's
+     * thread, in the order taken: a second consumer of the same records (e.g. OTLP export), which must
+     * never block.
+     */
+    public void exportExecutionsTo(java.util.function.Consumer<TelemetryRecord> exporter) {
+        handler.exportExecutionsTo(exporter);
+    }
+
     /** The storage layout of the connected database; null before {@link #connect}. */
     public StorageLayout layout() {
         return layout;

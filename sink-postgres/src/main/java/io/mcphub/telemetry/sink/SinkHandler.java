@@ -2,7 +2,9 @@ package io.mcphub.telemetry.sink;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
+import io.mcphub.telemetry.model.ServerRecord;
 import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.sink.spill.SpillFile;
 import io.mcphub.telemetry.sink.spill.SpilledBatch;
 import io.mcphub.telemetry.text.SecretScrubber;
@@ -73,6 +75,24 @@ final class SinkHandler implements EventHandler<RingEvent> {
     private final Object retryGate = new Object();
     private volatile boolean outageLogged;
 
+    /**
+     * Where each execution (and each server report, which says how its executions reached it) also goes,
+     * e.g. OTLP export; it must not block: it runs on the sink's thread.
+     */
+    private volatile Consumer<TelemetryRecord> executions;
+
+    void exportExecutionsTo(Consumer<TelemetryRecord> exporter) {
+        this.executions = exporter;
+    }
+
+    private static void exportExecution(Consumer<TelemetryRecord> exporter, TelemetryRecord e) {
+        try {
+            exporter.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.debug("execution export failed", ex); // the export counts its own losses; storing goes on
+        }
+    }
+
     SinkHandler(WriteLanes lanes, SinkStats stats, WriteProgress progress, SinkSettings settings, SpillFile spill) {
         this.lanes = lanes;
         this.stats = stats;
@@ -111,6 +131,10 @@ final class SinkHandler implements EventHandler<RingEvent> {
                 oldestNanos = System.nanoTime();
             }
             buffer.add(record);
+            Consumer<TelemetryRecord> exporter = executions;
+            if (exporter != null && (record instanceof ToolExecutionRecord || record instanceof ServerRecord)) {
+                exportExecution(exporter, record);
+            }
         }
         if (flushed != null) {
             flush();

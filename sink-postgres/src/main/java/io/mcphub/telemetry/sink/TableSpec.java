@@ -88,6 +88,16 @@ public final class TableSpec<R> {
         return new Column<>(name, "timestamptz", (r, o) -> o.timestampMicros(value.applyAsLong(r)));
     }
 
+    /** A W3C trace id held as two longs, stored as hex text (null for none). */
+    static <R> Column<R> traceId(String name, ToLongFunction<R> high, ToLongFunction<R> low) {
+        return new Column<>(name, "text", (r, o) -> o.traceId(high.applyAsLong(r), low.applyAsLong(r)));
+    }
+
+    /** A W3C span id held as a long, stored as hex text (null for none). */
+    static <R> Column<R> spanId(String name, ToLongFunction<R> id) {
+        return new Column<>(name, "text", (r, o) -> o.spanId(id.applyAsLong(r)));
+    }
+
     static <R> Column<R> bigint(String name, ToLongFunction<R> value) {
         return new Column<>(name, "bigint", (r, o) -> o.int8(value.applyAsLong(r)));
     }

@@ -90,6 +90,20 @@ class CopyEncoderTest {
     }
 
     @Test
+    void traceAndSpanIdsAreHexTextAndNoneIsNull() throws Exception {
+        List<List<byte[]>> rows = decode(encode(e -> {
+            e.traceId(0x0af7651916cd43ddL, 0x8448eb211c80319cL).spanId(-1L).spanId(0).traceId(0, 0).traceId(0, 1);
+            e.endRow();
+        }));
+        List<byte[]> row = rows.get(0);
+        assertEquals("0af7651916cd43dd8448eb211c80319c", new String(row.get(0), StandardCharsets.US_ASCII));
+        assertEquals("ffffffffffffffff", new String(row.get(1), StandardCharsets.US_ASCII));
+        assertNull(row.get(2));
+        assertNull(row.get(3));
+        assertEquals("00000000000000000000000000000001", new String(row.get(4), StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void replacesNulAndLoneSurrogatesAndKeepsEverythingElse() throws Exception {
         String hostile = "x\u0000y\uD800z\uDC00w😀é中\u0001\t\n\\N";
         assertEquals("x\u2400y\uFFFDz\uFFFDw😀é中\u0001\t\n\\N", onlyText(encode(e -> {

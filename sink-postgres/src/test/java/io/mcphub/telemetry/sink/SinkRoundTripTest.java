@@ -95,7 +95,8 @@ class SinkRoundTripTest {
                 new ResourceRecord("acme", "everything", "test://static/1", "Resource 1", "first", "text/plain", T0, false),
                 new PromptRecord("acme", "everything", "simple_prompt", "A prompt", "[{\"name\":\"x\"}]", T0, false),
                 new ToolExecutionRecord("acme", "hub-1", "everything", "echo", Times.micros(T0, "startedAt"), 1_234, Outcome.TOOL_ERROR,
-                        "McpError", "bad input", 17, 42, "session-9", "req-3", null, null, ExecutionSide.DOWNSTREAM),
+                        "McpError", "bad input", 17, 42, "session-9", "req-3", null, null, ExecutionSide.DOWNSTREAM,
+                        0x0af7651916cd43ddL, 0x8448eb211c80319cL, 0xb7ad6b7169203331L, 0x00f067aa0ba902b7L),
                 new EventRecord("acme", T0, "hub-1", "tools.changed", "everything", "{\"added\":[\"echo\"]}"),
                 new LogRecord("acme", T0, "hub-1", "everything", LogLevel.WARNING, "server", "careful", "{\"k\":1}"),
                 new OAuthFlowRecord("acme", T0, "flow-1", "hub-1", "github", "authorization_code", OAuthPhase.TOKEN,
@@ -116,6 +117,8 @@ class SinkRoundTripTest {
             assertEquals("x", one(st, "SELECT arguments->0->>'name' FROM prompts"));
             assertEquals("tool_error|1234|McpError|bad input|17|42|session-9|req-3", one(st, "SELECT concat_ws('|', outcome, "
                     + "duration_us, error_class, error_message, argument_bytes, result_bytes, session_id, request_id) FROM tool_executions"));
+            assertEquals("0af7651916cd43dd8448eb211c80319c|b7ad6b7169203331|00f067aa0ba902b7", one(st, "SELECT concat_ws('|', "
+                    + "trace_id, span_id, parent_span_id) FROM tool_executions"));
             try (PreparedStatement ps = c.prepareStatement("SELECT started_at FROM tool_executions")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/telemetry/executions}: newest first, filtered by server, tool, outcome, side and
- * time, paged by keyset: {@code next_cursor} encodes the (started_at, id) of the last row, so a page
+ * {@code GET /api/telemetry/executions}: newest first, filtered by server, tool, outcome, side, trace id
+ * and time, paged by keyset: {@code next_cursor} encodes the (started_at, id) of the last row, so a page
  * costs the same however deep it is and rows arriving meanwhile never shift a page.
  */
 public final class ExecutionsQuery {
@@ -25,7 +25,8 @@ public final class ExecutionsQuery {
     static final String ANY_ERROR = "error";
 
     public Object handle(ApiRequest req) {
-        Params p = req.params("server", "tool", "outcome", "side", "since", "until", "limit", "cursor", "payloads");
+        Params p = req.params("server", "tool", "outcome", "side", "since", "until", "limit", "cursor", "payloads",
+                "traceId");
         String server = p.text("server");
         String tool = p.text("tool");
         String outcome = p.choice("outcome", outcomes());
@@ -35,18 +36,21 @@ public final class ExecutionsQuery {
         int limit = p.integer("limit", 50, 1, 500);
         boolean payloads = "true".equals(p.choice("payloads", List.of("true", "false")));
         long[] cursor = decode(p.text("cursor"));
+        String traceId = traceId(p.text("traceId"));
         if (since != null && until != null && !since.isBefore(until)) {
             throw ApiException.badParameter("since", "since must be before until");
         }
         StringBuilder sql = new StringBuilder("SELECT id, started_at, extract(epoch FROM date_trunc('second', started_at))::bigint * 1000000 + extract(microseconds FROM started_at)::bigint % 1000000 AS started_us, "
                 + "server_name, tool_name, side, outcome, round(duration_us / 1000.0, 3) AS duration_ms, error_class, "
-                + "error_message, argument_bytes, result_bytes, session_id, request_id, instance_id"
+                + "error_message, argument_bytes, result_bytes, session_id, request_id, instance_id, trace_id, span_id, "
+                + "parent_span_id"
                 + (payloads ? ", arguments, result" : "") + " FROM tool_executions WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>();
         args.add(req.tenant());
         filter(sql, args, "server_name = ?", server);
         filter(sql, args, "tool_name = ?", tool);
         filter(sql, args, "side = ?", side);
+        filter(sql, args, "trace_id = ?", traceId);
         if (ANY_ERROR.equals(outcome)) {
             sql.append(" AND outcome <> 'success'");
         } else {
@@ -72,6 +76,18 @@ public final class ExecutionsQuery {
             rows.forEach(r -> r.remove("started_us"));
             return Json.object("items", rows, "count", rows.size(), "next_cursor", next);
         });
+    }
+
+    /** A W3C trace id: 32 hex digits, stored lowercase; a user may paste it in either case. */
+    static String traceId(String value) {
+        if (value == null) {
+            return null;
+        }
+        String id = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!id.matches("[0-9a-f]{32}")) {
+            throw ApiException.badParameter("traceId", "a trace id is 32 hex digits");
+        }
+        return id;
     }
 
     private static List<String> outcomes() {

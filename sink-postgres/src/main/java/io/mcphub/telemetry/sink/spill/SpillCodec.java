@@ -27,7 +27,8 @@ import java.util.UUID;
  */
 public final class SpillCodec {
 
-    static final byte VERSION = 1;
+    /** 2: tool executions carry trace context ids. */
+    static final byte VERSION = 2;
     private static final byte NULL = 0;
     private static final byte PRESENT = 1;
     private static final Map<String, Class<?>> TYPES = new HashMap<>();

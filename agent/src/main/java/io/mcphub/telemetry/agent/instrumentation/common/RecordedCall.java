@@ -25,6 +25,10 @@ public abstract class RecordedCall implements ToolCall {
     private String errorClass;
     private String errorMessage;
     private int resultBytes = -1;
+    private long traceIdHigh;
+    private long traceIdLow;
+    private long spanId;
+    private long parentSpanId;
 
     protected RecordedCall(ExecutionSide side, String server, String tool, String requestId, String sessionId,
                            long startedAtMicros, long startNanos, int argumentBytes) {
@@ -36,6 +40,15 @@ public abstract class RecordedCall implements ToolCall {
         this.startedAtMicros = startedAtMicros;
         this.startNanos = startNanos;
         this.argumentBytes = argumentBytes;
+    }
+
+    /** Sets the call's trace context (its own span and the one it continues), once, when the request is seen. */
+    public final RecordedCall traced(long traceHigh, long traceLow, long span, long parentSpan) {
+        this.traceIdHigh = traceHigh;
+        this.traceIdLow = traceLow;
+        this.spanId = span;
+        this.parentSpanId = parentSpan;
+        return this;
     }
 
     /** Sets how the call ended (and, when known only now, its server's name); done once, before recording. */
@@ -110,5 +123,25 @@ public abstract class RecordedCall implements ToolCall {
     @Override
     public final ExecutionSide side() {
         return side;
+    }
+
+    @Override
+    public final long traceIdHigh() {
+        return traceIdHigh;
+    }
+
+    @Override
+    public final long traceIdLow() {
+        return traceIdLow;
+    }
+
+    @Override
+    public final long spanId() {
+        return spanId;
+    }
+
+    @Override
+    public final long parentSpanId() {
+        return parentSpanId;
     }
 }

@@ -1,6 +1,7 @@
 package io.mcphub.telemetry.agent.instrumentation.mcpclient;
 
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /** Advice inlined into the SDK's client classes; each delegates in one line to the hook of its concern. */
 public final class McpClientAdvice {
@@ -8,11 +9,12 @@ public final class McpClientAdvice {
     private McpClientAdvice() {
     }
 
-    /** {@code McpClientTransport.sendMessage(JSONRPCMessage)}. */
+    /** {@code McpClientTransport.sendMessage(JSONRPCMessage)}: a request is sent as a copy carrying its trace context. */
     public static final class Send {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object transport, @Advice.Argument(0) Object message) {
-            McpClientRequests.onSend(transport, message);
+        static void enter(@Advice.This Object transport,
+                          @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object message) {
+            message = McpClientRequests.onSend(transport, message);
         }
     }
 

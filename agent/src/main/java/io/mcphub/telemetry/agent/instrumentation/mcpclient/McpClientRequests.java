@@ -35,16 +35,17 @@ public final class McpClientRequests {
     private McpClientRequests() {
     }
 
-    public static void onSend(Object transport, Object message) {
+    /** The message to send: {@code message} itself, or a copy of a request carrying its trace context. */
+    public static Object onSend(Object transport, Object message) {
         long now = System.nanoTime();
         try {
             McpHubTelemetry t = AgentTelemetry.get();
             if (t == null) {
-                return;
+                return message;
             }
             JsonRpc kind = JsonRpc.of(message);
             if (kind == JsonRpc.REQUEST) {
-                request(t, transport, message, now);
+                return request(t, transport, message, now);
             } else if (kind == JsonRpc.NOTIFICATION && "notifications/cancelled".equals(METHOD.text(message))) {
                 Object params = PARAMS.get(message);
                 ClientCall call = McpClientSingletons.CALLS.finish(REQUEST_ID.text(params));
@@ -57,16 +58,21 @@ public final class McpClientRequests {
         } catch (Throwable e) {
             AgentErrors.report("mcp-client-send", e);
         }
+        return message;
     }
 
-    private static void request(McpHubTelemetry t, Object transport, Object message, long now) {
+    private static Object request(McpHubTelemetry t, Object transport, Object message, long now) {
         String method = METHOD.text(message);
         String id = McpSdk.id(message);
-        if (method == null || id == null || !TRACKED.contains(method)) {
-            return;
+        if (method == null || id == null) {
+            return message;
+        }
+        Object params = PARAMS.get(message);
+        ClientSpan span = ClientSpan.start(transport, message, params);
+        if (!TRACKED.contains(method)) {
+            return span.message();
         }
         ServerConnection c = McpClientSingletons.CONNECTIONS.of(transport);
-        Object params = PARAMS.get(message);
         String tool = null;
         int argumentBytes = -1;
         Object arguments = null;
@@ -81,11 +87,14 @@ public final class McpClientRequests {
         } else if (!method.equals(INITIALIZE)) {
             cursor = CURSOR.text(params);
         }
-        McpClientSingletons.track(new ClientCall(id, c, method, Times.nowMicros(), now, tool, argumentBytes, arguments,
-                cursor, sessionId));
+        ClientCall call = new ClientCall(id, c, method, Times.nowMicros(), now, tool, argumentBytes, arguments, cursor,
+                sessionId);
+        call.traced(span.traceHigh(), span.traceLow(), span.spanId(), span.parentSpanId());
+        McpClientSingletons.track(call);
         if (method.equals(INITIALIZE)) {
             initializing(c, transport, params); // after track: a process found dead fails this very call
         }
+        return span.message();
     }
 
     /** Names the server now when the hub's own name for it is known, and watches a stdio server's start. */

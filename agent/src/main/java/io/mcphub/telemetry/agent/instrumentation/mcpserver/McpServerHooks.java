@@ -24,8 +24,11 @@ import io.mcphub.telemetry.agent.AgentTelemetry;
 import io.mcphub.telemetry.agent.instrumentation.common.InFlight;
 import io.mcphub.telemetry.agent.instrumentation.common.JsonRpc;
 import io.mcphub.telemetry.agent.instrumentation.common.McpSdk;
+import io.mcphub.telemetry.agent.instrumentation.common.OtelCurrentSpan;
+import io.mcphub.telemetry.agent.instrumentation.common.TraceMeta;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.Times;
+import io.mcphub.telemetry.model.TraceIds;
 import io.mcphub.telemetry.model.Transport;
 
 /**
@@ -186,9 +189,29 @@ public final class McpServerHooks {
         Object params = PARAMS.get(request);
         String tool = NAME.text(params);
         String requestId = String.valueOf(McpSdk.id(request));
-        CALLS.start(new ServedCall.Key(transport, requestId), new ServedCall(HubServerNames.forSession(session, t),
-                tool == null ? "(unknown)" : tool, SERVER_SESSION_ID.text(session), requestId, Times.nowMicros(),
-                System.nanoTime(), t.config().capturePayloads() ? ARGUMENTS.get(params) : null));
+        ServedCall call = new ServedCall(HubServerNames.forSession(session, t), tool == null ? "(unknown)" : tool,
+                SERVER_SESSION_ID.text(session), requestId, Times.nowMicros(), System.nanoTime(),
+                t.config().capturePayloads() ? ARGUMENTS.get(params) : null);
+        traced(call, session, params);
+        CALLS.start(new ServedCall.Key(transport, requestId), call);
+    }
+
+    /**
+     * The served call's MCP server span: a child of the caller's span when the request carries a valid
+     * {@code _meta.traceparent}, else of the hub's current span (e.g. the OpenTelemetry Java agent's span
+     * of the HTTP request that carried it), else the first span of a new trace.
+     */
+    private static void traced(ServedCall call, Object session, Object params) {
+        TraceIds.Parent caller = TraceIds.parseTraceparent(TraceMeta.traceparent(params));
+        if (caller == null) {
+            OtelCurrentSpan.Current current = session == null ? null : OtelCurrentSpan.of(session.getClass());
+            caller = current == null ? null : current.parent();
+        }
+        if (caller != null) {
+            call.traced(caller.traceHigh(), caller.traceLow(), TraceIds.randomId(), caller.spanId());
+        } else {
+            call.traced(TraceIds.randomId(), TraceIds.randomId(), TraceIds.randomId(), 0);
+        }
     }
 
     private static void complete(ServedCall call, Object response, long now) {

@@ -75,7 +75,7 @@ class AgentApiServerTest extends WithDatabase {
                     executions);
             String servers = awaitBody(http, api + "/api/telemetry/servers", b -> b.contains("java-tool-server"));
             assertTrue(servers.contains("\"status\":\"connected\"") && servers.contains("\"transport\":\"streamable-http\"")
-                    && servers.contains("\"tool_count\":6"), servers);
+                    && servers.contains("\"tool_count\":7"), servers);
             String toolStats = awaitBody(http, api + "/api/telemetry/tools?server=java-tool-server&sort=calls",
                     b -> b.contains("\"calls\":3"));
             assertTrue(toolStats.contains("\"tool_name\":\"add\"") && toolStats.contains("\"p95\""), toolStats);

@@ -1,5 +1,8 @@
 package io.mcphub.telemetry.agent.instrumentation.common;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
@@ -86,16 +89,20 @@ public final class TraceMeta {
         return meta;
     }
 
-    /** A record type's canonical constructor and accessors; where its {@code meta} (a Map) and {@code params} are. */
+    /**
+     * A record type's canonical constructor and accessors, as method handles resolved once per class
+     * (RecordComponent.getAccessor() copies its Method on every call); where its {@code meta} (a Map)
+     * and {@code params} are.
+     */
     private static final class Copier {
-        final Constructor<?> constructor;
-        final RecordComponent[] components;
+        final MethodHandle constructor;
+        final MethodHandle[] getters;
         final int meta;
         final int params;
 
-        private Copier(Constructor<?> constructor, RecordComponent[] components, int meta, int params) {
+        private Copier(MethodHandle constructor, MethodHandle[] getters, int meta, int params) {
             this.constructor = constructor;
-            this.components = components;
+            this.getters = getters;
             this.meta = meta;
             this.params = params;
         }
@@ -105,13 +112,17 @@ public final class TraceMeta {
                 return null;
             }
             try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
                 RecordComponent[] components = type.getRecordComponents();
                 Class<?>[] types = new Class<?>[components.length];
+                MethodHandle[] getters = new MethodHandle[components.length];
                 int meta = -1;
                 int params = -1;
                 for (int i = 0; i < components.length; i++) {
                     types[i] = components[i].getType();
-                    components[i].getAccessor().setAccessible(true);
+                    java.lang.reflect.Method accessor = components[i].getAccessor();
+                    accessor.setAccessible(true);
+                    getters[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
                     if (components[i].getName().equals("meta") && types[i] == Map.class) {
                         meta = i;
                     } else if (components[i].getName().equals("params") && types[i] == Object.class) {
@@ -120,22 +131,37 @@ public final class TraceMeta {
                 }
                 Constructor<?> constructor = type.getDeclaredConstructor(types);
                 constructor.setAccessible(true);
-                return new Copier(constructor, components, meta, params);
+                MethodHandle create = lookup.unreflectConstructor(constructor)
+                        .asType(MethodType.genericMethodType(components.length))
+                        .asSpreader(Object[].class, components.length);
+                return new Copier(create, getters, meta, params);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return null;
             }
         }
 
         Object get(Object record, int index) throws ReflectiveOperationException {
-            return components[index].getAccessor().invoke(record);
+            try {
+                return getters[index].invokeExact(record);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new ReflectiveOperationException(t);
+            }
         }
 
         Object copy(Object record, int index, Object value) throws ReflectiveOperationException {
-            Object[] args = new Object[components.length];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = i == index ? value : components[i].getAccessor().invoke(record);
+            Object[] args = new Object[getters.length];
+            try {
+                for (int i = 0; i < args.length; i++) {
+                    args[i] = i == index ? value : getters[i].invokeExact(record);
+                }
+                return constructor.invokeExact(args);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new ReflectiveOperationException(t);
             }
-            return constructor.newInstance(args);
         }
     }
 }

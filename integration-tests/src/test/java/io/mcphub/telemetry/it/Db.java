@@ -19,9 +19,12 @@ final class Db {
 
     /** Agent arguments pointing the agent at {@code db}, with quick flushes for tests. */
     static String agentArgs(TestDatabase db, String tenant) {
-        return "tenant=" + tenant + ",jdbcUrl=" + db.jdbcUrl() + ",postgres.user=" + db.adminUser()
-                + (db.adminPassword().isEmpty() ? "" : ",postgres.password=" + db.adminPassword())
-                + ",flushIntervalMs=50,metricsIntervalMs=1000,api.port=0";
+        return "tenant=" + tenant + ",jdbcUrl=" + db.jdbcUrl() + login(db) + ",flushIntervalMs=50,metricsIntervalMs=1000,api.port=0";
+    }
+
+    /** The owner's login of {@code db} as agent arguments, for a test that names the database's address itself. */
+    static String login(TestDatabase db) {
+        return ",postgres.user=" + db.adminUser() + (db.adminPassword().isEmpty() ? "" : ",postgres.password=" + db.adminPassword());
     }
 
     static List<List<String>> rows(TestDatabase db, String sql) throws SQLException {

@@ -76,8 +76,7 @@ class HubExitTest {
     }
 
     private static String agentArgs(String tenant, String jdbcUrl) {
-        return "tenant=" + tenant + ",jdbcUrl=" + jdbcUrl + ",postgres.user=" + db.adminUser()
-                + (db.adminPassword().isEmpty() ? "" : ",postgres.password=" + db.adminPassword()) + ",api.port=0";
+        return "tenant=" + tenant + ",jdbcUrl=" + jdbcUrl + Db.login(db) + ",api.port=0";
     }
 
     private static long pairedAddedMillis(String label, String agentArgs, long workMillis) throws Exception {
@@ -121,9 +120,7 @@ class HubExitTest {
              TcpProxy proxy = TcpProxy.to(db.host(), db.port())) {
             Files.writeString(config, "{\"mcpServers\": {\"tools\": {\"url\": \"" + tools.url() + "/mcp\"}}}");
             String args = "tenant=exithung,jdbcUrl=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + db.name
-                    + ",postgres.user=" + db.adminUser()
-                    + (db.adminPassword().isEmpty() ? "" : ",postgres.password=" + db.adminPassword())
-                    + ",flushIntervalMs=50,api.port=0";
+                    + Db.login(db) + ",flushIntervalMs=50,api.port=0";
             JvmProcess hub = JvmProcess.hub("exit-hung-hub", config, args);
             JvmProcess control = JvmProcess.hub("exit-hung-hub-plain", config, null);
             try (EchoLoad load = new EchoLoad(hub.url(), "tools", "hung", 2, 5).start();

@@ -3,7 +3,6 @@ package io.mcphub.telemetry.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcphub.telemetry.testing.TestDatabase;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -17,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,17 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ~17 lines per series). The hub runs with {@code -XX:+ExitOnOutOfMemoryError}, so an OOM ends it, and
  * must still answer afterwards; its scrape stays small and its stored names capped.
  */
-class LongToolNamesMemoryTest {
+class LongToolNamesMemoryTest extends WithDatabase {
 
     private static final int CALLS = 300;
     private static final int NAME_CHARS = 100 * 1024;
-    @AutoClose
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-    }
 
     @Test
     void threeHundredCallsWith100kBToolNamesThenAScrapeLeaveA512MbHubStanding(@TempDir Path dir) throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcphub.telemetry.testing.TcpProxy;
-import io.mcphub.telemetry.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * started again once it is back. Every call answered in the first run is stored, exactly once, with
  * the first run's stop.
  */
-class SpillRestartTest {
+class SpillRestartTest extends WithDatabase {
 
     private static final int RING = 1_024;
-    @AutoClose
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-    }
 
     @Test
     void aHubStoppedDuringAnOutageLongerThanItsRingLosesNothingOnceRestarted(@TempDir Path dir) throws Exception {
@@ -41,9 +31,7 @@ class SpillRestartTest {
              TcpProxy proxy = TcpProxy.to(db.host(), db.port())) {
             Files.writeString(config, "{\"mcpServers\": {\"tools\": {\"url\": \"" + tools.url() + "/mcp\"}}}");
             String args = "tenant=spillrestart,jdbcUrl=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + db.name
-                    + ",postgres.user=" + db.adminUser()
-                    + (db.adminPassword().isEmpty() ? "" : ",postgres.password=" + db.adminPassword())
-                    + ",ringSize=" + RING + ",batchSize=256,flushIntervalMs=50,capturePayloads=true,api.port=0"
+                    + Db.login(db) + ",ringSize=" + RING + ",batchSize=256,flushIntervalMs=50,capturePayloads=true,api.port=0"
                     + ",spill.dir=" + dir.resolve("spill");
             proxy.freeze(); // the database accepts connections and never answers, from the hub's start
 

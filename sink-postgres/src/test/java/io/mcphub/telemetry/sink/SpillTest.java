@@ -83,7 +83,6 @@ class SpillTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out: " + what);
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

@@ -225,11 +225,7 @@ public final class SpillFile implements AutoCloseable {
                     rotate();
                 }
                 ByteBuffer frame = ByteBuffer.allocate((int) frameBytes);
-                CRC32C crc = new CRC32C();
-                ByteBuffer count = ByteBuffer.allocate(4).putInt(0, recordCount);
-                crc.update(count.array());
-                crc.update(payload);
-                frame.putInt(MAGIC).putInt(payload.length).putInt(recordCount).putInt((int) crc.getValue()).put(payload);
+                frame.putInt(MAGIC).putInt(payload.length).putInt(recordCount).putInt(crc(recordCount, payload)).put(payload);
                 frame.flip();
                 while (frame.hasRemaining()) {
                     headChannel.write(frame);
@@ -248,6 +244,14 @@ public final class SpillFile implements AutoCloseable {
             backlog = true;
             return true;
         }
+    }
+
+    /** The frame's CRC-32C: of its record count and its payload. */
+    static int crc(int recordCount, byte[] payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(4).putInt(0, recordCount).array());
+        crc.update(payload);
+        return (int) crc.getValue();
     }
 
     private void rotate() throws IOException {
@@ -412,10 +416,7 @@ public final class SpillFile implements AutoCloseable {
                 if (payload.length != length) {
                     return damaged("frame cut short");
                 }
-                CRC32C crc = new CRC32C();
-                crc.update(ByteBuffer.allocate(4).putInt(0, count).array());
-                crc.update(payload);
-                if ((int) crc.getValue() != crcValue) {
+                if (crc(count, payload) != crcValue) {
                     return damaged("CRC mismatch");
                 }
                 position += HEADER_BYTES + length;

@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.agent.instrumentation.httpserver;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,7 +28,11 @@ public final class Routes {
     static final int MAX_ROUTES = 2_000;
     static final String ID = "{id}";
 
+    static final int MAX_PATHS = 4_096;
+
     private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+    /** Request path -> its route, for the paths seen first (most hubs serve a few paths over and over). */
+    private static final Map<String, String> NORMALIZED = new ConcurrentHashMap<>();
 
     private Routes() {
     }
@@ -38,19 +43,39 @@ public final class Routes {
      * @param status  the response status
      */
     public static String route(String path, String pattern, int status) {
-        String fallback = cap(pattern == null || pattern.isEmpty() ? "/" : pattern);
+        String route = routeOrNull(path, status);
+        return route != null ? route : fallback(pattern);
+    }
+
+    /**
+     * The route of a request's path, or null when its mapping pattern stands for it instead (a 404, or a
+     * new route beyond {@link #MAX_ROUTES}): the caller then asks the container for the pattern, which
+     * costs more than the path (Jetty builds a mapping object), so only when it is needed.
+     */
+    public static String routeOrNull(String path, int status) {
         if (status == 404) {
-            return fallback;
+            return null;
+        }
+        String known = path == null ? null : NORMALIZED.get(path);
+        if (known != null) {
+            return known;
         }
         String route = normalize(path);
-        if (SEEN.contains(route)) {
-            return route;
+        if (!SEEN.contains(route)) {
+            if (SEEN.size() >= MAX_ROUTES) {
+                return null;
+            }
+            SEEN.add(route);
         }
-        if (SEEN.size() >= MAX_ROUTES) {
-            return fallback;
+        if (path != null && NORMALIZED.size() < MAX_PATHS) {
+            NORMALIZED.put(path, route); // paths with identifiers are many: past the cap they are normalized each time
         }
-        SEEN.add(route);
         return route;
+    }
+
+    /** The mapping pattern as a route. */
+    public static String fallback(String pattern) {
+        return cap(pattern == null || pattern.isEmpty() ? "/" : pattern);
     }
 
     /** The path with identifier-like segments replaced, capped; "/" when empty. */

@@ -81,7 +81,8 @@ public final class ServletHooks {
         String context = nonNull(ServletApi.GET_CONTEXT_PATH.text(request));
         String servletPath = nonNull(ServletApi.GET_SERVLET_PATH.text(request));
         String pathInfo = ServletApi.GET_PATH_INFO.text(request);
-        return Routes.route(context + servletPath + nonNull(pathInfo), context + pattern(request), status);
+        String route = Routes.routeOrNull(context + servletPath + nonNull(pathInfo), status);
+        return route != null ? route : Routes.fallback(context + pattern(request));
     }
 
     /** The mapping that received the request (Servlet 4+), e.g. {@code /api/*}, {@code /mcp}, {@code /}. */

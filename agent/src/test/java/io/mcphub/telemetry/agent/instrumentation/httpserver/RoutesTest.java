@@ -1,6 +1,7 @@
 package io.mcphub.telemetry.agent.instrumentation.httpserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -43,5 +44,15 @@ class RoutesTest {
     void notFoundIsRecordedAsTheMappingThatReceivedIt() {
         assertEquals("/api/*", Routes.route("/api/servers/no-such-server", "/api/*", 404));
         assertEquals("/api/servers/java", Routes.route("/api/servers/java", "/api/*", 200));
+    }
+
+    @Test
+    void aPathSeenBeforeGetsTheSameRouteAndA404NeverReadsIt() {
+        assertNull(Routes.routeOrNull("/api/orders/4711", 404), "a 404 leaves the route to the mapping pattern");
+        assertEquals("/api/orders/{id}", Routes.routeOrNull("/api/orders/4711", 200));
+        assertEquals("/api/orders/{id}", Routes.routeOrNull("/api/orders/4711", 201), "the remembered route");
+        assertEquals("/api/orders/{id}", Routes.routeOrNull(new String("/api/orders/4711"), 200), "looked up by value");
+        assertNull(Routes.routeOrNull("/api/orders/4711", 404), "a remembered path still answers 404 by its pattern");
+        assertEquals("/", Routes.routeOrNull(null, 200));
     }
 }

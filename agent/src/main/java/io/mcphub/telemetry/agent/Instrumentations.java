@@ -1,11 +1,11 @@
 package io.mcphub.telemetry.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.mcphub.telemetry.McpHubTelemetry;
+import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.oauth.OAuthInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -38,7 +38,8 @@ final class Instrumentations {
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new CachingTypePools())
                 .with(new ErrorListener())
-                .ignore(ignoredTypes());
+                .ignore(new AgentBuilder.RawMatcher.ForElementMatchers(ignoredTypes()))
+                .or(SuperTypes.synthetic());
         for (InstrumentationModule module : MODULES) {
             module.prepare(inst);
             module.reportCounters(telemetry);
@@ -53,14 +54,14 @@ final class Instrumentations {
      * and the JDK's but for the two OAuth targets, as the OpenTelemetry agent ignores the JDK. With
      * retransformation, every class already loaded at start (hundreds of the JDK's) goes through this,
      * and so does every class the hub loads; the modules' type matchers, which walk super types, then
-     * never run on them.
+     * never run on them. Synthetic classes are ignored too, by their class file's header
+     * ({@link SuperTypes#synthetic()}): asking a type description would parse every class in full.
      */
     static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
         ElementMatcher.Junction<TypeDescription> jdk = nameStartsWith("java.").or(nameStartsWith("javax.management."))
                 .or(nameStartsWith("jdk.")).or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("javax.crypto."));
         return nameStartsWith("io.mcphub.telemetry.").or(nameStartsWith("net.bytebuddy."))
-                .or(jdk.and(not(namedOneOf(OAuthInstrumentation.JDK_TARGETS))))
-                .or(isSynthetic());
+                .or(jdk.and(not(namedOneOf(OAuthInstrumentation.JDK_TARGETS))));
     }
 
     /** A class the agent could not transform stays as it was; say so once per class, at debug level. */

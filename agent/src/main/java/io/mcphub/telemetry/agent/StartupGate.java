@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.agent;
 
+import io.mcphub.telemetry.agent.instrumentation.common.ClassBytes;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
@@ -70,7 +71,15 @@ final class StartupGate implements ClassFileTransformer {
             }
             t = await();
         }
-        return t == NONE ? null : t.transform(module, loader, name, redefined, domain, bytes);
+        if (t == NONE) {
+            return null;
+        }
+        ClassBytes.set(name, bytes);
+        try {
+            return t.transform(module, loader, name, redefined, domain, bytes);
+        } finally {
+            ClassBytes.clear();
+        }
     }
 
     private ClassFileTransformer await() {

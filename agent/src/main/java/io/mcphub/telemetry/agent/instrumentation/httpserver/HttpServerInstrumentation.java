@@ -1,7 +1,6 @@
 package io.mcphub.telemetry.agent.instrumentation.httpserver;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
@@ -16,10 +15,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.agent.InstrumentationModule;
 import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
+import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
@@ -37,6 +38,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class HttpServerInstrumentation implements InstrumentationModule {
 
     private static final String HTTP_EXCHANGE = "com.sun.net.httpserver.HttpExchange";
+    private static final String HTTP_HANDLER = "com.sun.net.httpserver.HttpHandler";
+    private static final String JETTY_CONNECTOR = "org.eclipse.jetty.server.ServerConnector";
 
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
@@ -46,24 +49,35 @@ public final class HttpServerInstrumentation implements InstrumentationModule {
         ElementMatcher.Junction<MethodDescription> exchangeLambda = nameStartsWith("lambda$").and(takesArguments(1))
                 .and(takesArgument(0, named(HTTP_EXCHANGE))).and(returns(void.class));
         return builder
-                .type(hasSuperType(namedOneOf("jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet")), servlets)
+                .type(SuperTypes.hasSuperType(servlets, "jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet"))
                 .transform(advice(ServletAdvice.class, named("service").and(takesArguments(2)).and(not(isAbstract()))
                         .and(takesArgument(0, namedOneOf("jakarta.servlet.http.HttpServletRequest",
                                 "jakarta.servlet.ServletRequest", "javax.servlet.http.HttpServletRequest",
                                 "javax.servlet.ServletRequest")))))
-                .type(hasSuperType(namedOneOf("jakarta.servlet.Filter", "javax.servlet.Filter")).and(not(isInterface())),
-                        filters)
+                .type(SuperTypes.hasSuperType(filters, "jakarta.servlet.Filter", "javax.servlet.Filter")).and(not(isInterface()))
                 .transform(advice(ServletAdvice.class, named("doFilter").and(takesArguments(3)).and(not(isAbstract()))
                         .and(takesArgument(0, namedOneOf("jakarta.servlet.ServletRequest", "javax.servlet.ServletRequest")))))
-                .type(hasSuperType(named("com.sun.net.httpserver.HttpHandler")).and(not(isInterface()))
-                        .or(declaresMethod(exchangeLambda)), appLoaders)
+                .type(handlerOrLambdaHolder(appLoaders, exchangeLambda))
                 .transform(advice(ExchangeAdvice.class, named("handle").and(takesArguments(1)).and(not(isAbstract()))
                         .and(takesArgument(0, named(HTTP_EXCHANGE))).or(exchangeLambda)))
-                .type(hasSuperType(namedOneOf("org.eclipse.jetty.server.ServerConnector")),
-                        SeesClass.anyOf("org.eclipse.jetty.server.ServerConnector"))
+                .type(SuperTypes.hasSuperType(SeesClass.anyOf(JETTY_CONNECTOR), JETTY_CONNECTOR))
                 .transform(advice(ConnectorAdvice.class, named("open").and(takesArguments(0))))
                 .type(named("org.apache.catalina.connector.Connector"), appLoaders)
                 .transform(advice(ConnectorAdvice.class, named("startInternal").and(takesArguments(0))));
+    }
+
+    /**
+     * A handler class, or a class declaring a lambda that takes an HttpExchange: only a class whose class file
+     * names HttpExchange can declare one, so the methods of the others are never read.
+     */
+    private static AgentBuilder.RawMatcher handlerOrLambdaHolder(ElementMatcher<ClassLoader> loaders,
+                                                                 ElementMatcher<MethodDescription> exchangeLambda) {
+        AgentBuilder.RawMatcher handler = SuperTypes.hasSuperType(loaders, HTTP_HANDLER);
+        AgentBuilder.RawMatcher namesExchange = SuperTypes.mentions(loaders, HTTP_EXCHANGE);
+        ElementMatcher<TypeDescription> declaresLambda = declaresMethod(exchangeLambda);
+        return (type, loader, module, redefined, domain) ->
+                handler.matches(type, loader, module, redefined, domain) && !type.isInterface()
+                        || namesExchange.matches(type, loader, module, redefined, domain) && declaresLambda.matches(type);
     }
 
     private static AgentBuilder.Transformer advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> on) {

@@ -1,6 +1,5 @@
 package io.mcphub.telemetry.agent.instrumentation.mcpclient;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -15,6 +14,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.InstrumentationModule;
 import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
+import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -37,7 +37,7 @@ public final class McpClientInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         return builder
-                .type(not(isInterface()).and(hasSuperType(named(CLIENT_TRANSPORT))), SeesClass.anyOf(CLIENT_TRANSPORT))
+                .type(SuperTypes.hasSuperType(SeesClass.anyOf(CLIENT_TRANSPORT), CLIENT_TRANSPORT)).and(not(isInterface()))
                 .transform((b, type, loader, module, pd) -> b
                         .visit(Advice.to(McpClientAdvice.Send.class).on(named("sendMessage")
                                 .and(takesArguments(1)).and(not(isAbstract())).and(not(isStatic()))))

@@ -1,6 +1,5 @@
 package io.mcphub.telemetry.agent.instrumentation.mcpserver;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -13,6 +12,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.InstrumentationModule;
 import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
+import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -61,22 +61,22 @@ public final class McpServerInstrumentation implements InstrumentationModule {
                 .type(named(ASYNC_SERVER), sdk)
                 .transform(advice(on(ServerCreatedAdvice.class, isConstructor()),
                         on(HandlersPreparedAdvice.class, named("prepareRequestHandlers").and(takesArguments(0)))))
-                .type(hasSuperType(named(SESSION_FACTORY)).and(not(isInterface())), sdk)
+                .type(SuperTypes.hasSuperType(sdk, SESSION_FACTORY)).and(not(isInterface()))
                 .transform(advice(on(StartSessionAdvice.class, named("startSession").and(takesArguments(1))
                         .and(not(isAbstract())))))
-                .type(hasSuperType(named(SESSION)), sdk)
+                .type(SuperTypes.hasSuperType(sdk, SESSION))
                 .transform(advice(on(SessionMessageAdvice.class, named("handle").and(takesArguments(1))
                                 .and(takesArgument(0, named(JSONRPC_MESSAGE)))),
                         on(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully").and(takesArguments(0))),
                         on(HandlerErrorAdvice.class, handlerError)))
-                .type(hasSuperType(named(STREAMABLE_SESSION)), sdk)
+                .type(SuperTypes.hasSuperType(sdk, STREAMABLE_SESSION))
                 .transform(advice(on(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully", "delete")
                         .and(takesArguments(0)))))
                 .type(named(STREAM), sdk)
                 .transform(advice(on(StreamRequestAdvice.class, named("handle").and(takesArguments(1))
                                 .and(takesArgument(0, named(JSONRPC_REQUEST)))),
                         on(HandlerErrorAdvice.class, handlerError)))
-                .type(hasSuperType(named(SERVER_TRANSPORT)).and(not(isInterface())), sdk)
+                .type(SuperTypes.hasSuperType(sdk, SERVER_TRANSPORT)).and(not(isInterface()))
                 .transform(advice(on(SendMessageAdvice.class, named("sendMessage").and(not(isAbstract()))
                         .and(takesArgument(0, named(JSONRPC_MESSAGE))))));
     }

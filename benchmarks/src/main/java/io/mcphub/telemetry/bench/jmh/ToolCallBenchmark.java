@@ -24,7 +24,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * One {@code tools/call} through the MCP Java SDK's sync client against {@link InMemoryClientTransport}.
  * The subclasses run it in a JVM without the agent and in one with {@code -javaagent} (writing to a
  * real PostgreSQL), in the same JMH run; the difference of their percentiles is what the agent's
- * advice adds to a call. {@code pauseTokens} of busy work per call keep the call rate near what the
+ * advice adds to a call. {@code WithOtelAgent} is the same call in a JVM with only the OpenTelemetry Java
+ * agent attached (the yardstick, issue 11 item 5), its exporters off so that nothing leaves the JVM:
+ * what it adds is its instrumentation of what the call path touches (Reactor's operators, context
+ * propagation), as an application would get it by attaching it. {@code pauseTokens} of busy work per call keep the call rate near what the
  * sink can store, so the ring does not fill and the publish path measured is the accepting one.
  */
 @State(Scope.Benchmark)
@@ -36,6 +39,9 @@ public abstract class ToolCallBenchmark {
 
     static final String AGENT_ARGS = "-javaagent:agent/target/mcp-telemetry-agent.jar=tenant=bench,hubName=jmh,"
             + "postgres.host=127.0.0.1,postgres.db=mcp_bench_jmh,api.enabled=false,metricsIntervalMs=0";
+
+    /** Relative to the directory JMH is started from, the repository root (bench/jmh-hot-path.sh). */
+    static final String OTEL_AGENT = "-javaagent:benchmarks/target/otel/opentelemetry-javaagent.jar";
 
     @Param("2000")
     public long pauseTokens;
@@ -70,5 +76,10 @@ public abstract class ToolCallBenchmark {
 
     @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", AGENT_ARGS})
     public static class WithAgent extends ToolCallBenchmark {
+    }
+
+    @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", OTEL_AGENT, "-Dotel.service.name=jmh",
+            "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"})
+    public static class WithOtelAgent extends ToolCallBenchmark {
     }
 }

@@ -15,8 +15,7 @@
 #                    no metric sampling), so that the figure is the agent's own start-up and exit;
 #    "OTel vs none": only the OpenTelemetry Java agent 2.22.0 (benchmarks/target/otel, fetched by the
 #                    benchmarks module), exporters off (traces, metrics, logs: none).
-# Two comparisons rather than one three-way run because the timer pairs two commands; each ratio is taken
-# against the baseline runs interleaved with it. A summary line per subject gives both medians' added seconds.
+# Two comparisons rather than one three-way run: each ratio is taken against the baseline runs interleaved with it. A summary line per subject gives both medians' added seconds.
 # After the trivial main, one run with class-load logging prints where premain's time goes: when the agent's
 # entry class loads, when Byte Buddy's AgentBuilder loads, and when the program's main class loads.
 # After the Spring Boot subject, the database shows that the agent instrumented it (mcp_servers, tools).
@@ -44,13 +43,14 @@ ours="-javaagent:$jar=$args"
 otel="-javaagent:$otel_jar -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
 echo "# uptime: $(uptime)"
 
-# compare NAME TIMEOUT BASELINE_CMD -- CMD...: one paired comparison, its report kept in $out/NAME.txt
+# compare NAME TIMEOUT BASELINE_CMD -- CMD...: one paired comparison (bench/startup/Paired.java: A B A B ...,
+# after one pair not counted), its report kept in $out/NAME.txt
 compare() {
   local name=$1 timeout=$2 base=$3; shift 4
   echo "## $name"
-  farm-bench -n "$runs" --timeout "$timeout" --vs "$base" -- "$@" | tee "$out/$name.txt"
+  java bench/startup/Paired.java "$runs" "$timeout" "$*" "$base" | tee "$out/$name.txt"
   # a run that failed (a start that did not finish, a hub that did not connect) makes the figures meaningless
-  if grep -E '^[AB] exit' "$out/$name.txt" | grep -vqE '^[AB] exit 0 '; then
+  if grep -E '^[AB] exit' "$out/$name.txt" | grep -qE ' [1-9][0-9]*( |$)'; then
     echo "# WARNING: $name: some runs exited non-zero (see 'exit' above): its figures are not start-up times"
   fi
 }

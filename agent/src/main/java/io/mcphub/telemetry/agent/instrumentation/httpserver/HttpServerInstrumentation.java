@@ -48,15 +48,21 @@ public final class HttpServerInstrumentation implements InstrumentationModule {
         SeesClass filters = SeesClass.anyOf("jakarta.servlet.Filter", "javax.servlet.Filter");
         ElementMatcher.Junction<MethodDescription> exchangeLambda = nameStartsWith("lambda$").and(takesArguments(1))
                 .and(takesArgument(0, named(HTTP_EXCHANGE))).and(returns(void.class));
+        ElementMatcher.Junction<MethodDescription> service = named("service").and(takesArguments(2)).and(not(isAbstract()))
+                .and(takesArgument(0, namedOneOf("jakarta.servlet.http.HttpServletRequest", "jakarta.servlet.ServletRequest",
+                        "javax.servlet.http.HttpServletRequest", "javax.servlet.ServletRequest")));
+        ElementMatcher.Junction<MethodDescription> doFilter = named("doFilter").and(takesArguments(3)).and(not(isAbstract()))
+                .and(takesArgument(0, namedOneOf("jakarta.servlet.ServletRequest", "javax.servlet.ServletRequest")));
+        // Only the classes that declare the advised method are rewritten: a Spring application loads a dozen
+        // servlet and filter subclasses that inherit service/doFilter (OrderedCharacterEncodingFilter, ...), and
+        // rewriting a class with nothing to advise costs its whole parse and write at start-up.
         return builder
                 .type(SuperTypes.hasSuperType(servlets, "jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet"))
-                .transform(advice(ServletAdvice.class, named("service").and(takesArguments(2)).and(not(isAbstract()))
-                        .and(takesArgument(0, namedOneOf("jakarta.servlet.http.HttpServletRequest",
-                                "jakarta.servlet.ServletRequest", "javax.servlet.http.HttpServletRequest",
-                                "javax.servlet.ServletRequest")))))
+                .and(declaresMethod(service))
+                .transform(advice(ServletAdvice.class, service))
                 .type(SuperTypes.hasSuperType(filters, "jakarta.servlet.Filter", "javax.servlet.Filter")).and(not(isInterface()))
-                .transform(advice(ServletAdvice.class, named("doFilter").and(takesArguments(3)).and(not(isAbstract()))
-                        .and(takesArgument(0, namedOneOf("jakarta.servlet.ServletRequest", "javax.servlet.ServletRequest")))))
+                .and(declaresMethod(doFilter))
+                .transform(advice(ServletAdvice.class, doFilter))
                 .type(handlerOrLambdaHolder(appLoaders, exchangeLambda))
                 .transform(advice(ExchangeAdvice.class, named("handle").and(takesArguments(1)).and(not(isAbstract()))
                         .and(takesArgument(0, named(HTTP_EXCHANGE))).or(exchangeLambda)))

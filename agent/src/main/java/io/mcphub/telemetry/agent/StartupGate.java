@@ -29,8 +29,19 @@ final class StartupGate implements ClassFileTransformer {
 
     static final long MAX_WAIT_SECONDS = 10;
     private static final String[] WAITING = {"io/modelcontextprotocol/", "jakarta/servlet/", "javax/servlet/",
-            "org/eclipse/jetty/server/", "org/apache/catalina/connector/", "java/net/http/", "jdk/internal/net/http/",
-            "com/sun/net/httpserver/", "sun/net/httpserver/"};
+            "org/eclipse/jetty/server/", "org/apache/catalina/connector/", "com/sun/net/httpserver/", "sun/net/httpserver/",
+            // of the JDK's HTTP client only the two classes the OAuth hooks advise (OAuthInstrumentation.JDK_TARGETS):
+            // an application that merely names HttpClient early must not wait
+            "java/net/http/HttpRequest$BodyPublishers", "jdk/internal/net/http/HttpClientImpl"};
+    /**
+     * SDK types that no rule advises and that applications name in their own signatures (a Spring application's
+     * main class declares beans of McpSyncClient, which the launcher resolves first thing): they need not wait,
+     * and waiting for them made a Spring Boot start wait for the whole installation (~0.5 s) before it began.
+     */
+    private static final String[] NEVER_ADVISED = {"io/modelcontextprotocol/spec/McpSchema",
+            "io/modelcontextprotocol/client/McpClient", "io/modelcontextprotocol/client/McpSyncClient",
+            "io/modelcontextprotocol/client/McpAsyncClient", "io/modelcontextprotocol/server/McpServer",
+            "io/modelcontextprotocol/server/McpSyncServer"};
     private static final ClassFileTransformer NONE = new ClassFileTransformer() {
     };
 
@@ -103,6 +114,11 @@ final class StartupGate implements ClassFileTransformer {
     static boolean waits(String internalName) {
         for (String prefix : WAITING) {
             if (internalName.startsWith(prefix)) {
+                for (String never : NEVER_ADVISED) {
+                    if (internalName.startsWith(never)) {
+                        return false;
+                    }
+                }
                 return true;
             }
         }

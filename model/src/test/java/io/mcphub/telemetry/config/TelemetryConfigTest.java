@@ -23,6 +23,21 @@ class TelemetryConfigTest {
     }
 
     @Test
+    void anUnsetInstanceIdIsARandomVersion4UuidPerBuild() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            String id = TelemetryConfig.builder(Map.of(), props()).build().instanceId();
+            java.util.UUID uuid = java.util.UUID.fromString(id);
+            assertEquals(id, uuid.toString());
+            assertEquals(4, uuid.version(), id);
+            assertEquals(2, uuid.variant(), id);
+            ids.add(id);
+        }
+        assertEquals(100, ids.size(), "all distinct");
+        assertEquals("hub-7", TelemetryConfig.builder(Map.of(), props(ConfigOption.INSTANCE_ID.property(), "hub-7")).build().instanceId());
+    }
+
+    @Test
     void defaultsWithNothingConfiguredMeanEmbeddedDatabase() {
         TelemetryConfig c = TelemetryConfig.builder(Map.of(), props()).build();
         assertEquals("default", c.tenant());

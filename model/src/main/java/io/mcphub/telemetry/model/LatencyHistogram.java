@@ -91,7 +91,18 @@ public final class LatencyHistogram {
 
     /** Adds a stored histogram (parallel arrays). */
     public void addAll(short[] storedKeys, long[] storedCounts) {
-        for (int i = 0; i < storedKeys.length; i++) {
+        addAll(storedKeys, storedCounts, storedKeys.length);
+    }
+
+    /**
+     * Adds the first {@code n} entries of a stored histogram (parallel arrays, keys ascending): lets a
+     * reader merge many stored rows through one pair of reused buffers.
+     */
+    public void addAll(short[] storedKeys, long[] storedCounts, int n) {
+        if (n > storedKeys.length || n > storedCounts.length) {
+            throw new IllegalArgumentException(n + " entries but arrays of " + storedKeys.length + " and " + storedCounts.length);
+        }
+        for (int i = 0; i < n; i++) {
             add(storedKeys[i], storedCounts[i]);
         }
     }

@@ -43,6 +43,28 @@ class LatencyHistogramTest {
     }
 
     @Test
+    void mergingManyStoredRowsEqualsAddingEveryDuration() {
+        Random random = new Random(7);
+        LatencyHistogram oneByOne = new LatencyHistogram();
+        LatencyHistogram merged = new LatencyHistogram();
+        for (int row = 0; row < 200; row++) {
+            LatencyHistogram stored = new LatencyHistogram();
+            for (int d = 0; d < 1 + random.nextInt(300); d++) {
+                long micros = (long) Math.exp(random.nextDouble() * (4 + row % 12));
+                stored.add(micros);
+                oneByOne.add(micros);
+            }
+            merged.addAll(stored.keys(), stored.counts());
+        }
+        merged.addAll(new short[] {300, 2, 300}, new long[] {1, 2, 3}); // out of order and repeated: still merged
+        oneByOne.add(300, 4);
+        oneByOne.add(2, 2);
+        assertArrayEquals(oneByOne.keys(), merged.keys());
+        assertArrayEquals(oneByOne.counts(), merged.counts());
+        assertEquals(oneByOne.count(), merged.count());
+    }
+
+    @Test
     void moreEntriesThanTheArraysHoldAreRefused() {
         LatencyHistogram h = new LatencyHistogram();
         assertThrows(IllegalArgumentException.class, () -> h.addAll(new short[] {1, 2}, new long[] {1}, 2));

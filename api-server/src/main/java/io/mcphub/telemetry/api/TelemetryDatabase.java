@@ -79,9 +79,13 @@ public final class TelemetryDatabase implements AutoCloseable {
             c.setReadOnly(true);
             try {
                 try (Statement st = c.createStatement()) {
-                    // percentiles merge histograms and sort raw windows: in memory, not in temporary files
+                    // percentiles merge histograms and sort raw windows: in memory, not in temporary files.
+                    // Custom plans: the window bounds are parameters, and a generic plan (chosen after five
+                    // executions) cannot prune partitions/chunks or pick the 1h/1d/1w index ranges by them;
+                    // measured 30 d /tools 70 -> 42 ms. Planning a custom plan costs well under a millisecond.
                     st.execute("SET LOCAL statement_timeout = '" + queryTimeout.toMillis() + "ms'; "
-                            + "SET LOCAL work_mem = '32MB'");
+                            + "SET LOCAL work_mem = '32MB'; "
+                            + "SET LOCAL plan_cache_mode = force_custom_plan");
                 }
                 if (loginTenant == null) {
                     try {

@@ -218,6 +218,73 @@ class EndpointsTest {
         assertEquals(14, errors.at("/totals/errors").asLong(), errors.toString());
     }
 
+    /**
+     * The long windows' per-tool figures (one scan of the daily rollups, histograms merged in Java) and
+     * error classes (one scan of the error rollups) against the raw rows: counts, average and maximum
+     * exactly, percentiles within the histogram's relative error.
+     */
+    @Test
+    void longWindowToolsAndErrorClassesEqualTheRawRows() throws Exception {
+        for (String window : List.of("7d", "30d")) {
+            JsonNode tools = f.json("/api/telemetry/tools?window=" + window);
+            int compared = 0;
+            try (java.sql.Connection c = f.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT server_name, tool_name, count(*) AS calls, count(*) FILTER (WHERE outcome <> 'success') AS errors, "
+                    + "round(avg(duration_us)::numeric / 1000, 3) AS avg_ms, max(duration_us) / 1000.0 AS max_ms, "
+                    + "percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS p "
+                    + "FROM tool_executions WHERE tenant_id = ? AND side = 'downstream' GROUP BY 1, 2")) {
+                ps.setString(1, SampleFleet.ACME);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JsonNode t = null;
+                        for (JsonNode x : tools.get("tools")) {
+                            if (x.get("server_name").asText().equals(rs.getString(1)) && x.get("tool_name").asText().equals(rs.getString(2))) {
+                                t = x;
+                            }
+                        }
+                        String what = window + " " + rs.getString(1) + "/" + rs.getString(2) + ": " + t;
+                        assertNotNull(t, what);
+                        assertEquals(rs.getLong(3), t.get("calls").asLong(), what);
+                        assertEquals(rs.getLong(4), t.get("errors").asLong(), what);
+                        assertEquals(rs.getDouble(6), t.at("/latency_ms/max").asDouble(), 1e-9, what);
+                        Long[] p = (Long[]) rs.getArray(7).getArray();
+                        String[] names = {"p50", "p95", "p99"};
+                        for (int i = 0; i < 3; i++) {
+                            double exactMs = p[i] / 1000.0;
+                            assertEquals(exactMs, t.at("/latency_ms/" + names[i]).asDouble(),
+                                    Math.max(exactMs * io.mcphub.telemetry.model.LatencyHistogram.RELATIVE_ERROR, 0.001), what + " " + names[i]);
+                        }
+                        compared++;
+                    }
+                }
+            }
+            assertTrue(compared > 2, "tools compared: " + compared);
+            JsonNode errors = f.json("/api/telemetry/errors?window=" + window);
+            try (java.sql.Connection c = f.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT coalesce(error_class, outcome), count(*), count(DISTINCT server_name || '/' || tool_name), max(started_at) "
+                    + "FROM tool_executions WHERE tenant_id = ? AND side = 'downstream' AND outcome <> 'success' GROUP BY 1")) {
+                ps.setString(1, SampleFleet.ACME);
+                int classes = 0;
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JsonNode k = find(errors.get("by_error_class"), "error_class", rs.getString(1));
+                        String what = window + " " + rs.getString(1) + ": " + k;
+                        assertEquals(rs.getLong(2), k.get("errors").asLong(), what);
+                        assertEquals(rs.getLong(3), k.get("tools").asLong(), what);
+                        assertEquals(rs.getTimestamp(4).toInstant(), java.time.Instant.parse(k.get("last_seen_at").asText()), what);
+                        classes++;
+                    }
+                }
+                assertEquals(classes, errors.get("by_error_class").size(), errors.toString());
+                long previous = Long.MAX_VALUE;
+                for (JsonNode k : errors.get("by_error_class")) {
+                    assertTrue(k.get("errors").asLong() <= previous, "most errors first: " + errors);
+                    previous = k.get("errors").asLong();
+                }
+            }
+        }
+    }
+
     @Test
     void badParametersAre400sNamingTheParameter() throws Exception {
         List<String[]> cases = new ArrayList<>();

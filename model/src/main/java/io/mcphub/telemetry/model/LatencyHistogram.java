@@ -91,8 +91,39 @@ public final class LatencyHistogram {
 
     /** Adds a stored histogram (parallel arrays). */
     public void addAll(short[] storedKeys, long[] storedCounts) {
-        for (int i = 0; i < storedKeys.length; i++) {
-            add(storedKeys[i], storedCounts[i]);
+        addAll(storedKeys, storedCounts, storedKeys.length);
+    }
+
+    /**
+     * Adds the first {@code n} entries of a stored histogram (parallel arrays, keys ascending): lets a
+     * reader merge many stored rows through one pair of reused buffers.
+     */
+    public void addAll(short[] storedKeys, long[] storedCounts, int n) {
+        if (n > storedKeys.length || n > storedCounts.length) {
+            throw new IllegalArgumentException(n + " entries but arrays of " + storedKeys.length + " and " + storedCounts.length);
+        }
+        settle();
+        // stored keys ascend, like this histogram's: one forward walk finds each key (a long window merges
+        // ~1.3 M entries, mostly into keys already there), not a binary search per entry
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            short k = storedKeys[i];
+            if (i > 0 && k <= storedKeys[i - 1]) {
+                // not ascending (never so as stored): the rest key by key
+                for (; i < n; i++) {
+                    add(storedKeys[i], storedCounts[i]);
+                }
+                return;
+            }
+            while (at < size && keys[at] < k) {
+                at++;
+            }
+            total += storedCounts[i];
+            if (at < size && keys[at] == k) {
+                counts[at] += storedCounts[i];
+            } else {
+                insert(k, storedCounts[i]);
+            }
         }
     }
 

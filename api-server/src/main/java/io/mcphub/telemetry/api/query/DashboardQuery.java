@@ -27,8 +27,19 @@ public final class DashboardQuery {
         return req.read(c -> {
             var health = HealthQuery.health(c, tenant);
             var totals = Stats.totals(c, tenant, w);
-            var top = Stats.perTool(c, tenant, w, downstream, null, "calls DESC, server_name, tool_name", 10);
-            List<Map<String, Object>> slowest = new ArrayList<>(Stats.percentiles(c, tenant, w, null, downstream).values());
+            // the busiest and the slowest tools from one scan of the rollups (Stats.toolWindow)
+            var perTool = Stats.toolWindow(c, tenant, w, downstream, null).values();
+            List<Map<String, Object>> top = new ArrayList<>(perTool.size());
+            List<Map<String, Object>> slowest = new ArrayList<>(perTool.size());
+            for (Stats.ToolWindow t : perTool) {
+                top.add(t.stats());
+                if (t.latency() != null) {
+                    slowest.add(t.latency());
+                }
+            }
+            top.sort(Comparator.comparing((Map<String, Object> m) -> -((Number) m.get("calls")).longValue())
+                    .thenComparing(m -> (String) m.get("server_name")).thenComparing(m -> (String) m.get("tool_name")));
+            top = top.subList(0, Math.min(10, top.size()));
             slowest.sort(Comparator.comparing((Map<String, Object> m) -> -num(m.get("p95_ms")))
                     .thenComparing(m -> (String) m.get("tool_name")));
             slowest = slowest.subList(0, Math.min(10, slowest.size()));

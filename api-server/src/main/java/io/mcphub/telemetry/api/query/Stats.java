@@ -5,11 +5,12 @@ import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import io.mcphub.telemetry.model.LatencyHistogram;
 import java.math.BigDecimal;
-import java.sql.Array;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,38 +101,111 @@ final class Stats {
      */
     static Map<String, Map<String, Object>> percentiles(Connection c, String tenant, Window w, String server, String side)
             throws SQLException {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         if (w.grain() == Window.Grain.RAW) {
-            for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, sampled, " + QUANTILES_MS + ", max_ms "
-                    + "FROM (SELECT server_name, tool_name, count(*) AS sampled, " + QUANTILES + ", "
-                    + "round(max(duration_us)::numeric / 1000, 3) AS max_ms "
-                    + "FROM tool_executions WHERE tenant_id = ? AND started_at >= ? AND started_at < ? AND side = ? "
-                    + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name) t",
-                    tenant, w.since(), w.until(), side, server, server)) {
-                out.put(key(r.get("server_name"), r.get("tool_name")), r);
+            return percentilesFromRaw(c, tenant, w, server, side);
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ToolWindow> e : toolWindow(c, tenant, w, side, server).entrySet()) {
+            out.put(e.getKey(), e.getValue().latency());
+        }
+        return out;
+    }
+
+    /** Exact p50/p95/p99/max per tool from the raw rows (windows up to an hour). */
+    private static Map<String, Map<String, Object>> percentilesFromRaw(Connection c, String tenant, Window w, String server,
+                                                                    String side) throws SQLException {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, sampled, " + QUANTILES_MS + ", max_ms "
+                + "FROM (SELECT server_name, tool_name, count(*) AS sampled, " + QUANTILES + ", "
+                + "round(max(duration_us)::numeric / 1000, 3) AS max_ms "
+                + "FROM tool_executions WHERE tenant_id = ? AND started_at >= ? AND started_at < ? AND side = ? "
+                + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name) t",
+                tenant, w.since(), w.until(), side, server, server)) {
+            out.put(key(r.get("server_name"), r.get("tool_name")), r);
+        }
+        return out;
+    }
+
+    /**
+     * One tool's figures over a window: {@code stats} shaped like a row of {@link #perTool}, {@code latency}
+     * like an entry of {@link #percentiles}.
+     */
+    record ToolWindow(Map<String, Object> stats, Map<String, Object> latency) {
+    }
+
+    /**
+     * Per tool of one side (optionally one server): the sums of {@link #perTool} and the percentiles of
+     * {@link #percentiles} together, keyed by {@link #key}. Beyond the raw grain in one scan of the
+     * rollup rows (sums, maxima and histograms added up here) instead of one grouping scan for the sums
+     * and a second one for the histograms; the numbers are rounded the way the SQL of {@link #perTool}
+     * rounds them (numeric, half up), so either path answers the same.
+     */
+    static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server)
+            throws SQLException {
+        Map<String, ToolWindow> out = new LinkedHashMap<>();
+        if (w.grain() == Window.Grain.RAW) {
+            Map<String, Map<String, Object>> latency = percentilesFromRaw(c, tenant, w, server, side);
+            for (Map<String, Object> r : perTool(c, tenant, w, side, server, "server_name, tool_name", Integer.MAX_VALUE)) {
+                String k = key(r.get("server_name"), r.get("tool_name"));
+                out.put(k, new ToolWindow(r, latency.get(k)));
             }
             return out;
         }
-        Map<String, LatencyHistogram> merged = new LinkedHashMap<>();
-        Map<String, Object[]> names = new LinkedHashMap<>();
-        Map<String, Long> maxima = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, latency_keys, latency_counts, "
-                + "max_duration_us FROM " + toolLatency(w) + " WHERE tenant_id = ? AND side = ? AND "
-                + bucketRange(w.grain().unit) + " AND (?::text IS NULL OR server_name = ?)")) {
+        Map<String, Sums> sums = new LinkedHashMap<>();
+        HistogramReader reader = new HistogramReader();
+        try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, calls, errors, total_duration_us, "
+                + "max_duration_us, last_called_at, latency_keys::text, latency_counts::text FROM " + toolLatency(w)
+                + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit) + " AND (?::text IS NULL OR server_name = ?)")) {
             Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String k = key(rs.getString(1), rs.getString(2));
-                    names.putIfAbsent(k, new Object[] {rs.getString(1), rs.getString(2)});
-                    merged.computeIfAbsent(k, x -> new LatencyHistogram()).addAll(shorts(rs.getArray(3)), longs(rs.getArray(4)));
-                    maxima.merge(k, rs.getLong(5), Math::max);
+                    String serverName = rs.getString(1);
+                    String toolName = rs.getString(2);
+                    Sums t = sums.computeIfAbsent(key(serverName, toolName), k -> new Sums(serverName, toolName));
+                    t.calls += rs.getLong(3);
+                    t.errors += rs.getLong(4);
+                    t.totalDurationUs += rs.getLong(5);
+                    t.maxDurationUs = Math.max(t.maxDurationUs, rs.getLong(6));
+                    Timestamp last = rs.getTimestamp(7);
+                    if (t.lastCalledAt == null || last.after(t.lastCalledAt)) {
+                        t.lastCalledAt = last;
+                    }
+                    reader.addTo(t.histogram, rs.getString(8), rs.getString(9));
                 }
             }
         }
-        merged.forEach((k, h) -> out.put(k, Json.object("server_name", names.get(k)[0], "tool_name", names.get(k)[1],
-                "sampled", h.count(), "p50_ms", ms(h.quantile(0.5)), "p95_ms", ms(h.quantile(0.95)),
-                "p99_ms", ms(h.quantile(0.99)), "max_ms", maxMs(maxima.get(k)))));
+        sums.forEach((k, t) -> out.put(k, t.toolWindow()));
         return out;
+    }
+
+    /** The running sums of one tool in {@link #toolWindow}. */
+    private static final class Sums {
+        final String server;
+        final String tool;
+        long calls;
+        long errors;
+        long totalDurationUs;
+        long maxDurationUs = Long.MIN_VALUE;
+        Timestamp lastCalledAt;
+        final LatencyHistogram histogram = new LatencyHistogram();
+
+        Sums(String server, String tool) {
+            this.server = server;
+            this.tool = tool;
+        }
+
+        ToolWindow toolWindow() {
+            Map<String, Object> stats = Json.object("server_name", server, "tool_name", tool, "calls", calls, "errors", errors,
+                    "error_rate", calls == 0 ? 0.0 : BigDecimal.valueOf(errors).divide(BigDecimal.valueOf(calls), 4, RoundingMode.HALF_UP).doubleValue(),
+                    "avg_ms", calls == 0 ? null : BigDecimal.valueOf(totalDurationUs)
+                            .divide(BigDecimal.valueOf(calls).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue(),
+                    "max_ms", BigDecimal.valueOf(maxDurationUs, 3).doubleValue(),
+                    "last_called_at", lastCalledAt.toInstant());
+            Map<String, Object> latency = Json.object("server_name", server, "tool_name", tool,
+                    "sampled", histogram.count(), "p50_ms", ms(histogram.quantile(0.5)), "p95_ms", ms(histogram.quantile(0.95)),
+                    "p99_ms", ms(histogram.quantile(0.99)), "max_ms", maxMs(maxDurationUs));
+            return new ToolWindow(stats, latency);
+        }
     }
 
     /**
@@ -173,13 +247,14 @@ final class Stats {
         Map<Instant, LatencyHistogram> perStep = new LinkedHashMap<>();
         long stepSeconds = Math.max(3_600, step);
         try (PreparedStatement ps = c.prepareStatement("SELECT to_timestamp(floor(extract(epoch FROM bucket) / ?) * ?), "
-                + "latency_keys, latency_counts FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' AND "
+                + "latency_keys::text, latency_counts::text FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' AND "
                 + bucketRange("hour") + " ORDER BY bucket")) {
             Rows.bind(ps, (double) stepSeconds, (double) stepSeconds, tenant, w.since(), w.until());
+            HistogramReader reader = new HistogramReader();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    perStep.computeIfAbsent(rs.getTimestamp(1).toInstant(), t -> new LatencyHistogram())
-                            .addAll(shorts(rs.getArray(2)), longs(rs.getArray(3)));
+                    reader.addTo(perStep.computeIfAbsent(rs.getTimestamp(1).toInstant(), t -> new LatencyHistogram()),
+                            rs.getString(2), rs.getString(3));
                 }
             }
         }
@@ -200,23 +275,5 @@ final class Stats {
 
     private static Double ms(double micros) {
         return Double.isNaN(micros) ? null : Math.round(micros) / 1000.0;
-    }
-
-    static short[] shorts(Array a) throws SQLException {
-        Object[] v = (Object[]) a.getArray();
-        short[] out = new short[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = ((Number) v[i]).shortValue();
-        }
-        return out;
-    }
-
-    static long[] longs(Array a) throws SQLException {
-        Object[] v = (Object[]) a.getArray();
-        long[] out = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = ((Number) v[i]).longValue();
-        }
-        return out;
     }
 }

@@ -39,11 +39,12 @@ public final class ToolsQuery {
                         "latency_ms", Json.object("p50", null, "p95", null, "p99", null, "max", null),
                         "last_called_at", null));
             }
-            Map<String, Map<String, Object>> latency = Stats.percentiles(c, tenant, w, server, side);
-            for (Map<String, Object> r : Stats.perTool(c, tenant, w, side, server, "server_name, tool_name", 100_000)) {
+            // sums and percentiles from one scan of the rollups (Stats.toolWindow)
+            for (Stats.ToolWindow tw : Stats.toolWindow(c, tenant, w, side, server).values()) {
+                Map<String, Object> r = tw.stats();
                 Map<String, Object> t = tools.computeIfAbsent(key(r), k -> Json.object("server_name", r.get("server_name"),
                         "tool_name", r.get("tool_name"), "title", null, "registered", false));
-                Map<String, Object> l = latency.getOrDefault(key(r), Map.of());
+                Map<String, Object> l = tw.latency() == null ? Map.of() : tw.latency();
                 t.put("calls", r.get("calls"));
                 t.put("errors", r.get("errors"));
                 t.put("error_rate", r.get("error_rate"));

@@ -60,17 +60,21 @@ public final class LatencyHistogram {
         if (i >= 0) {
             counts[i] += count;
         } else {
-            int at = -i - 1;
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
-                counts = Arrays.copyOf(counts, size * 2);
-            }
-            System.arraycopy(keys, at, keys, at + 1, size - at);
-            System.arraycopy(counts, at, counts, at + 1, size - at);
-            keys[at] = (short) key;
-            counts[at] = count;
-            size++;
+            insertAt(-i - 1, key, count);
         }
+    }
+
+    /** A key not yet present, at the position that keeps the keys ascending. */
+    private void insertAt(int at, int key, long count) {
+        if (size == keys.length) {
+            keys = Arrays.copyOf(keys, size * 2);
+            counts = Arrays.copyOf(counts, size * 2);
+        }
+        System.arraycopy(keys, at, keys, at + 1, size - at);
+        System.arraycopy(counts, at, counts, at + 1, size - at);
+        keys[at] = (short) key;
+        counts[at] = count;
+        size++;
     }
 
     /** Merges the pending single durations: sorted, run-length counted, inserted key by key. */
@@ -122,7 +126,7 @@ public final class LatencyHistogram {
             if (at < size && keys[at] == k) {
                 counts[at] += storedCounts[i];
             } else {
-                insert(k, storedCounts[i]);
+                insertAt(at, k, storedCounts[i]); // the walk found its place: no second search
             }
         }
     }

@@ -95,22 +95,6 @@ final class Stats {
                 + " LIMIT ?", tenant, side, w.since(), w.until(), server, server, limit);
     }
 
-    /**
-     * p50/p95/p99/max (ms) per tool of one side: exact from the raw rows of a window up to an hour,
-     * else from the merged histograms of the rollups (within 2 %).
-     */
-    static Map<String, Map<String, Object>> percentiles(Connection c, String tenant, Window w, String server, String side)
-            throws SQLException {
-        if (w.grain() == Window.Grain.RAW) {
-            return percentilesFromRaw(c, tenant, w, server, side);
-        }
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        for (Map.Entry<String, ToolWindow> e : toolWindow(c, tenant, w, side, server).entrySet()) {
-            out.put(e.getKey(), e.getValue().latency());
-        }
-        return out;
-    }
-
     /** Exact p50/p95/p99/max per tool from the raw rows (windows up to an hour). */
     private static Map<String, Map<String, Object>> percentilesFromRaw(Connection c, String tenant, Window w, String server,
                                                                     String side) throws SQLException {
@@ -128,14 +112,15 @@ final class Stats {
 
     /**
      * One tool's figures over a window: {@code stats} shaped like a row of {@link #perTool}, {@code latency}
-     * like an entry of {@link #percentiles}.
+     * its p50/p95/p99/max (ms): exact from the raw rows up to an hour ({@link #percentilesFromRaw}), else
+     * from the merged histograms of the rollups (within 2 %).
      */
     record ToolWindow(Map<String, Object> stats, Map<String, Object> latency) {
     }
 
     /**
-     * Per tool of one side (optionally one server): the sums of {@link #perTool} and the percentiles of
-     * {@link #percentiles} together, keyed by {@link #key}. Beyond the raw grain in one scan of the
+     * Per tool of one side (optionally one server): the sums of {@link #perTool} and the percentiles
+     * together, keyed by {@link #key}. Beyond the raw grain in one scan of the
      * rollup rows (sums, maxima and histograms added up here) instead of one grouping scan for the sums
      * and a second one for the histograms; the numbers are rounded the way the SQL of {@link #perTool}
      * rounds them (numeric, half up), so either path answers the same.
@@ -199,7 +184,7 @@ final class Stats {
                     "error_rate", calls == 0 ? 0.0 : BigDecimal.valueOf(errors).divide(BigDecimal.valueOf(calls), 4, RoundingMode.HALF_UP).doubleValue(),
                     "avg_ms", calls == 0 ? null : BigDecimal.valueOf(totalDurationUs)
                             .divide(BigDecimal.valueOf(calls).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue(),
-                    "max_ms", BigDecimal.valueOf(maxDurationUs, 3).doubleValue(),
+                    "max_ms", maxMs(maxDurationUs).doubleValue(),
                     "last_called_at", lastCalledAt.toInstant());
             Map<String, Object> latency = Json.object("server_name", server, "tool_name", tool,
                     "sampled", histogram.count(), "p50_ms", ms(histogram.quantile(0.5)), "p95_ms", ms(histogram.quantile(0.95)),

@@ -4,7 +4,7 @@
 -- give the increments as stored (merge their histograms: keys and counts, see V004).
 
 DROP VIEW IF EXISTS server_stats_1h, server_stats_1d, tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d,
-    tenant_latency_1h;
+    tenant_latency_1h, tool_digests_1h, tool_digests_1d;
 
 CREATE VIEW tool_stats_1h WITH (security_barrier) AS
     SELECT tenant_id, bucket, server_name, tool_name, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
@@ -34,6 +34,16 @@ CREATE VIEW tenant_latency_1h WITH (security_barrier) AS
     SELECT tenant_id, bucket, side, calls, errors, total_duration_us, max_duration_us, latency_keys, latency_counts
       FROM rollup_tenant_1h WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
 
+-- Every tool's figures per tenant, side and bucket in one value (V010; the format is ToolDigest's), as stored:
+-- add up the rows of a key.
+CREATE VIEW tool_digests_1h WITH (security_barrier) AS
+    SELECT tenant_id, bucket, side, digest FROM rollup_tool_digest_1h
+     WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
+
+CREATE VIEW tool_digests_1d WITH (security_barrier) AS
+    SELECT tenant_id, bucket, side, digest FROM rollup_tool_digest_1d
+     WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
+
 -- Per-server statistics are about downstream servers.
 CREATE VIEW server_stats_1h AS
     SELECT tenant_id, bucket, server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
@@ -46,4 +56,4 @@ CREATE VIEW server_stats_1d AS
       FROM tool_stats_1d WHERE side = 'downstream' GROUP BY tenant_id, bucket, server_name;
 
 GRANT SELECT ON tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d, tenant_latency_1h, server_stats_1h,
-    server_stats_1d TO mcp_tenant;
+    server_stats_1d, tool_digests_1h, tool_digests_1d TO mcp_tenant;

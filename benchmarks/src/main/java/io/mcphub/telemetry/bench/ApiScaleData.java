@@ -7,6 +7,7 @@ import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.sink.DigestCompaction;
 import io.mcphub.telemetry.sink.PostgresTelemetrySink;
 import io.mcphub.telemetry.sink.SinkSettings;
 import io.mcphub.telemetry.sink.SinkStats;
@@ -90,6 +91,7 @@ public final class ApiScaleData {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             // what the sink's maintenance does on its schedule: increments merged, aggregates refreshed
             st.execute("SELECT mcp_telemetry_compact(" + (days + 10) + ")");
+            DigestCompaction.run(c);
             if (layout == StorageLayout.TIMESCALE) {
                 try (ResultSet rs = st.executeQuery("SELECT format('%I.%I', view_schema, view_name) "
                         + "FROM timescaledb_information.continuous_aggregates ORDER BY 1")) {

@@ -152,7 +152,14 @@ public final class SchemaMigrator {
         return layout;
     }
 
-    /** Runs the file statement by statement in one transaction; a failure names file, line, statement and error. */
+    /** Work in Java that a versioned migration needs done in its transaction, by the migration's key. */
+    private interface SqlStep {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private static final Map<String, SqlStep> AFTER = Map.of("V010", ToolDigestBackfill::run);
+
+    /** Runs the file statement by statement in one transaction (then its step in Java, if any); a failure names file, line, statement and error. */
     private static void apply(Connection connection, Migration migration, StorageLayout layout) throws SQLException {
         connection.setAutoCommit(false);
         SqlScript.Statement current = null;
@@ -162,6 +169,10 @@ public final class SchemaMigrator {
                 st.execute(statement.sql());
             }
             current = null;
+            SqlStep after = AFTER.get(migration.script());
+            if (after != null) {
+                after.run(connection);
+            }
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + HISTORY_TABLE
                     + " (script, file_name, checksum, layout) VALUES (?, ?, ?, ?) ON CONFLICT (script) DO UPDATE "
                     + "SET file_name = EXCLUDED.file_name, checksum = EXCLUDED.checksum, applied_at = now()")) {

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.ToolDigest;
+import io.mcphub.telemetry.model.ToolTotals;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,13 +53,13 @@ class SchemaLayoutsTest {
             case PLAIN -> SchemaMigratorTest.PLAIN_FILES;
             case TIMESCALE -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.timescale.sql", "V007__tenant_policies.sql",
-                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "R__rollup_compaction.sql",
+                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "R__rollup_compaction.sql",
                     "R__maintenance.timescale.sql",
                     "R__rollup_views.sql", "R__tenant_views.timescale.sql", "R__api_tokens.sql", "R__use_tenant.sql");
             case CITUS -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.plain.sql", "V006__distribution.citus.sql",
                     "V007__tenant_policies.sql", "V008__server_connections.sql", "V009__trace_context.plain.sql",
-                    "R__partitions.plain.sql",
+                    "V010__tool_digests.sql", "R__partitions.plain.sql",
                     "R__rollup_compaction.sql", "R__maintenance.plain.sql", "R__rollup_views.sql",
                     "R__tenant_views.plain.sql", "R__api_tokens.sql", "R__use_tenant.sql");
         };
@@ -230,6 +235,63 @@ class SchemaLayoutsTest {
         }
     }
 
+    /**
+     * A database migrated before V010 holds per-tool rollups and no digests: V010 fills the digests
+     * from them, one row per tenant, side and bucket adding up every increment of every tool.
+     */
+    @Test
+    void upgradeFillsToolDigestsFromTheRollupsStoredBefore() throws Exception {
+        List<Migration> beforeV010 = MigrationCatalog.load().stream()
+                .filter(m -> m.kind() == Migration.Kind.VERSIONED && m.version() < 10).toList();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            new SchemaMigrator(layout, true, beforeV010).migrate(c);
+            for (String tenant : List.of("tenant-a", "tenant-b")) {
+                st.execute("INSERT INTO tenants (tenant_id) VALUES ('" + tenant + "')");
+                for (String table : List.of("rollup_tool_1h", "rollup_tool_1d")) {
+                    String unit = table.endsWith("1h") ? "hour" : "day";
+                    for (String row : List.of("'s1', 'echo', 'downstream', 1, 0, 100, 100, 100, now() - interval '1 minute', '{113}', '{1}'",
+                            "'s1', 'echo', 'downstream', 2, 1, 500, 200, 300, now(), '{113,137}', '{1,1}'",
+                            "'s1', 'add', 'downstream', 4, 0, 40, 10, 10, now(), '{59}', '{4}'",
+                            "'s2', 'echo', 'served', 1, 1, 7, 7, 7, now(), '{50}', '{1}'")) {
+                        for (String bucket : List.of("date_trunc('" + unit + "', now())",
+                                "date_trunc('" + unit + "', now()) - interval '1 " + unit + "'")) {
+                            st.execute("INSERT INTO " + table + " (tenant_id, bucket, server_name, tool_name, side, calls, "
+                                    + "errors, total_duration_us, min_duration_us, max_duration_us, last_called_at, latency_keys, "
+                                    + "latency_counts) VALUES ('" + tenant + "', " + bucket + ", " + row + ")");
+                        }
+                    }
+                }
+            }
+            SchemaMigrator.Result upgrade = new SchemaMigrator(layout, true).migrate(c);
+            assertTrue(upgrade.applied().contains("V010__tool_digests.sql"), upgrade.applied().toString());
+            for (String grain : List.of("1h", "1d")) {
+                // two tenants x two buckets x two sides, each one row
+                assertEquals(8, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain + " WHERE compacted"), grain);
+                assertEquals(8, count(c, "SELECT count(DISTINCT (tenant_id, bucket, side)) FROM rollup_tool_digest_" + grain));
+                Map<String, ToolTotals> tools = new TreeMap<>();
+                try (ResultSet rs = st.executeQuery("SELECT tenant_id, side, digest FROM tool_digests_" + grain)) {
+                    while (rs.next()) {
+                        String prefix = rs.getString(1) + "/" + rs.getString(2) + "/";
+                        ToolDigest.Reader r = new ToolDigest.Reader(rs.getBytes(3));
+                        while (r.next()) {
+                            tools.computeIfAbsent(prefix + r.server() + "/" + r.tool(),
+                                    k -> new ToolTotals(r.server(), r.tool())).add(r);
+                        }
+                    }
+                }
+                assertEquals(List.of("tenant-a/downstream/s1/add", "tenant-a/downstream/s1/echo", "tenant-a/served/s2/echo",
+                        "tenant-b/downstream/s1/add", "tenant-b/downstream/s1/echo", "tenant-b/served/s2/echo"),
+                        List.copyOf(tools.keySet()));
+                ToolTotals echo = tools.get("tenant-b/downstream/s1/echo");
+                assertEquals(List.of(6L, 2L, 1_200L, 100L, 300L), List.of(echo.calls(), echo.errors(), echo.totalDurationUs(),
+                        echo.minDurationUs(), echo.maxDurationUs()), "both buckets' two increments");
+                assertEquals("[113, 137]|[4, 2]", Arrays.toString(echo.latency().keys()) + "|"
+                        + Arrays.toString(echo.latency().counts()));
+                assertEquals(8, tools.get("tenant-a/downstream/s1/add").calls());
+            }
+        }
+    }
+
     @Test
     void retentionDropsOldDataAndKeepsRecentData() throws Exception {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
@@ -256,7 +318,18 @@ class SchemaLayoutsTest {
                 // the policy's job, run now rather than waiting for the scheduler
                 long job = count(c, "SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' "
                         + "AND hypertable_name = 'tool_executions'");
-                st.execute("CALL run_job(" + job + ")");
+                // TimescaleDB's own scheduler may run a job of the new database's hypertables at the same
+                // moment: a deadlock between the two is resolved by aborting one, so try again
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        st.execute("CALL run_job(" + job + ")");
+                        break;
+                    } catch (SQLException e) {
+                        if (!"40P01".equals(e.getSQLState()) || attempt == 5) {
+                            throw e;
+                        }
+                    }
+                }
             }
             assertEquals("new", string(c, "SELECT string_agg(tool_name, ',') FROM " + table));
         }

@@ -100,6 +100,20 @@ public final class CopyEncoder {
         return this;
     }
 
+    /** A {@code bytea} value (null allowed). */
+    public CopyEncoder bytea(byte[] value) {
+        field();
+        if (value == null) {
+            putInt(-1);
+            return this;
+        }
+        ensure(4L + value.length);
+        putInt(value.length);
+        System.arraycopy(value, 0, buf, len, value.length);
+        len += value.length;
+        return this;
+    }
+
     /** A {@code bigint}. */
     public CopyEncoder int8(long value) {
         field();

@@ -2,6 +2,7 @@ package io.mcphub.telemetry.sink;
 
 import static io.mcphub.telemetry.sink.TableSpec.bigint;
 import static io.mcphub.telemetry.sink.TableSpec.bigints;
+import static io.mcphub.telemetry.sink.TableSpec.bytes;
 import static io.mcphub.telemetry.sink.TableSpec.named;
 import static io.mcphub.telemetry.sink.TableSpec.smallints;
 import static io.mcphub.telemetry.sink.TableSpec.text;
@@ -11,6 +12,7 @@ import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.LatencyHistogram;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +21,8 @@ import java.util.Map;
 
 /**
  * The rollup increments of one batch's tool executions, written in the batch's own transaction: per
- * tool by hour and day and per tenant by hour (with a latency histogram), and on the partitioned layouts also per tenant by
+ * tool by hour and day, the same as one digest per tenant, side and hour or day, and per tenant by hour (with a latency
+ * histogram), and on the partitioned layouts also per tenant by
  * minute and per failing tool and error class by hour and day (TimescaleDB derives those with
  * continuous aggregates). The increments of a key add up; maintenance merges them.
  */
@@ -33,6 +36,10 @@ final class Rollups {
     record ToolRow(String tenantId, long bucketMicros, String serverName, String toolName, ExecutionSide side, long calls,
                    long errors, long totalMicros, long minMicros, long maxMicros, long lastStartedMicros, short[] keys,
                    long[] counts) {
+    }
+
+    /** One increment of {@code rollup_tool_digest_1h} / {@code _1d}: the tools of {@link ToolRow}s of one bucket and side. */
+    record DigestRow(String tenantId, long bucketMicros, ExecutionSide side, byte[] digest) {
     }
 
     /** One increment of {@code rollup_tenant_1h}. */
@@ -52,6 +59,8 @@ final class Rollups {
 
     static final TableSpec<ToolRow> TOOL_1H = toolSpec("rollup_tool_1h");
     static final TableSpec<ToolRow> TOOL_1D = toolSpec("rollup_tool_1d");
+    static final TableSpec<DigestRow> DIGEST_1H = digestSpec("rollup_tool_digest_1h");
+    static final TableSpec<DigestRow> DIGEST_1D = digestSpec("rollup_tool_digest_1d");
     static final TableSpec<TenantHourRow> TENANT_1H = TableSpec.append(TenantHourRow.class, "rollup_tenant_1h",
             text("tenant_id", TenantHourRow::tenantId), timeMicros("bucket", TenantHourRow::bucketMicros),
             named("side", TenantHourRow::side), bigint("calls", TenantHourRow::calls),
@@ -76,6 +85,11 @@ final class Rollups {
                 bigints("latency_counts", ToolRow::counts));
     }
 
+    private static TableSpec<DigestRow> digestSpec(String table) {
+        return TableSpec.append(DigestRow.class, table, text("tenant_id", DigestRow::tenantId),
+                timeMicros("bucket", DigestRow::bucketMicros), named("side", DigestRow::side), bytes("digest", DigestRow::digest));
+    }
+
     private static TableSpec<ErrorRow> errorSpec(String table) {
         return TableSpec.append(ErrorRow.class, table,
                 text("tenant_id", ErrorRow::tenantId), timeMicros("bucket", ErrorRow::bucketMicros),
@@ -85,9 +99,9 @@ final class Rollups {
                 text("last_message", ErrorRow::lastMessage));
     }
 
-    /** Every rollup table the sink may write (the partitioned layouts' all, TimescaleDB's the first three). */
+    /** Every rollup table the sink may write (the partitioned layouts' all, TimescaleDB's the first five). */
     static List<TableSpec<?>> specs() {
-        return List.of(TOOL_1H, TOOL_1D, TENANT_1H, TENANT_1M, ERROR_1H, ERROR_1D);
+        return List.of(TOOL_1H, TOOL_1D, DIGEST_1H, DIGEST_1D, TENANT_1H, TENANT_1M, ERROR_1H, ERROR_1D);
     }
 
     /** A table and the increments to add to it. */
@@ -162,12 +176,14 @@ final class Rollups {
 
         /** What to add to each rollup table; empty when no call was added. */
         List<Increments<?>> increments() {
-            List<Increments<?>> out = new ArrayList<>(6);
+            List<Increments<?>> out = new ArrayList<>(8);
             if (tenant == null) {
                 return out;
             }
             out.add(new Increments<>(TOOL_1H, toolRows(hours)));
             out.add(new Increments<>(TOOL_1D, toolRows(days)));
+            out.add(new Increments<>(DIGEST_1H, digestRows(tenant, hours)));
+            out.add(new Increments<>(DIGEST_1D, digestRows(tenant, days)));
             List<TenantHourRow> th = new ArrayList<>(tenantHours.size());
             tenantHours.forEach((k, s) -> th.add(new TenantHourRow(tenant, k.bucket(), k.side(), s.calls, s.errors, s.total,
                     s.max, s.latency.keys(), s.latency.counts())));
@@ -190,6 +206,20 @@ final class Rollups {
                     s.total, s.min, s.max, s.lastStarted, s.latency.keys(), s.latency.counts())));
             return rows;
         }
+    }
+
+    /** One digest per bucket and side of {@code sums}' tools. */
+    private static List<DigestRow> digestRows(String tenant, Map<ToolKey, ToolSum> sums) {
+        Map<TenantKey, ToolDigest.Writer> digests = new LinkedHashMap<>();
+        sums.forEach((k, s) -> {
+            short[] keys = s.latency.keys();
+            digests.computeIfAbsent(new TenantKey(k.bucket(), k.side()), b -> new ToolDigest.Writer())
+                    .add(k.server(), k.tool(), s.calls, s.errors, s.total, s.min, s.max, s.lastStarted, keys,
+                            s.latency.counts(), keys.length);
+        });
+        List<DigestRow> rows = new ArrayList<>(digests.size());
+        digests.forEach((k, w) -> rows.add(new DigestRow(tenant, k.bucket(), k.side(), w.toByteArray())));
+        return rows;
     }
 
     private static final class ToolSum {

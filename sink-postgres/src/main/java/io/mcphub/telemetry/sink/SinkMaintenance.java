@@ -88,12 +88,17 @@ final class SinkMaintenance implements AutoCloseable {
         }
     }
 
-    /** Merges rollup increments into one row per key and expires old ones (a DML-only call, see R__maintenance). */
+    /**
+     * Merges rollup increments into one row per key and expires old ones (a DML-only call, see
+     * R__maintenance), then merges the tool digests' increments ({@link DigestCompaction}).
+     */
     void compactRollups() {
-        try (Connection c = owner();
-             PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_compact(?)")) {
-            ps.setInt(1, settings.retentionDays());
-            ps.execute();
+        try (Connection c = owner()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT mcp_telemetry_compact(?)")) {
+                ps.setInt(1, settings.retentionDays());
+                ps.execute();
+            }
+            DigestCompaction.run(c);
         } catch (SQLException e) {
             LOG.debug("rollup compaction failed (will retry): {}", e.getMessage());
         }

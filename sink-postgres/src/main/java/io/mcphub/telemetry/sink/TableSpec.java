@@ -126,6 +126,10 @@ public final class TableSpec<R> {
         return new Column<>(name, "bigint[]", (r, o) -> o.array(value.apply(r)));
     }
 
+    static <R> Column<R> bytes(String name, Function<R, byte[]> value) {
+        return new Column<>(name, "bytea", (r, o) -> o.bytea(value.apply(r)));
+    }
+
     static <R> Column<R> bool(String name, Predicate<R> value) {
         return new Column<>(name, "boolean", (r, o) -> o.bool(value.test(r)));
     }

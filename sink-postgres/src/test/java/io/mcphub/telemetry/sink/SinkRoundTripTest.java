@@ -30,13 +30,17 @@ import io.mcphub.telemetry.schema.TenantLogins;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.TenantRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolRecord;
+import io.mcphub.telemetry.model.ToolTotals;
 import io.mcphub.telemetry.model.Transport;
 import io.mcphub.telemetry.schema.DatabaseTarget;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -361,13 +365,31 @@ class SinkRoundTripTest {
 
     @Test
     void rollupsAreWrittenWithTheRowsAndCompactToTheSameNumbers() throws Exception {
+        sink.publish(new TenantRecord("a", "A")); // compaction goes through the registered tenants
         for (int i = 0; i < 10; i++) {
             sink.publish(new ToolExecutionRecord("a", "h", "srv", "echo", Times.micros(T0, "startedAt"), 100 * (i + 1),
                     i < 3 ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, null, null, null, null, null, null, null, ExecutionSide.DOWNSTREAM));
+            if (i == 4) {
+                assertTrue(sink.flush(Duration.ofSeconds(30))); // two batches: two increments of each key
+            }
         }
         assertTrue(sink.flush(Duration.ofSeconds(30)));
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            TenantLogins.ensure(c, "a", null);
+            TenantLogins.ensure(c, "a", "pw-a");
+            for (String grain : List.of("1h", "1d")) {
+                assertEquals(2, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain + " WHERE NOT compacted"), grain);
+                assertEquals("10|3|5500|100|1000|10", digestSums(c, grain));
+            }
+            // the tenant's own login merges its digests (a sink may write under it)
+            try (Connection tenant = DriverManager.getConnection(db.jdbcUrl(), TenantLogins.role("a"), "pw-a")) {
+                assertEquals(2, DigestCompaction.run(tenant), "one key of each grain");
+                assertEquals(0, DigestCompaction.run(tenant), "nothing left to merge");
+            }
+            for (String grain : List.of("1h", "1d")) {
+                assertEquals(1, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain), grain);
+                assertEquals(1, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain + " WHERE compacted"), grain);
+                assertEquals("10|3|5500|100|1000|10", digestSums(c, grain));
+            }
             for (int round = 0; round < 2; round++) {
                 c.setAutoCommit(false);
                 TenantLogins.actAs(c, "a");
@@ -383,6 +405,23 @@ class SinkRoundTripTest {
             }
             assertEquals(1, count(c, "SELECT count(*) FROM rollup_tool_1h WHERE tenant_id = 'a'"));
         }
+    }
+
+    /** calls|errors|total|min|max|histogram count of tool srv/echo over the digests of one grain. */
+    private static String digestSums(Connection c, String grain) throws SQLException {
+        ToolTotals t = new ToolTotals("srv", "echo");
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT digest FROM tool_digests_" + grain + " WHERE tenant_id = 'a'")) {
+            while (rs.next()) {
+                ToolDigest.Reader r = new ToolDigest.Reader(rs.getBytes(1));
+                while (r.next()) {
+                    assertEquals("srv/echo", r.server() + "/" + r.tool());
+                    t.add(r);
+                }
+            }
+        }
+        return t.calls() + "|" + t.errors() + "|" + t.totalDurationUs() + "|" + t.minDurationUs() + "|" + t.maxDurationUs()
+                + "|" + t.latency().count();
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class ErrorsQuery {
         String downstream = ExecutionSide.DOWNSTREAM.sqlName();
         return req.read(c -> {
             List<Map<String, Object>> tools = new ArrayList<>();
-            for (Map<String, Object> t : Stats.perTool(c, tenant, w, downstream, server, "server_name, tool_name", 100_000)) {
+            for (Map<String, Object> t : Stats.perTool(c, tenant, w, downstream, server)) {
                 if (tool == null || tool.equals(t.get("tool_name"))) {
                     tools.add(t);
                 }

@@ -3,27 +3,31 @@ package io.mcphub.telemetry.api.query;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
+import io.mcphub.telemetry.model.HistogramText;
 import io.mcphub.telemetry.model.LatencyHistogram;
+import io.mcphub.telemetry.model.ToolDigest;
+import io.mcphub.telemetry.model.ToolTotals;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Statistics shared by several endpoints, each read where it costs least for the window: tenant totals
  * and series from the per-minute rollup (whole hours of long windows from the hourly one); per-tool
- * counts, latency and errors from the raw rows of a window up to an hour (exact percentiles), from
- * the hourly rollups up to two days and from the daily ones beyond (percentiles from the merged log
- * histograms, within 2 %). Every query names the tenant,
+ * counts and latency from the raw rows of a window up to an hour (exact percentiles), from the hourly
+ * tool digests up to two days and from the daily ones beyond (one row per bucket holding every tool;
+ * percentiles from the merged log histograms, within 2 %); errors by class from the error rollups.
+ * Every query names the tenant,
  * beside the row-level security that enforces it: it lets the planner use the (tenant_id, time)
  * indexes and Citus send the query to the tenant's shard.
  */
@@ -36,9 +40,9 @@ final class Stats {
     static final String QUANTILES_MS = "round((p[1] / 1000)::numeric, 3) AS p50_ms, "
             + "round((p[2] / 1000)::numeric, 3) AS p95_ms, round((p[3] / 1000)::numeric, 3) AS p99_ms";
 
-    /** The per-tool rollup rows as stored (sums, maxima, histograms), of the window's grain. */
-    static String toolLatency(Window w) {
-        return w.grain() == Window.Grain.DAY ? "tool_latency_1d" : "tool_latency_1h";
+    /** The tool digests (V010: every tool of a tenant, side and bucket in one row) of the window's grain. */
+    static String toolDigests(Window w) {
+        return w.grain() == Window.Grain.DAY ? "tool_digests_1d" : "tool_digests_1h";
     }
 
     static String errorStats(Window w) {
@@ -74,25 +78,24 @@ final class Stats {
     }
 
     /**
-     * Per tool over the window: calls, errors, error rate, average and maximum (ms) and last call, of one
-     * side and optionally one server; {@code order} is a trusted ORDER BY clause.
+     * Per tool over the window, ordered by server and tool: calls, errors, error rate, average and maximum
+     * (ms) and last call, of one side and optionally one server.
      */
-    static List<Map<String, Object>> perTool(Connection c, String tenant, Window w, String side, String server,
-                                             String order, int limit) throws SQLException {
-        String columns = "server_name, tool_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors, "
-                + "round(coalesce(sum(errors)::numeric / nullif(sum(calls), 0), 0), 4) AS error_rate, "
-                + "round(sum(total_duration_us)::numeric / nullif(sum(calls), 0) / 1000, 3) AS avg_ms, "
-                + "round(max(max_duration_us)::numeric / 1000, 3) AS max_ms, max(last_called_at) AS last_called_at";
-        String from = w.grain() == Window.Grain.RAW
-                ? "(SELECT server_name, tool_name, 1 AS calls, CASE WHEN outcome <> 'success' THEN 1 ELSE 0 END AS errors, "
-                        + "duration_us AS total_duration_us, duration_us AS max_duration_us, started_at AS last_called_at "
-                        + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ?"
-                        + " AND (?::text IS NULL OR server_name = ?)) r"
-                // the rollup's rows as they are (not the per-bucket sums of tool_stats_*): one grouping, not two
-                : toolLatency(w) + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit)
-                        + " AND (?::text IS NULL OR server_name = ?)";
-        return Rows.list(c, "SELECT " + columns + " FROM " + from + " GROUP BY server_name, tool_name ORDER BY " + order
-                + " LIMIT ?", tenant, side, w.since(), w.until(), server, server, limit);
+    static List<Map<String, Object>> perTool(Connection c, String tenant, Window w, String side, String server)
+            throws SQLException {
+        if (w.grain() != Window.Grain.RAW) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            new TreeMap<>(toolWindow(c, tenant, w, side, server)).values().forEach(t -> out.add(t.stats()));
+            return out;
+        }
+        return Rows.list(c, "SELECT server_name, tool_name, count(*) AS calls, "
+                + "count(*) FILTER (WHERE outcome <> 'success') AS errors, "
+                + "round(coalesce((count(*) FILTER (WHERE outcome <> 'success'))::numeric / nullif(count(*), 0), 0), 4) AS error_rate, "
+                + "round(sum(duration_us)::numeric / nullif(count(*), 0) / 1000, 3) AS avg_ms, "
+                + "round(max(duration_us)::numeric / 1000, 3) AS max_ms, max(started_at) AS last_called_at "
+                + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ? "
+                + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name ORDER BY server_name, tool_name",
+                tenant, side, w.since(), w.until(), server, server);
     }
 
     /** Exact p50/p95/p99/max per tool from the raw rows (windows up to an hour). */
@@ -130,67 +133,53 @@ final class Stats {
         Map<String, ToolWindow> out = new LinkedHashMap<>();
         if (w.grain() == Window.Grain.RAW) {
             Map<String, Map<String, Object>> latency = percentilesFromRaw(c, tenant, w, server, side);
-            for (Map<String, Object> r : perTool(c, tenant, w, side, server, "server_name, tool_name", Integer.MAX_VALUE)) {
+            for (Map<String, Object> r : perTool(c, tenant, w, side, server)) {
                 String k = key(r.get("server_name"), r.get("tool_name"));
                 out.put(k, new ToolWindow(r, latency.get(k)));
             }
             return out;
         }
-        Map<String, Sums> sums = new LinkedHashMap<>();
-        HistogramReader reader = new HistogramReader();
-        try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, calls, errors, total_duration_us, "
-                + "max_duration_us, last_called_at, latency_keys::text, latency_counts::text FROM " + toolLatency(w)
-                + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit) + " AND (?::text IS NULL OR server_name = ?)")) {
-            Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);
+        Map<String, ToolTotals> tools = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT digest FROM " + toolDigests(w)
+                + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit))) {
+            Rows.bind(ps, tenant, side, w.since(), w.until());
+            ToolDigest.Reader r = new ToolDigest.Reader();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String serverName = rs.getString(1);
-                    String toolName = rs.getString(2);
-                    Sums t = sums.computeIfAbsent(key(serverName, toolName), k -> new Sums(serverName, toolName));
-                    t.calls += rs.getLong(3);
-                    t.errors += rs.getLong(4);
-                    t.totalDurationUs += rs.getLong(5);
-                    t.maxDurationUs = Math.max(t.maxDurationUs, rs.getLong(6));
-                    Timestamp last = rs.getTimestamp(7);
-                    if (t.lastCalledAt == null || last.after(t.lastCalledAt)) {
-                        t.lastCalledAt = last;
+                    r.reset(rs.getBytes(1));
+                    while (r.next()) {
+                        if (server == null || server.equals(r.server())) {
+                            String s = r.server();
+                            String t = r.tool();
+                            tools.computeIfAbsent(key(s, t), k -> new ToolTotals(s, t)).add(r);
+                        }
                     }
-                    reader.addTo(t.histogram, rs.getString(8), rs.getString(9));
                 }
             }
         }
-        sums.forEach((k, t) -> out.put(k, t.toolWindow()));
+        tools.forEach((k, t) -> out.put(k, toolWindow(t)));
         return out;
     }
 
-    /** The running sums of one tool in {@link #toolWindow}. */
-    private static final class Sums {
-        final String server;
-        final String tool;
-        long calls;
-        long errors;
-        long totalDurationUs;
-        long maxDurationUs = Long.MIN_VALUE;
-        Timestamp lastCalledAt;
-        final LatencyHistogram histogram = new LatencyHistogram();
-
-        Sums(String server, String tool) {
-            this.server = server;
-            this.tool = tool;
-        }
-
-        ToolWindow toolWindow() {
-            Map<String, Object> stats = Json.object("server_name", server, "tool_name", tool, "calls", calls, "errors", errors,
-                    "error_rate", calls == 0 ? 0.0 : BigDecimal.valueOf(errors).divide(BigDecimal.valueOf(calls), 4, RoundingMode.HALF_UP).doubleValue(),
-                    "avg_ms", calls == 0 ? null : BigDecimal.valueOf(totalDurationUs)
-                            .divide(BigDecimal.valueOf(calls).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue(),
-                    "max_ms", maxMs(maxDurationUs).doubleValue(),
-                    "last_called_at", lastCalledAt.toInstant());
-            Map<String, Object> latency = Json.object("server_name", server, "tool_name", tool,
-                    "sampled", histogram.count(), "p50_ms", ms(histogram.quantile(0.5)), "p95_ms", ms(histogram.quantile(0.95)),
-                    "p99_ms", ms(histogram.quantile(0.99)), "max_ms", maxMs(maxDurationUs));
-            return new ToolWindow(stats, latency);
-        }
+    /**
+     * One tool's figures as {@link #perTool} and {@link #percentilesFromRaw} give them, rounded the way
+     * their SQL rounds (numeric, half up), so either path answers the same.
+     */
+    private static ToolWindow toolWindow(ToolTotals t) {
+        long calls = t.calls();
+        long last = t.lastCalledAtMicros();
+        Map<String, Object> stats = Json.object("server_name", t.server(), "tool_name", t.tool(), "calls", calls,
+                "errors", t.errors(),
+                "error_rate", calls == 0 ? 0.0 : BigDecimal.valueOf(t.errors()).divide(BigDecimal.valueOf(calls), 4, RoundingMode.HALF_UP).doubleValue(),
+                "avg_ms", calls == 0 ? null : BigDecimal.valueOf(t.totalDurationUs())
+                        .divide(BigDecimal.valueOf(calls).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue(),
+                "max_ms", maxMs(t.maxDurationUs()).doubleValue(),
+                "last_called_at", Instant.ofEpochSecond(Math.floorDiv(last, 1_000_000L), Math.floorMod(last, 1_000_000L) * 1_000L));
+        LatencyHistogram h = t.latency();
+        Map<String, Object> latency = Json.object("server_name", t.server(), "tool_name", t.tool(),
+                "sampled", h.count(), "p50_ms", ms(h.quantile(0.5)), "p95_ms", ms(h.quantile(0.95)),
+                "p99_ms", ms(h.quantile(0.99)), "max_ms", maxMs(t.maxDurationUs()));
+        return new ToolWindow(stats, latency);
     }
 
     /**
@@ -235,7 +224,7 @@ final class Stats {
                 + "latency_keys::text, latency_counts::text FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' AND "
                 + bucketRange("hour") + " ORDER BY bucket")) {
             Rows.bind(ps, (double) stepSeconds, (double) stepSeconds, tenant, w.since(), w.until());
-            HistogramReader reader = new HistogramReader();
+            HistogramText reader = new HistogramText();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     reader.addTo(perStep.computeIfAbsent(rs.getTimestamp(1).toInstant(), t -> new LatencyHistogram()),
@@ -250,7 +239,7 @@ final class Stats {
     }
 
     static String key(Object server, Object tool) {
-        return server + "\u0000" + tool;
+        return ToolTotals.key(String.valueOf(server), String.valueOf(tool));
     }
 
     /** Whole microseconds as milliseconds, the way {@code round(us::numeric / 1000, 3)} gives them. */

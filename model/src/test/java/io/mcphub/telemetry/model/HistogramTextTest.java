@@ -1,17 +1,16 @@
-package io.mcphub.telemetry.api.query;
+package io.mcphub.telemetry.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.mcphub.telemetry.model.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 
-class HistogramReaderTest {
+class HistogramTextTest {
 
     @Test
     void arrayTextsMergeIntoTheHistogram() {
-        HistogramReader reader = new HistogramReader();
+        HistogramText reader = new HistogramText();
         LatencyHistogram h = new LatencyHistogram();
         reader.addTo(h, "{0,3,170}", "{4,1,9000000000}");
         reader.addTo(h, "{}", "{}");
@@ -29,14 +28,14 @@ class HistogramReaderTest {
             counts.append(k == 0 ? "" : ",").append(k + 1);
         }
         LatencyHistogram h = new LatencyHistogram();
-        new HistogramReader().addTo(h, keys.append('}').toString(), counts.append('}').toString());
+        new HistogramText().addTo(h, keys.append('}').toString(), counts.append('}').toString());
         assertEquals(600 * 601 / 2, h.count());
         assertEquals(600, h.keys().length);
     }
 
     @Test
     void malformedOrMismatchedArraysAreRefused() {
-        HistogramReader reader = new HistogramReader();
+        HistogramText reader = new HistogramText();
         LatencyHistogram h = new LatencyHistogram();
         assertThrows(IllegalStateException.class, () -> reader.addTo(h, "{1,2}", "{1}"));
         assertThrows(IllegalStateException.class, () -> reader.addTo(h, "{1,,2}", "{1,2}"));

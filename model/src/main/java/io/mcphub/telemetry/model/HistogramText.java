@@ -1,6 +1,5 @@
-package io.mcphub.telemetry.api.query;
+package io.mcphub.telemetry.model;
 
-import io.mcphub.telemetry.model.LatencyHistogram;
 import java.util.Arrays;
 
 /**
@@ -11,12 +10,12 @@ import java.util.Arrays;
  * The query casts the arrays to text: a statement the driver has prepared on the server gets arrays in
  * binary, and its getString of those quotes every element. Not thread-safe: one per query.
  */
-final class HistogramReader {
+public final class HistogramText {
     private short[] keys = new short[128];
     private long[] counts = new long[128];
 
     /** Adds the stored histogram given by the text of its two arrays to {@code into}. */
-    void addTo(LatencyHistogram into, String keysText, String countsText) {
+    public void addTo(LatencyHistogram into, String keysText, String countsText) {
         int n = parse(keysText, true);
         if (parse(countsText, false) != n) {
             throw new IllegalStateException("latency_keys and latency_counts differ in length: " + keysText + " / " + countsText);

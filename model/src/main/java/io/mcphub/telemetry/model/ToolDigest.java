@@ -1,0 +1,263 @@
+package io.mcphub.telemetry.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Every tool's figures of one tenant, side and rollup bucket in one value: the {@code digest} column of
+ * {@code rollup_tool_digest_1h} / {@code _1d}. A window beyond an hour then reads one row per bucket
+ * instead of one per tool and bucket (30 days of 500 tools: 31 rows instead of 15,500; the rows, not
+ * the bytes, were what PostgreSQL and the driver spent their time on).
+ *
+ * <p>Format, version 1: the byte {@code 1}, then one entry per tool until the end:
+ * <pre>
+ * server name, tool name     unsigned varint length + UTF-8
+ * calls, errors, total, min, max duration (µs)   unsigned varints
+ * last call                  zigzag varint, µs since 1970
+ * n                          unsigned varint: histogram buckets
+ * n keys                     unsigned varints: the first key, then each key's distance to the one before
+ * n counts                   unsigned varints
+ * </pre>
+ * Varints are little-endian groups of 7 bits, the high bit set on every byte but the last. Keys are
+ * those of {@link LatencyHistogram} (ascending, never negative). A tool may appear more than once (a
+ * reader adds its entries up); the sink's increments and compaction write each tool once.
+ */
+public final class ToolDigest {
+
+    public static final int VERSION = 1;
+
+    private ToolDigest() {
+    }
+
+    /** Encodes entries; reusable after {@link #toByteArray} only through {@link #reset}. */
+    public static final class Writer {
+        private byte[] buf = new byte[256];
+        private int size;
+        private int entries;
+
+        public Writer() {
+            reset();
+        }
+
+        public void reset() {
+            size = 0;
+            entries = 0;
+            buf[size++] = VERSION;
+        }
+
+        /** Adds one tool's figures; its histogram is {@code keys[0..n)} / {@code counts[0..n)}, keys ascending. */
+        public Writer add(String server, String tool, long calls, long errors, long totalDurationUs, long minDurationUs,
+                          long maxDurationUs, long lastCalledAtMicros, short[] keys, long[] counts, int n) {
+            if (calls < 0 || errors < 0 || totalDurationUs < 0 || minDurationUs < 0 || maxDurationUs < 0) {
+                throw new IllegalArgumentException("negative figure for tool " + server + "/" + tool + ": calls " + calls
+                        + ", errors " + errors + ", durations " + totalDurationUs + "/" + minDurationUs + "/" + maxDurationUs);
+            }
+            text(server);
+            text(tool);
+            unsigned(calls);
+            unsigned(errors);
+            unsigned(totalDurationUs);
+            unsigned(minDurationUs);
+            unsigned(maxDurationUs);
+            unsigned((lastCalledAtMicros << 1) ^ (lastCalledAtMicros >> 63));
+            unsigned(n);
+            int previous = 0;
+            for (int i = 0; i < n; i++) {
+                int k = keys[i];
+                if (k < previous || (i > 0 && k == previous) || k < 0) {
+                    throw new IllegalArgumentException("histogram keys of tool " + server + "/" + tool
+                            + " must ascend from 0, got " + Arrays.toString(Arrays.copyOf(keys, n)));
+                }
+                unsigned(k - previous);
+                previous = k;
+            }
+            for (int i = 0; i < n; i++) {
+                if (counts[i] < 0) {
+                    throw new IllegalArgumentException("negative histogram count for tool " + server + "/" + tool);
+                }
+                unsigned(counts[i]);
+            }
+            entries++;
+            return this;
+        }
+
+        /** Adds the running figures of one tool. */
+        public Writer add(ToolTotals t) {
+            return t.writeTo(this);
+        }
+
+        public int entries() {
+            return entries;
+        }
+
+        public byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+
+        private void text(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            unsigned(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+
+        private void unsigned(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+        }
+
+        private void ensure(int extra) {
+            if (size + extra > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+            }
+        }
+    }
+
+    /**
+     * Decodes a digest entry by entry: {@link #next} reads an entry's figures; its histogram is then
+     * added with {@link #addLatencyTo}. A malformed digest throws {@link IllegalStateException} naming
+     * where it breaks. Not thread-safe; reusable through {@link #reset}.
+     */
+    public static final class Reader {
+        private byte[] buf;
+        private int pos;
+        private String server;
+        private String tool;
+        private long calls;
+        private long errors;
+        private long totalDurationUs;
+        private long minDurationUs;
+        private long maxDurationUs;
+        private long lastCalledAtMicros;
+        private short[] keys = new short[128];
+        private long[] counts = new long[128];
+        private int n;
+
+        public Reader() {
+        }
+
+        public Reader(byte[] digest) {
+            reset(digest);
+        }
+
+        public Reader reset(byte[] digest) {
+            if (digest == null || digest.length == 0) {
+                throw new IllegalStateException("tool digest is empty");
+            }
+            if (digest[0] != VERSION) {
+                throw new IllegalStateException("tool digest has version " + digest[0] + "; this reader knows " + VERSION);
+            }
+            buf = digest;
+            pos = 1;
+            return this;
+        }
+
+        /** Reads the next entry; false at the end. */
+        public boolean next() {
+            if (pos == buf.length) {
+                return false;
+            }
+            server = text();
+            tool = text();
+            calls = unsigned();
+            errors = unsigned();
+            totalDurationUs = unsigned();
+            minDurationUs = unsigned();
+            maxDurationUs = unsigned();
+            long z = unsigned();
+            lastCalledAtMicros = (z >>> 1) ^ -(z & 1);
+            long size = unsigned();
+            if (size > buf.length - pos) {
+                throw broken("histogram of " + size + " buckets");
+            }
+            n = (int) size;
+            if (n > keys.length) {
+                keys = new short[Math.max(n, keys.length * 2)];
+                counts = new long[keys.length];
+            }
+            long key = 0;
+            for (int i = 0; i < n; i++) {
+                key += unsigned();
+                if (key > Short.MAX_VALUE || (i > 0 && key == keys[i - 1])) {
+                    throw broken("histogram key " + key);
+                }
+                keys[i] = (short) key;
+            }
+            for (int i = 0; i < n; i++) {
+                counts[i] = unsigned();
+            }
+            return true;
+        }
+
+        public String server() {
+            return server;
+        }
+
+        public String tool() {
+            return tool;
+        }
+
+        public long calls() {
+            return calls;
+        }
+
+        public long errors() {
+            return errors;
+        }
+
+        public long totalDurationUs() {
+            return totalDurationUs;
+        }
+
+        public long minDurationUs() {
+            return minDurationUs;
+        }
+
+        public long maxDurationUs() {
+            return maxDurationUs;
+        }
+
+        public long lastCalledAtMicros() {
+            return lastCalledAtMicros;
+        }
+
+        /** Adds the current entry's histogram to {@code into}. */
+        public void addLatencyTo(LatencyHistogram into) {
+            into.addAll(keys, counts, n);
+        }
+
+        private String text() {
+            long length = unsigned();
+            if (length > buf.length - pos) {
+                throw broken("name of " + length + " bytes");
+            }
+            String s = new String(buf, pos, (int) length, StandardCharsets.UTF_8);
+            pos += (int) length;
+            return s;
+        }
+
+        private long unsigned() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos == buf.length) {
+                    throw broken("a number cut short");
+                }
+                byte b = buf[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+            throw broken("a number longer than 64 bits");
+        }
+
+        private IllegalStateException broken(String what) {
+            return new IllegalStateException("tool digest of " + buf.length + " bytes is malformed at byte " + pos + ": " + what);
+        }
+    }
+}

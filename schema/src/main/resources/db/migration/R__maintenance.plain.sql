@@ -74,6 +74,7 @@ BEGIN
     DELETE FROM rollup_error_1h WHERE bucket < v_recent;
     DELETE FROM rollup_tool_1d WHERE bucket < v_daily;
     DELETE FROM rollup_tool_digest_1h WHERE bucket < v_recent;
+    DELETE FROM rollup_api_1h WHERE bucket < v_recent;
     DELETE FROM rollup_tool_digest_1d WHERE bucket < v_daily;
     DELETE FROM rollup_error_1d WHERE bucket < v_daily;
     DELETE FROM ingest_batches WHERE committed_at < v_batch;

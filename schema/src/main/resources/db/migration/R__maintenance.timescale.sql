@@ -39,6 +39,7 @@ BEGIN
     DELETE FROM rollup_tool_1d
      WHERE bucket < (v_today - make_interval(days => greatest(p_retention_days, 400))) AT TIME ZONE 'UTC';
     DELETE FROM rollup_tool_digest_1h WHERE bucket < (v_today - make_interval(days => p_retention_days)) AT TIME ZONE 'UTC';
+    DELETE FROM rollup_api_1h WHERE bucket < (v_today - make_interval(days => p_retention_days)) AT TIME ZONE 'UTC';
     DELETE FROM rollup_tool_digest_1d
      WHERE bucket < (v_today - make_interval(days => greatest(p_retention_days, 400))) AT TIME ZONE 'UTC';
     DELETE FROM ingest_batches WHERE committed_at < now() - interval '7 days';

@@ -210,6 +210,24 @@ class EndpointsTest {
                 seriesCalls += step.get("calls").asLong();
             }
             assertEquals(109, seriesCalls, "the series adds up to the totals over " + length);
+            // API requests: whole hours from their hourly rollup, the partial ones from the raw rows
+            JsonNode api = d.get("api_requests");
+            try (java.sql.Connection c = f.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*), count(*) FILTER (WHERE status >= 500), percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_us) "
+                    + "FROM api_requests WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ?")) {
+                ps.setString(1, SampleFleet.ACME);
+                ps.setObject(2, java.time.OffsetDateTime.ofInstant(until.minus(length), java.time.ZoneOffset.UTC));
+                ps.setObject(3, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String what = length + ": " + api;
+                    assertEquals(length.toDays() >= 7 ? 16 : 10, rs.getLong(1), "the sample's requests in the window");
+                    assertEquals(rs.getLong(1), api.get("requests").asLong(), what);
+                    assertEquals((double) rs.getLong(2) / rs.getLong(1), api.get("server_error_rate").asDouble(), 1e-4, what);
+                    double p95 = rs.getLong(3) / 1000.0;
+                    assertEquals(p95, api.get("p95_ms").asDouble(), p95 * io.mcphub.telemetry.model.LatencyHistogram.RELATIVE_ERROR, what);
+                }
+            }
         }
         // a window starting a minute after that call leaves it out, though its hour is in the window
         JsonNode later = f.json("/api/telemetry/dashboard?since=" + threeHoursAgo.plusSeconds(60) + "&until=" + until);

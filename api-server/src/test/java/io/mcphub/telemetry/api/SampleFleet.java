@@ -107,6 +107,13 @@ final class SampleFleet {
             r.add(new ApiRequestRecord(ACME, ago(Duration.ofMinutes(30 - i)), "hub-1", "POST", "/api/servers/{name}/tools/{tool}/call",
                     i < 2 ? 500 : 200, 1_000L * (i + 1), 100L, 2_000L));
         }
+        // older requests, in whole hours of the long windows (their hourly rollup)
+        for (int i = 0; i < 3; i++) {
+            r.add(new ApiRequestRecord(ACME, ago(Duration.ofHours(5).plusMinutes(i)), "hub-1", "GET", "/api/servers", 200,
+                    50_000L + i, 80L, 900L));
+            r.add(new ApiRequestRecord(ACME, ago(Duration.ofDays(3).plusMinutes(i)), "hub-1", "GET", "/api/servers", 503,
+                    7_000L + i, 80L, 90L));
+        }
         for (int i = 0; i < 3; i++) {
             r.add(new MetricRecord(ACME, ago(Duration.ofMinutes(3 - i)), "hub-1", MetricScope.JVM, "jvm.heap.used", 100.0 + i));
         }

@@ -3,6 +3,7 @@ package io.mcphub.telemetry.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,21 @@ class CrashRecoveryTest {
                     + " WHERE tenant_id = 'crash'").get(0);
             seen.append(table).append(' ').append(sums).append("; ");
             assertEquals(List.of(Long.toString(calls), Long.toString(errors)), sums, table + " " + when);
+        }
+        for (String table : List.of("rollup_tool_digest_1h", "rollup_tool_digest_1d")) {
+            long[] sums = new long[2];
+            try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT digest FROM " + table + " WHERE tenant_id = 'crash'")) {
+                while (rs.next()) {
+                    ToolDigest.Reader r = new ToolDigest.Reader(rs.getBytes(1));
+                    while (r.next()) {
+                        sums[0] += r.calls();
+                        sums[1] += r.errors();
+                    }
+                }
+            }
+            seen.append(table).append(' ').append(java.util.Arrays.toString(sums)).append("; ");
+            assertEquals(List.of(calls, errors), List.of(sums[0], sums[1]), table + " " + when);
         }
         if (Db.rows(db, "SELECT to_regclass('rollup_error_1h') IS NOT NULL").get(0).get(0).equals("t")) {
             assertEquals(errors, Db.count(db, "SELECT coalesce(sum(errors), 0) FROM rollup_error_1h WHERE tenant_id = 'crash'"),

@@ -17,6 +17,11 @@ import java.util.Arrays;
  * n                          unsigned varint: histogram buckets
  * n keys                     unsigned varints: the first key, then each key's distance to the one before
  * n counts                   unsigned varints
+ * m                          unsigned varint: kinds of failure (error class and outcome)
+ * m times: error class, outcome   unsigned varint length + UTF-8
+ *          errors            unsigned varint
+ *          last seen         zigzag varint, µs since 1970
+ *          last message      unsigned varint length + 1 (0: none) + UTF-8
  * </pre>
  * Varints are little-endian groups of 7 bits, the high bit set on every byte but the last. Keys are
  * those of {@link LatencyHistogram} (ascending, never negative). A tool may appear more than once (a
@@ -34,6 +39,8 @@ public final class ToolDigest {
         private byte[] buf = new byte[256];
         private int size;
         private int entries;
+        /** Failures the last entry announced and {@link #failure} has not written yet. */
+        private int owedFailures;
 
         public Writer() {
             reset();
@@ -42,16 +49,34 @@ public final class ToolDigest {
         public void reset() {
             size = 0;
             entries = 0;
+            owedFailures = 0;
             buf[size++] = VERSION;
         }
 
-        /** Adds one tool's figures; its histogram is {@code keys[0..n)} / {@code counts[0..n)}, keys ascending. */
+        /**
+         * Adds one tool's figures; its histogram is {@code keys[0..n)} / {@code counts[0..n)}, keys ascending;
+         * its failures follow, {@link #failure} once per kind.
+         */
         public Writer add(String server, String tool, long calls, long errors, long totalDurationUs, long minDurationUs,
-                          long maxDurationUs, long lastCalledAtMicros, short[] keys, long[] counts, int n) {
+                          long maxDurationUs, long lastCalledAtMicros, short[] keys, long[] counts, int n, int failureKinds) {
+            owe(0);
             if (calls < 0 || errors < 0 || totalDurationUs < 0 || minDurationUs < 0 || maxDurationUs < 0) {
                 throw new IllegalArgumentException("negative figure for tool " + server + "/" + tool + ": calls " + calls
                         + ", errors " + errors + ", durations " + totalDurationUs + "/" + minDurationUs + "/" + maxDurationUs);
             }
+            for (int i = 0; i < n; i++) {
+                if (keys[i] < 0 || (i > 0 && keys[i] <= keys[i - 1])) {
+                    throw new IllegalArgumentException("histogram keys of tool " + server + "/" + tool
+                            + " must ascend from 0, got " + Arrays.toString(Arrays.copyOf(keys, n)));
+                }
+                if (counts[i] < 0) {
+                    throw new IllegalArgumentException("negative histogram count for tool " + server + "/" + tool);
+                }
+            }
+            if (failureKinds < 0) {
+                throw new IllegalArgumentException("negative number of failure kinds for tool " + server + "/" + tool);
+            }
+            // checked before anything is written: a refused entry leaves the digest as it was
             text(server);
             text(tool);
             unsigned(calls);
@@ -63,21 +88,40 @@ public final class ToolDigest {
             unsigned(n);
             int previous = 0;
             for (int i = 0; i < n; i++) {
-                int k = keys[i];
-                if (k < previous || (i > 0 && k == previous) || k < 0) {
-                    throw new IllegalArgumentException("histogram keys of tool " + server + "/" + tool
-                            + " must ascend from 0, got " + Arrays.toString(Arrays.copyOf(keys, n)));
-                }
-                unsigned(k - previous);
-                previous = k;
+                unsigned(keys[i] - previous);
+                previous = keys[i];
             }
             for (int i = 0; i < n; i++) {
-                if (counts[i] < 0) {
-                    throw new IllegalArgumentException("negative histogram count for tool " + server + "/" + tool);
-                }
                 unsigned(counts[i]);
             }
+            unsigned(failureKinds);
+            owedFailures = failureKinds;
             entries++;
+            return this;
+        }
+
+        /** One kind of failure of the tool added last (as many as it announced). */
+        public Writer failure(String errorClass, String outcome, long errors, long lastSeenMicros, String lastMessage) {
+            if (owedFailures == 0) {
+                throw new IllegalStateException("failure " + errorClass + " beyond those its tool announced");
+            }
+            if (errors < 0) {
+                throw new IllegalArgumentException("negative error count for " + errorClass);
+            }
+            owedFailures--;
+            text(errorClass);
+            text(outcome);
+            unsigned(errors);
+            unsigned((lastSeenMicros << 1) ^ (lastSeenMicros >> 63));
+            if (lastMessage == null) {
+                unsigned(0);
+            } else {
+                byte[] b = lastMessage.getBytes(StandardCharsets.UTF_8);
+                unsigned(b.length + 1L);
+                ensure(b.length);
+                System.arraycopy(b, 0, buf, size, b.length);
+                size += b.length;
+            }
             return this;
         }
 
@@ -91,7 +135,14 @@ public final class ToolDigest {
         }
 
         public byte[] toByteArray() {
+            owe(0);
             return Arrays.copyOf(buf, size);
+        }
+
+        private void owe(int expected) {
+            if (owedFailures != expected) {
+                throw new IllegalStateException("the last tool announced " + owedFailures + " more failure kind(s) than were written");
+            }
         }
 
         private void text(String s) {
@@ -137,6 +188,14 @@ public final class ToolDigest {
         private short[] keys = new short[128];
         private long[] counts = new long[128];
         private int n;
+        private int failures;
+        private String[] failureClass = new String[8];
+        private String[] failureOutcome = new String[8];
+        private long[] failureErrors = new long[8];
+        private long[] failureLastSeen = new long[8];
+        /** Where each failure's last message starts in the digest (its length in {@link #messageLength}); -1: none. */
+        private int[] messageAt = new int[8];
+        private int[] messageLength = new int[8];
 
         public Reader() {
         }
@@ -191,7 +250,61 @@ public final class ToolDigest {
             for (int i = 0; i < n; i++) {
                 counts[i] = unsigned();
             }
+            long kinds = unsigned();
+            if (kinds > buf.length - pos) {
+                throw broken(kinds + " kinds of failure");
+            }
+            failures = (int) kinds;
+            if (failures > failureClass.length) {
+                int room = Math.max(failures, failureClass.length * 2);
+                failureClass = new String[room];
+                failureOutcome = new String[room];
+                failureErrors = new long[room];
+                failureLastSeen = new long[room];
+                messageAt = new int[room];
+                messageLength = new int[room];
+            }
+            for (int i = 0; i < failures; i++) {
+                failureClass[i] = text();
+                failureOutcome[i] = text();
+                failureErrors[i] = unsigned();
+                long seen = unsigned();
+                failureLastSeen[i] = (seen >>> 1) ^ -(seen & 1);
+                long length = unsigned();
+                if (length - 1 > buf.length - pos) {
+                    throw broken("message of " + (length - 1) + " bytes");
+                }
+                messageAt[i] = length == 0 ? -1 : pos;
+                messageLength[i] = length == 0 ? 0 : (int) (length - 1);
+                pos += messageLength[i];
+            }
             return true;
+        }
+
+        /** The kinds of failure of the current entry. */
+        public int failures() {
+            return failures;
+        }
+
+        public String errorClass(int failure) {
+            return failureClass[failure];
+        }
+
+        public String outcome(int failure) {
+            return failureOutcome[failure];
+        }
+
+        public long failureErrors(int failure) {
+            return failureErrors[failure];
+        }
+
+        public long failureLastSeenMicros(int failure) {
+            return failureLastSeen[failure];
+        }
+
+        /** The last message of a failure kind, decoded only when asked for (most readers want few); null: none. */
+        public String failureLastMessage(int failure) {
+            return messageAt[failure] < 0 ? null : new String(buf, messageAt[failure], messageLength[failure], StandardCharsets.UTF_8);
         }
 
         public String server() {

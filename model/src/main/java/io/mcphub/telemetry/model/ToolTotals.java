@@ -1,8 +1,15 @@
 package io.mcphub.telemetry.model;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
 /**
  * One tool's figures added up over rollup rows or digest entries: calls, errors, total/min/max
- * duration, last call and the latency histogram. What compaction merges and what the API reports.
+ * duration, last call, the latency histogram and the failures by error class and outcome. What
+ * compaction merges and what the API reports.
  */
 public final class ToolTotals {
     private final String server;
@@ -14,6 +21,53 @@ public final class ToolTotals {
     private long maxDurationUs = Long.MIN_VALUE;
     private long lastCalledAtMicros = Long.MIN_VALUE;
     private final LatencyHistogram latency = new LatencyHistogram();
+    private Map<String, Failure> failures;
+
+    /**
+     * One kind of failure of the tool: its errors, and the latest one's time and message. The class is
+     * the error's class, or the outcome's name when it had none (as the error rollups keep it).
+     */
+    public static final class Failure {
+        private final String errorClass;
+        private final String outcome;
+        private long errors;
+        private long lastSeenMicros = Long.MIN_VALUE;
+        private String lastMessage;
+
+        Failure(String errorClass, String outcome) {
+            this.errorClass = errorClass;
+            this.outcome = outcome;
+        }
+
+        /** Adds failures; the message is asked for only when these are the latest. */
+        void add(long more, long seenMicros, Supplier<String> message) {
+            errors += more;
+            if (seenMicros > lastSeenMicros) {
+                lastSeenMicros = seenMicros;
+                lastMessage = message.get();
+            }
+        }
+
+        public String errorClass() {
+            return errorClass;
+        }
+
+        public String outcome() {
+            return outcome;
+        }
+
+        public long errors() {
+            return errors;
+        }
+
+        public long lastSeenMicros() {
+            return lastSeenMicros;
+        }
+
+        public String lastMessage() {
+            return lastMessage;
+        }
+    }
 
     public ToolTotals(String server, String tool) {
         this.server = server;
@@ -25,10 +79,37 @@ public final class ToolTotals {
         return server + '\u0000' + tool;
     }
 
-    /** Adds the current entry of {@code r}, figures and histogram. */
+    /** Adds the current entry of {@code r}: figures, histogram and failures. */
     public void add(ToolDigest.Reader r) {
+        add(r, true);
+    }
+
+    /** Adds the current entry of {@code r}, its histogram only when {@code withLatency} (a reader of counts skips it). */
+    public void add(ToolDigest.Reader r, boolean withLatency) {
         add(r.calls(), r.errors(), r.totalDurationUs(), r.minDurationUs(), r.maxDurationUs(), r.lastCalledAtMicros());
-        r.addLatencyTo(latency);
+        if (withLatency) {
+            r.addLatencyTo(latency);
+        }
+        for (int i = 0, n = r.failures(); i < n; i++) {
+            int failure = i;
+            failure(r.errorClass(i), r.outcome(i), r.failureErrors(i), r.failureLastSeenMicros(i),
+                    () -> r.failureLastMessage(failure));
+        }
+    }
+
+    /** Adds failures of one kind (error class, outcome); the message is asked for only when these are the latest. */
+    public void failure(String errorClass, String outcome, long errors, long lastSeenMicros,
+                        Supplier<String> lastMessage) {
+        if (failures == null) {
+            failures = new LinkedHashMap<>();
+        }
+        failures.computeIfAbsent(errorClass + '\u0000' + outcome, k -> new Failure(errorClass, outcome))
+                .add(errors, lastSeenMicros, lastMessage);
+    }
+
+    /** The failures by kind, in the order first added. */
+    public Collection<Failure> failures() {
+        return failures == null ? List.of() : failures.values();
     }
 
     /** Adds figures; the histogram is added to {@link #latency()} by the caller. */
@@ -45,8 +126,13 @@ public final class ToolTotals {
     ToolDigest.Writer writeTo(ToolDigest.Writer w) {
         short[] k = latency.keys();
         long[] c = latency.counts();
-        return w.add(server, tool, calls, errors, totalDurationUs, minDurationUs, maxDurationUs, lastCalledAtMicros,
-                k, c, k.length);
+        Collection<Failure> kinds = failures();
+        w.add(server, tool, calls, errors, totalDurationUs, minDurationUs, maxDurationUs, lastCalledAtMicros,
+                k, c, k.length, kinds.size());
+        for (Failure f : kinds) {
+            w.failure(f.errorClass, f.outcome, f.errors, f.lastSeenMicros, f.lastMessage);
+        }
+        return w;
     }
 
     public String server() {

@@ -53,13 +53,13 @@ class SchemaLayoutsTest {
             case PLAIN -> SchemaMigratorTest.PLAIN_FILES;
             case TIMESCALE -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.timescale.sql", "V007__tenant_policies.sql",
-                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "R__rollup_compaction.sql",
+                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "R__rollup_compaction.sql",
                     "R__maintenance.timescale.sql",
                     "R__rollup_views.sql", "R__tenant_views.timescale.sql", "R__api_tokens.sql", "R__use_tenant.sql");
             case CITUS -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.plain.sql", "V006__distribution.citus.sql",
                     "V007__tenant_policies.sql", "V008__server_connections.sql", "V009__trace_context.plain.sql",
-                    "V010__tool_digests.sql", "R__partitions.plain.sql",
+                    "V010__tool_digests.sql", "V011__api_request_rollup.sql", "R__partitions.plain.sql",
                     "R__rollup_compaction.sql", "R__maintenance.plain.sql", "R__rollup_views.sql",
                     "R__tenant_views.plain.sql", "R__api_tokens.sql", "R__use_tenant.sql");
         };
@@ -241,8 +241,9 @@ class SchemaLayoutsTest {
      */
     @Test
     void upgradeFillsToolDigestsFromTheRollupsStoredBefore() throws Exception {
+        // as before V010: its versioned files, and the views but those of the digests
         List<Migration> beforeV010 = MigrationCatalog.load().stream()
-                .filter(m -> m.kind() == Migration.Kind.VERSIONED && m.version() < 10).toList();
+                .filter(m -> m.kind() == Migration.Kind.VERSIONED ? m.version() < 10 : !m.name().equals("rollup_views")).toList();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             new SchemaMigrator(layout, true, beforeV010).migrate(c);
             for (String tenant : List.of("tenant-a", "tenant-b")) {
@@ -261,8 +262,40 @@ class SchemaLayoutsTest {
                         }
                     }
                 }
+                // the failures of echo's current hour and day: the error rollups, or on TimescaleDB the raw rows
+                // its continuous aggregates read
+                if (layout.partitioned()) {
+                    for (String grain : List.of("1h", "1d")) {
+                        String unit = grain.equals("1h") ? "hour" : "day";
+                        for (String row : List.of("'McpError', 'tool_error', 1, now() - interval '1 minute', 'older'",
+                                "'McpError', 'tool_error', 1, now(), 'newest'", "'timeout', 'timeout', 1, now(), null")) {
+                            st.execute("INSERT INTO rollup_error_" + grain + " (tenant_id, bucket, server_name, tool_name, side, "
+                                    + "error_class, outcome, errors, last_seen_at, last_message) VALUES ('" + tenant + "', "
+                                    + "date_trunc('" + unit + "', now()), 's1', 'echo', 'downstream', " + row + ")");
+                        }
+                    }
+                } else {
+                    for (String row : List.of("now() - interval '1 minute', 'tool_error', 'McpError', 'older'",
+                            "now(), 'tool_error', 'McpError', 'newest'", "now(), 'timeout', null, null")) {
+                        st.execute("INSERT INTO tool_executions (tenant_id, server_name, tool_name, side, started_at, outcome, "
+                                + "error_class, error_message, duration_us) VALUES ('" + tenant + "', 's1', 'echo', 'downstream', "
+                                + row + ", 5)");
+                    }
+                }
+            }
+            for (String row : List.of("now() - interval '2 hours', 200, 1000", "now() - interval '2 hours', 503, 1000",
+                    "now() - interval '2 hours', 200, 50000", "now(), 200, 1")) {
+                st.execute("INSERT INTO api_requests (tenant_id, occurred_at, method, route, status, latency_us) "
+                        + "VALUES ('tenant-a', " + row.replace(", 200,", ", 'GET', '/r', 200,").replace(", 503,", ", 'GET', '/r', 503,") + ")");
             }
             SchemaMigrator.Result upgrade = new SchemaMigrator(layout, true).migrate(c);
+            assertTrue(upgrade.applied().contains("V011__api_request_rollup.sql"), upgrade.applied().toString());
+            assertEquals("3|1|{173,271}|{2,1}", string(c, "SELECT concat_ws('|', requests, server_errors, latency_keys, latency_counts) "
+                    + "FROM rollup_api_1h WHERE tenant_id = 'tenant-a' AND bucket = date_trunc('hour', now() - interval '2 hours')"));
+            assertEquals("1|0|{0}|{1}", string(c, "SELECT concat_ws('|', requests, server_errors, latency_keys, latency_counts) "
+                    + "FROM rollup_api_1h WHERE tenant_id = 'tenant-a' AND bucket = date_trunc('hour', now())"));
+            assertEquals(String.valueOf(io.mcphub.telemetry.model.LatencyHistogram.key(1000)) + "," + io.mcphub.telemetry.model.LatencyHistogram.key(50000),
+                    "173,271", "the SQL buckets are LatencyHistogram's");
             assertTrue(upgrade.applied().contains("V010__tool_digests.sql"), upgrade.applied().toString());
             for (String grain : List.of("1h", "1d")) {
                 // two tenants x two buckets x two sides, each one row
@@ -288,6 +321,13 @@ class SchemaLayoutsTest {
                 assertEquals("[113, 137]|[4, 2]", Arrays.toString(echo.latency().keys()) + "|"
                         + Arrays.toString(echo.latency().counts()));
                 assertEquals(8, tools.get("tenant-a/downstream/s1/add").calls());
+                List<String> failures = new java.util.ArrayList<>();
+                for (ToolTotals.Failure f : echo.failures()) {
+                    failures.add(f.errorClass() + "/" + f.outcome() + "/" + f.errors() + "/" + f.lastMessage());
+                }
+                failures.sort(null);
+                assertEquals(List.of("McpError/tool_error/2/newest", "timeout/timeout/1/null"), failures, grain);
+                assertEquals(List.of(), List.copyOf(tools.get("tenant-a/downstream/s1/add").failures()));
             }
         }
     }

@@ -3,6 +3,7 @@ package io.mcphub.telemetry.sink;
 import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.ApiRequestRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -179,7 +180,7 @@ final class BatchWriter {
         return sql.toString();
     }
 
-    /** Stores one table's rows; tool executions also go into {@code rollups} as they are encoded. */
+    /** Stores one table's rows; tool executions and API requests also go into {@code rollups} as they are encoded. */
     private void store(Statement st, CopyManager copy, TableSpec<?> spec, List<?> rows, WriteMode m,
                        Rollups.Accumulator rollups) throws SQLException {
         String target = m.copyTargets().get(spec.table());
@@ -208,8 +209,12 @@ final class BatchWriter {
             encoder.begin(in::writeToCopy);
             for (Object row : rows) {
                 spec.encodeRow(row, encoder);
-                if (rollups != null && row instanceof ToolExecutionRecord e) {
-                    rollups.add(e);
+                if (rollups != null) {
+                    if (row instanceof ToolExecutionRecord e) {
+                        rollups.add(e);
+                    } else if (row instanceof ApiRequestRecord r) {
+                        rollups.add(r);
+                    }
                 }
             }
             encoder.finish();

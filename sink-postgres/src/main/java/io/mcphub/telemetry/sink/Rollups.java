@@ -8,6 +8,7 @@ import static io.mcphub.telemetry.sink.TableSpec.smallints;
 import static io.mcphub.telemetry.sink.TableSpec.text;
 import static io.mcphub.telemetry.sink.TableSpec.timeMicros;
 
+import io.mcphub.telemetry.model.ApiRequestRecord;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.LatencyHistogram;
 import io.mcphub.telemetry.model.Outcome;
@@ -22,7 +23,7 @@ import java.util.Map;
 /**
  * The rollup increments of one batch's tool executions, written in the batch's own transaction: per
  * tool by hour and day, the same as one digest per tenant, side and hour or day, and per tenant by hour (with a latency
- * histogram), and on the partitioned layouts also per tenant by
+ * histogram), the hub's API requests per tenant by hour, and on the partitioned layouts also per tenant by
  * minute and per failing tool and error class by hour and day (TimescaleDB derives those with
  * continuous aggregates). The increments of a key add up; maintenance merges them.
  */
@@ -47,6 +48,10 @@ final class Rollups {
                          long maxMicros, short[] keys, long[] counts) {
     }
 
+    /** One increment of {@code rollup_api_1h}. */
+    record ApiHourRow(String tenantId, long bucketMicros, long requests, long serverErrors, short[] keys, long[] counts) {
+    }
+
     /** One increment of {@code rollup_tenant_1m}. */
     record TenantRow(String tenantId, long bucketMicros, ExecutionSide side, long calls, long errors, long totalMicros,
                      long maxMicros) {
@@ -67,6 +72,10 @@ final class Rollups {
             bigint("errors", TenantHourRow::errors), bigint("total_duration_us", TenantHourRow::totalMicros),
             bigint("max_duration_us", TenantHourRow::maxMicros), smallints("latency_keys", TenantHourRow::keys),
             bigints("latency_counts", TenantHourRow::counts));
+    static final TableSpec<ApiHourRow> API_1H = TableSpec.append(ApiHourRow.class, "rollup_api_1h",
+            text("tenant_id", ApiHourRow::tenantId), timeMicros("bucket", ApiHourRow::bucketMicros),
+            bigint("requests", ApiHourRow::requests), bigint("server_errors", ApiHourRow::serverErrors),
+            smallints("latency_keys", ApiHourRow::keys), bigints("latency_counts", ApiHourRow::counts));
     static final TableSpec<TenantRow> TENANT_1M = TableSpec.append(TenantRow.class, "rollup_tenant_1m",
             text("tenant_id", TenantRow::tenantId), timeMicros("bucket", TenantRow::bucketMicros),
             named("side", TenantRow::side), bigint("calls", TenantRow::calls), bigint("errors", TenantRow::errors),
@@ -99,9 +108,9 @@ final class Rollups {
                 text("last_message", ErrorRow::lastMessage));
     }
 
-    /** Every rollup table the sink may write (the partitioned layouts' all, TimescaleDB's the first five). */
+    /** Every rollup table the sink may write (the partitioned layouts' all, TimescaleDB's the first six). */
     static List<TableSpec<?>> specs() {
-        return List.of(TOOL_1H, TOOL_1D, DIGEST_1H, DIGEST_1D, TENANT_1H, TENANT_1M, ERROR_1H, ERROR_1D);
+        return List.of(TOOL_1H, TOOL_1D, DIGEST_1H, DIGEST_1D, TENANT_1H, API_1H, TENANT_1M, ERROR_1H, ERROR_1D);
     }
 
     /** A table and the increments to add to it. */
@@ -118,6 +127,10 @@ final class Rollups {
         return acc.increments();
     }
 
+    private static String errorClass(ToolExecutionRecord e) {
+        return e.errorClass() != null ? e.errorClass() : e.outcome().sqlName();
+    }
+
     private static long bucket(long micros, long width) {
         return Math.floorDiv(micros, width) * width;
     }
@@ -132,6 +145,8 @@ final class Rollups {
         private final Map<ToolKey, ToolSum> days = new LinkedHashMap<>();
         private final Map<TenantKey, ToolSum> tenantHours = new LinkedHashMap<>();
         private final Map<TenantKey, long[]> tenantMinutes = new LinkedHashMap<>();
+        /** Per hour: requests, server errors, and the latency histogram. */
+        private final Map<Long, ApiSum> apiHours = new LinkedHashMap<>();
         private final Map<ErrorKey, ErrorRow> errorHours = new LinkedHashMap<>();
         private final Map<ErrorKey, ErrorRow> errorDays = new LinkedHashMap<>();
         private String tenant;
@@ -163,8 +178,18 @@ final class Rollups {
             }
         }
 
+        /** Adds one of the hub's API requests. */
+        void add(ApiRequestRecord r) {
+            tenant = r.tenantId();
+            long micros = Math.addExact(Math.multiplyExact(r.occurredAt().getEpochSecond(), 1_000_000L), r.occurredAt().getNano() / 1_000);
+            ApiSum sum = apiHours.computeIfAbsent(bucket(micros, HOUR), k -> new ApiSum());
+            sum.requests++;
+            sum.serverErrors += r.status() >= 500 ? 1 : 0;
+            sum.latency.add(r.latencyMicros());
+        }
+
         private static void addError(Map<ErrorKey, ErrorRow> rows, ToolExecutionRecord e, long width) {
-            String errorClass = e.errorClass() != null ? e.errorClass() : e.outcome().sqlName();
+            String errorClass = errorClass(e);
             ErrorKey key = new ErrorKey(bucket(e.startedAtMicros(), width), e.serverName(), e.toolName(), e.side(),
                     errorClass, e.outcome());
             ErrorRow seen = rows.get(key);
@@ -178,6 +203,15 @@ final class Rollups {
         List<Increments<?>> increments() {
             List<Increments<?>> out = new ArrayList<>(8);
             if (tenant == null) {
+                return out;
+            }
+            if (!apiHours.isEmpty()) {
+                List<ApiHourRow> api = new ArrayList<>(apiHours.size());
+                apiHours.forEach((b, a) -> api.add(new ApiHourRow(tenant, b, a.requests, a.serverErrors, a.latency.keys(),
+                        a.latency.counts())));
+                out.add(new Increments<>(API_1H, api));
+            }
+            if (hours.isEmpty()) {
                 return out;
             }
             out.add(new Increments<>(TOOL_1H, toolRows(hours)));
@@ -213,9 +247,13 @@ final class Rollups {
         Map<TenantKey, ToolDigest.Writer> digests = new LinkedHashMap<>();
         sums.forEach((k, s) -> {
             short[] keys = s.latency.keys();
-            digests.computeIfAbsent(new TenantKey(k.bucket(), k.side()), b -> new ToolDigest.Writer())
-                    .add(k.server(), k.tool(), s.calls, s.errors, s.total, s.min, s.max, s.lastStarted, keys,
-                            s.latency.counts(), keys.length);
+            ToolDigest.Writer w = digests.computeIfAbsent(new TenantKey(k.bucket(), k.side()), b -> new ToolDigest.Writer());
+            w.add(k.server(), k.tool(), s.calls, s.errors, s.total, s.min, s.max, s.lastStarted, keys, s.latency.counts(),
+                    keys.length, s.failures == null ? 0 : s.failures.size());
+            if (s.failures != null) {
+                s.failures.forEach((kind, f) -> w.failure(kind.errorClass(), kind.outcome().sqlName(), f.errors,
+                        f.lastSeen, f.lastMessage));
+            }
         });
         List<DigestRow> rows = new ArrayList<>(digests.size());
         digests.forEach((k, w) -> rows.add(new DigestRow(tenant, k.bucket(), k.side(), w.toByteArray())));
@@ -230,6 +268,8 @@ final class Rollups {
         long max;
         long lastStarted;
         final LatencyHistogram latency = new LatencyHistogram();
+        /** The failures by kind, for the digests (null while there were none). */
+        Map<FailureKind, Failure> failures;
 
         void add(ToolExecutionRecord e, int latencyKey) {
             long d = e.durationMicros();
@@ -240,6 +280,36 @@ final class Rollups {
             max = Math.max(max, d);
             lastStarted = Math.max(lastStarted, e.startedAtMicros());
             latency.addKey(latencyKey);
+            if (e.outcome() != Outcome.SUCCESS) {
+                if (failures == null) {
+                    failures = new LinkedHashMap<>(4);
+                }
+                failures.computeIfAbsent(new FailureKind(errorClass(e), e.outcome()), k -> new Failure()).add(e);
+            }
+        }
+    }
+
+    private static final class ApiSum {
+        long requests;
+        long serverErrors;
+        final LatencyHistogram latency = new LatencyHistogram();
+    }
+
+    /** An error class (the outcome's name when the error had none, as the error rollups keep it) and outcome. */
+    private record FailureKind(String errorClass, Outcome outcome) {
+    }
+
+    private static final class Failure {
+        long errors;
+        long lastSeen = Long.MIN_VALUE;
+        String lastMessage;
+
+        void add(ToolExecutionRecord e) {
+            errors++;
+            if (e.startedAtMicros() >= lastSeen) {
+                lastSeen = e.startedAtMicros();
+                lastMessage = e.errorMessage();
+            }
         }
     }
 

@@ -432,6 +432,10 @@ class SinkRoundTripTest {
         sink.close();
         try (Connection c = db.connect()) {
             assertEquals(5_000, count(c, "SELECT count(*) FROM api_requests"));
+            // and their hourly rollup, written with them: every request, the histogram holding each
+            assertEquals(5_000, count(c, "SELECT sum(requests) FROM rollup_api_1h WHERE tenant_id = 'a'"));
+            assertEquals(5_000, count(c, "SELECT sum(c) FROM rollup_api_1h, unnest(latency_counts) c WHERE tenant_id = 'a'"));
+            assertEquals(0, count(c, "SELECT sum(server_errors) FROM rollup_api_1h WHERE tenant_id = 'a'"));
         }
         assertEquals(sink.stats().accepted(), sink.stats().written(), "the sink's own final counters included");
         assertEquals(0, sink.stats().lost());

@@ -5,8 +5,15 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
+import io.mcphub.telemetry.model.HistogramText;
+import io.mcphub.telemetry.model.LatencyHistogram;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 
 /** {@code GET /api/telemetry/api-requests}: the hub's REST traffic in the window, by route and status class. */
@@ -42,12 +49,59 @@ public final class ApiRequestsQuery {
         });
     }
 
+    /**
+     * Requests, rate, server error rate and p95 of the window: exact from the raw rows up to two hours or
+     * for one route; beyond, the whole hours from the hourly rollup (V011) and only the partial hours at
+     * the two ends from the raw rows, the p95 from the merged log histogram (within 2 %).
+     */
     static Map<String, Object> totals(Connection c, String tenant, Window w, String route) throws SQLException {
-        return Rows.one(c, "SELECT count(*) AS requests, round(count(*)::numeric / ?::numeric, 4) AS per_second, "
-                + "round(count(*)::numeric * 60 / ?::numeric, 3) AS per_minute, "
-                + "round(coalesce(count(*) FILTER (WHERE status >= 500)::numeric / nullif(count(*), 0), 0), 4) AS server_error_rate, "
-                + "round((percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_us) / 1000)::numeric, 3) AS p95_ms "
-                + "FROM api_requests WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ? AND (?::text IS NULL OR route = ?)",
-                (double) w.length().toSeconds(), (double) w.length().toSeconds(), tenant, w.since(), w.until(), route, route);
+        double seconds = w.length().toSeconds();
+        if (route != null || w.length().compareTo(Duration.ofHours(2)) <= 0) {
+            return Rows.one(c, "SELECT count(*) AS requests, round(count(*)::numeric / ?::numeric, 4) AS per_second, "
+                    + "round(count(*)::numeric * 60 / ?::numeric, 3) AS per_minute, "
+                    + "round(coalesce(count(*) FILTER (WHERE status >= 500)::numeric / nullif(count(*), 0), 0), 4) AS server_error_rate, "
+                    + "round((percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_us) / 1000)::numeric, 3) AS p95_ms "
+                    + "FROM api_requests WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ? AND (?::text IS NULL OR route = ?)",
+                    seconds, seconds, tenant, w.since(), w.until(), route, route);
+        }
+        long requests = 0;
+        long serverErrors = 0;
+        LatencyHistogram latency = new LatencyHistogram();
+        HistogramText histograms = new HistogramText();
+        try (PreparedStatement ps = c.prepareStatement("SELECT requests, server_errors, latency_keys::text, latency_counts::text "
+                + "FROM api_latency_1h WHERE tenant_id = ? AND bucket >= date_trunc('hour', ?::timestamptz) + interval '1 hour' "
+                + "AND bucket < date_trunc('hour', ?::timestamptz)")) {
+            Rows.bind(ps, tenant, w.since(), w.until());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    requests += rs.getLong(1);
+                    serverErrors += rs.getLong(2);
+                    histograms.addTo(latency, rs.getString(3), rs.getString(4));
+                }
+            }
+        }
+        // the partial hours, bucketed here as the sink buckets them (LatencyHistogram.key)
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN latency_us <= 1 THEN 0 "
+                + "ELSE ceil(ln(latency_us::float8) / ln(?::float8))::int END, count(*), count(*) FILTER (WHERE status >= 500) "
+                + "FROM api_requests WHERE tenant_id = ? AND ((occurred_at >= ? AND occurred_at < date_trunc('hour', ?::timestamptz) "
+                + "+ interval '1 hour') OR (occurred_at >= date_trunc('hour', ?::timestamptz) AND occurred_at < ?)) GROUP BY 1")) {
+            Rows.bind(ps, LatencyHistogram.GAMMA, tenant, w.since(), w.since(), w.until(), w.until());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    latency.add(rs.getInt(1), rs.getLong(2));
+                    requests += rs.getLong(2);
+                    serverErrors += rs.getLong(3);
+                }
+            }
+        }
+        BigDecimal n = BigDecimal.valueOf(requests);
+        BigDecimal span = BigDecimal.valueOf(seconds);
+        double p95 = latency.quantile(0.95);
+        return Json.object("requests", requests,
+                "per_second", n.divide(span, 4, RoundingMode.HALF_UP),
+                "per_minute", n.multiply(BigDecimal.valueOf(60)).divide(span, 3, RoundingMode.HALF_UP),
+                "server_error_rate", requests == 0 ? BigDecimal.ZERO.setScale(4)
+                        : BigDecimal.valueOf(serverErrors).divide(n, 4, RoundingMode.HALF_UP),
+                "p95_ms", Double.isNaN(p95) ? null : BigDecimal.valueOf(p95).divide(BigDecimal.valueOf(1000), 3, RoundingMode.HALF_UP));
     }
 }

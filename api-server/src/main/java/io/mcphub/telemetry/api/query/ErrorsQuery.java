@@ -6,9 +6,11 @@ import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.ToolTotals;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -35,9 +38,30 @@ public final class ErrorsQuery {
         String downstream = ExecutionSide.DOWNSTREAM.sqlName();
         return req.read(c -> {
             List<Map<String, Object>> tools = new ArrayList<>();
-            for (Map<String, Object> t : Stats.perTool(c, tenant, w, downstream, server)) {
-                if (tool == null || tool.equals(t.get("tool_name"))) {
-                    tools.add(t);
+            Map<String, ClassSums> classes = new HashMap<>();
+            Map<String, Long> outcomes = new HashMap<>();
+            if (w.grain() == Window.Grain.RAW) {
+                for (Map<String, Object> t : Stats.perTool(c, tenant, w, downstream, server)) {
+                    if (tool == null || tool.equals(t.get("tool_name"))) {
+                        tools.add(t);
+                    }
+                }
+            } else {
+                // per tool and by class and outcome from one read of the digests
+                for (Stats.ToolWindow t : new TreeMap<>(Stats.toolWindow(c, tenant, w, downstream, server, false)).values()) {
+                    String name = (String) t.stats().get("tool_name");
+                    if (tool != null && !tool.equals(name)) {
+                        continue;
+                    }
+                    tools.add(t.stats());
+                    for (ToolTotals.Failure f : t.failures()) {
+                        long seen = f.lastSeenMicros();
+                        classes.computeIfAbsent(f.errorClass(), ClassSums::new).add(f.errors(),
+                                Timestamp.from(Instant.ofEpochSecond(Math.floorDiv(seen, 1_000_000L),
+                                        Math.floorMod(seen, 1_000_000L) * 1_000L)),
+                                f.lastMessage(), (String) t.stats().get("server_name"), name);
+                        outcomes.merge(f.outcome(), f.errors(), Long::sum);
+                    }
                 }
             }
             Map<String, Object> totals = server == null && tool == null ? Stats.totals(c, tenant, w) : sum(tools, null);
@@ -62,29 +86,23 @@ public final class ErrorsQuery {
             }
             byTool.sort(Comparator.comparing((Map<String, Object> m) -> -((Number) m.get("errors")).longValue())
                     .thenComparing(m -> (String) m.get("server_name")).thenComparing(m -> (String) m.get("tool_name")));
-            // failed calls one per row: the raw rows (up to an hour) or the error rollup, same columns
-            String failures = w.grain() == Window.Grain.RAW
-                    ? "(SELECT server_name, tool_name, coalesce(error_class, outcome) AS error_class, outcome, 1 AS errors, "
-                            + "started_at AS last_seen_at, error_message AS last_message FROM tool_executions "
-                            + "WHERE tenant_id = ? AND side = 'downstream' AND outcome <> 'success' "
-                            + "AND started_at >= ? AND started_at < ?) f"
-                    : "(SELECT server_name, tool_name, error_class, outcome, errors, last_seen_at, last_message FROM "
-                            + Stats.errorStats(w) + " WHERE tenant_id = ? AND side = 'downstream' AND "
-                            + Stats.bucketRange(w.grain().unit) + ") f";
-            String filter = " WHERE (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?) ";
-            // by class and by outcome from one scan of the failures, added up here: the SQL it replaces read
-            // them twice and sorted every row of the window within its class for the latest message
-            Map<String, ClassSums> classes = new HashMap<>();
-            Map<String, Long> outcomes = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT error_class, outcome, errors, last_seen_at, last_message, "
-                    + "server_name, tool_name FROM " + failures + filter)) {
-                Rows.bind(ps, tenant, w.since(), w.until(), server, server, tool, tool);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long errors = rs.getLong(3);
-                        classes.computeIfAbsent(rs.getString(1), ClassSums::new)
-                                .add(errors, rs.getTimestamp(4), rs.getString(5), rs.getString(6), rs.getString(7));
-                        outcomes.merge(rs.getString(2), errors, Long::sum);
+            // within the raw grain, by class and by outcome from one scan of the failed calls, added up here
+            if (w.grain() == Window.Grain.RAW) {
+                String failures = "(SELECT server_name, tool_name, coalesce(error_class, outcome) AS error_class, outcome, "
+                        + "1 AS errors, started_at AS last_seen_at, error_message AS last_message FROM tool_executions "
+                        + "WHERE tenant_id = ? AND side = 'downstream' AND outcome <> 'success' "
+                        + "AND started_at >= ? AND started_at < ?) f";
+                String filter = " WHERE (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?) ";
+                try (PreparedStatement ps = c.prepareStatement("SELECT error_class, outcome, errors, last_seen_at, last_message, "
+                        + "server_name, tool_name FROM " + failures + filter)) {
+                    Rows.bind(ps, tenant, w.since(), w.until(), server, server, tool, tool);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long errors = rs.getLong(3);
+                            classes.computeIfAbsent(rs.getString(1), ClassSums::new)
+                                    .add(errors, rs.getTimestamp(4), rs.getString(5), rs.getString(6), rs.getString(7));
+                            outcomes.merge(rs.getString(2), errors, Long::sum);
+                        }
                     }
                 }
             }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +44,6 @@ final class Stats {
     /** The tool digests (V010: every tool of a tenant, side and bucket in one row) of the window's grain. */
     static String toolDigests(Window w) {
         return w.grain() == Window.Grain.DAY ? "tool_digests_1d" : "tool_digests_1h";
-    }
-
-    static String errorStats(Window w) {
-        return w.grain() == Window.Grain.DAY ? "error_stats_1d" : "error_stats_1h";
     }
 
     /** Rollup buckets overlapping the window: a bucket counts when it starts within it or holds its start. */
@@ -85,7 +82,7 @@ final class Stats {
             throws SQLException {
         if (w.grain() != Window.Grain.RAW) {
             List<Map<String, Object>> out = new ArrayList<>();
-            new TreeMap<>(toolWindow(c, tenant, w, side, server)).values().forEach(t -> out.add(t.stats()));
+            new TreeMap<>(toolWindow(c, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
             return out;
         }
         return Rows.list(c, "SELECT server_name, tool_name, count(*) AS calls, "
@@ -118,7 +115,7 @@ final class Stats {
      * its p50/p95/p99/max (ms): exact from the raw rows up to an hour ({@link #percentilesFromRaw}), else
      * from the merged histograms of the rollups (within 2 %).
      */
-    record ToolWindow(Map<String, Object> stats, Map<String, Object> latency) {
+    record ToolWindow(Map<String, Object> stats, Map<String, Object> latency, Collection<ToolTotals.Failure> failures) {
     }
 
     /**
@@ -130,18 +127,29 @@ final class Stats {
      */
     static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server)
             throws SQLException {
+        return toolWindow(c, tenant, w, side, server, true);
+    }
+
+    /**
+     * {@link #toolWindow}, the percentiles only when {@code withLatency} (merging the histograms is most of
+     * a long window's work; counts need none of it). Beyond the raw grain each tool also gives its
+     * failures by kind; within it, null.
+     */
+    static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server,
+                                              boolean withLatency) throws SQLException {
         Map<String, ToolWindow> out = new LinkedHashMap<>();
         if (w.grain() == Window.Grain.RAW) {
             Map<String, Map<String, Object>> latency = percentilesFromRaw(c, tenant, w, server, side);
             for (Map<String, Object> r : perTool(c, tenant, w, side, server)) {
                 String k = key(r.get("server_name"), r.get("tool_name"));
-                out.put(k, new ToolWindow(r, latency.get(k)));
+                out.put(k, new ToolWindow(r, latency.get(k), null));
             }
             return out;
         }
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
+        // the newest bucket first: a failure kind's latest message is then decoded once, not once per bucket
         try (PreparedStatement ps = c.prepareStatement("SELECT digest FROM " + toolDigests(w)
-                + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit))) {
+                + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit) + " ORDER BY bucket DESC")) {
             Rows.bind(ps, tenant, side, w.since(), w.until());
             ToolDigest.Reader r = new ToolDigest.Reader();
             try (ResultSet rs = ps.executeQuery()) {
@@ -151,13 +159,13 @@ final class Stats {
                         if (server == null || server.equals(r.server())) {
                             String s = r.server();
                             String t = r.tool();
-                            tools.computeIfAbsent(key(s, t), k -> new ToolTotals(s, t)).add(r);
+                            tools.computeIfAbsent(key(s, t), k -> new ToolTotals(s, t)).add(r, withLatency);
                         }
                     }
                 }
             }
         }
-        tools.forEach((k, t) -> out.put(k, toolWindow(t)));
+        tools.forEach((k, t) -> out.put(k, toolWindow(t, withLatency)));
         return out;
     }
 
@@ -165,7 +173,7 @@ final class Stats {
      * One tool's figures as {@link #perTool} and {@link #percentilesFromRaw} give them, rounded the way
      * their SQL rounds (numeric, half up), so either path answers the same.
      */
-    private static ToolWindow toolWindow(ToolTotals t) {
+    private static ToolWindow toolWindow(ToolTotals t, boolean withLatency) {
         long calls = t.calls();
         long last = t.lastCalledAtMicros();
         Map<String, Object> stats = Json.object("server_name", t.server(), "tool_name", t.tool(), "calls", calls,
@@ -176,10 +184,10 @@ final class Stats {
                 "max_ms", maxMs(t.maxDurationUs()).doubleValue(),
                 "last_called_at", Instant.ofEpochSecond(Math.floorDiv(last, 1_000_000L), Math.floorMod(last, 1_000_000L) * 1_000L));
         LatencyHistogram h = t.latency();
-        Map<String, Object> latency = Json.object("server_name", t.server(), "tool_name", t.tool(),
+        Map<String, Object> latency = !withLatency ? null : Json.object("server_name", t.server(), "tool_name", t.tool(),
                 "sampled", h.count(), "p50_ms", ms(h.quantile(0.5)), "p95_ms", ms(h.quantile(0.95)),
                 "p99_ms", ms(h.quantile(0.99)), "max_ms", maxMs(t.maxDurationUs()));
-        return new ToolWindow(stats, latency);
+        return new ToolWindow(stats, latency, t.failures());
     }
 
     /**

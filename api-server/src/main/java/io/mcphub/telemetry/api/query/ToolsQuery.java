@@ -6,11 +6,14 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
+import io.mcphub.telemetry.model.ToolTotals;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code GET /api/telemetry/tools}: per tool, calls, errors, error rate, most frequent error and
@@ -39,7 +42,7 @@ public final class ToolsQuery {
                         "latency_ms", Json.object("p50", null, "p95", null, "p99", null, "max", null),
                         "last_called_at", null));
             }
-            // sums and percentiles from one scan of the rollups (Stats.toolWindow)
+            // sums, percentiles and (beyond the raw grain) failures from one scan (Stats.toolWindow)
             for (Stats.ToolWindow tw : Stats.toolWindow(c, tenant, w, side, server).values()) {
                 Map<String, Object> r = tw.stats();
                 Map<String, Object> t = tools.computeIfAbsent(key(r), k -> Json.object("server_name", r.get("server_name"),
@@ -51,26 +54,43 @@ public final class ToolsQuery {
                 t.put("latency_ms", Json.object("p50", l.get("p50_ms"), "p95", l.get("p95_ms"), "p99", l.get("p99_ms"),
                         "max", r.get("max_ms")));
                 t.put("last_called_at", r.get("last_called_at"));
+                String top = tw.failures() == null ? null : topError(tw.failures());
+                if (top != null) {
+                    t.put("top_error", top);
+                }
             }
-            String topErrors = w.grain() == Window.Grain.RAW
-                    ? "SELECT server_name, tool_name, coalesce(error_class, outcome) AS top_error, count(*) AS errors "
-                            + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND outcome <> 'success' AND started_at >= ? "
-                            + "AND started_at < ? AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2, 3"
-                    : "SELECT server_name, tool_name, error_class AS top_error, sum(errors) AS errors FROM " + Stats.errorStats(w)
-                            + " WHERE tenant_id = ? AND side = ? AND " + Stats.bucketRange(w.grain().unit)
-                            + " AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2, 3";
-            for (Map<String, Object> r : Rows.list(c, "SELECT DISTINCT ON (server_name, tool_name) server_name, tool_name, "
-                    + "top_error FROM (" + topErrors + ") e ORDER BY server_name, tool_name, errors DESC, top_error",
-                    tenant, side, w.since(), w.until(), server, server)) {
-                Map<String, Object> t = tools.get(key(r));
-                if (t != null) {
-                    t.put("top_error", r.get("top_error"));
+            if (w.grain() == Window.Grain.RAW) {
+                String topErrors = "SELECT server_name, tool_name, coalesce(error_class, outcome) AS top_error, count(*) AS errors "
+                        + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND outcome <> 'success' AND started_at >= ? "
+                        + "AND started_at < ? AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2, 3";
+                for (Map<String, Object> r : Rows.list(c, "SELECT DISTINCT ON (server_name, tool_name) server_name, tool_name, "
+                        + "top_error FROM (" + topErrors + ") e ORDER BY server_name, tool_name, errors DESC, top_error",
+                        tenant, side, w.since(), w.until(), server, server)) {
+                    Map<String, Object> t = tools.get(key(r));
+                    if (t != null) {
+                        t.put("top_error", r.get("top_error"));
+                    }
                 }
             }
             List<Map<String, Object>> list = new ArrayList<>(tools.values());
             list.sort(order(sort));
             return Json.object("window", w.json(), "side", side, "tools", list.subList(0, Math.min(limit, list.size())));
         });
+    }
+
+    /** The error class with the most failures (whatever their outcome), the first by name on a tie; null: none. */
+    private static String topError(Collection<ToolTotals.Failure> failures) {
+        Map<String, Long> byClass = new TreeMap<>();
+        failures.forEach(f -> byClass.merge(f.errorClass(), f.errors(), Long::sum));
+        String top = null;
+        long most = 0;
+        for (Map.Entry<String, Long> e : byClass.entrySet()) {
+            if (e.getValue() > most) {
+                top = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return top;
     }
 
     private static String key(Map<String, Object> r) {

@@ -34,6 +34,14 @@ SELECT 'tenant-' || (1 + i % 3), now() - make_interval(secs => (i::double precis
        CASE WHEN i % 50 = 0 THEN 500 WHEN i % 23 = 0 THEN 404 ELSE 200 END,
        (exp(random() * 6) * 1000)::bigint, 200, 1500
   FROM generate_series(1, :rows / 20) i;
+-- their hourly rollup, which the sink writes with requests it stores (the statement V011 fills it with)
+INSERT INTO rollup_api_1h (tenant_id, bucket, requests, server_errors, latency_keys, latency_counts, compacted)
+SELECT tenant_id, bucket, sum(n)::bigint, sum(errors)::bigint, array_agg(k ORDER BY k), array_agg(n ORDER BY k), true
+  FROM (SELECT tenant_id, date_trunc('hour', occurred_at) AS bucket,
+               CASE WHEN latency_us <= 1 THEN 0 ELSE ceil(ln(latency_us::float8) / ln(1.02::float8 / 0.98::float8)) END::smallint AS k,
+               count(*) AS n, count(*) FILTER (WHERE status >= 500) AS errors
+          FROM api_requests GROUP BY 1, 2, 3) h
+ GROUP BY tenant_id, bucket;
 
 INSERT INTO oauth_flows (tenant_id, occurred_at, flow_id, instance_id, server_name, grant_type, phase, outcome, duration_us)
 SELECT 'tenant-' || (1 + i % 3), now() - make_interval(secs => (i::double precision / (:rows / 500)) * :days * 86400),

@@ -344,6 +344,24 @@ public final class ToolDigest {
             into.addAll(keys, counts, n);
         }
 
+        /**
+         * Adds the current entry's histogram to counts indexed by key ({@code dense[k]}: bucket k; null for
+         * none yet); returns the array, grown when a key is beyond it.
+         */
+        public long[] addLatencyTo(long[] dense) {
+            if (n == 0) {
+                return dense;
+            }
+            int top = keys[n - 1];
+            if (dense == null || top >= dense.length) {
+                dense = Arrays.copyOf(dense == null ? new long[0] : dense, Math.max(top + 1, dense == null ? 0 : dense.length * 2));
+            }
+            for (int i = 0; i < n; i++) {
+                dense[keys[i]] += counts[i];
+            }
+            return dense;
+        }
+
         private String text() {
             long length = unsigned();
             if (length > buf.length - pos) {

@@ -1,9 +1,8 @@
 package io.mcphub.telemetry.model;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -20,8 +19,15 @@ public final class ToolTotals {
     private long minDurationUs = Long.MAX_VALUE;
     private long maxDurationUs = Long.MIN_VALUE;
     private long lastCalledAtMicros = Long.MIN_VALUE;
-    private final LatencyHistogram latency = new LatencyHistogram();
-    private Map<String, Failure> failures;
+    private LatencyHistogram latency;
+    /**
+     * While digests are added: the histogram's counts by key (keys are small: 1 s is key 345), so that
+     * adding an entry is an index per bucket rather than a sorted merge; made a {@link LatencyHistogram}
+     * when first read.
+     */
+    private long[] dense;
+    /** The failures by kind, in the order first added (a tool has few kinds: a list beats a map here). */
+    private List<Failure> failures;
 
     /**
      * One kind of failure of the tool: its errors, and the latest one's time and message. The class is
@@ -88,7 +94,11 @@ public final class ToolTotals {
     public void add(ToolDigest.Reader r, boolean withLatency) {
         add(r.calls(), r.errors(), r.totalDurationUs(), r.minDurationUs(), r.maxDurationUs(), r.lastCalledAtMicros());
         if (withLatency) {
-            r.addLatencyTo(latency);
+            if (latency != null) {
+                r.addLatencyTo(latency);
+            } else {
+                dense = r.addLatencyTo(dense);
+            }
         }
         for (int i = 0, n = r.failures(); i < n; i++) {
             int failure = i;
@@ -101,15 +111,22 @@ public final class ToolTotals {
     public void failure(String errorClass, String outcome, long errors, long lastSeenMicros,
                         Supplier<String> lastMessage) {
         if (failures == null) {
-            failures = new LinkedHashMap<>();
+            failures = new ArrayList<>(4);
         }
-        failures.computeIfAbsent(errorClass + '\u0000' + outcome, k -> new Failure(errorClass, outcome))
-                .add(errors, lastSeenMicros, lastMessage);
+        for (Failure f : failures) {
+            if (f.errorClass.equals(errorClass) && f.outcome.equals(outcome)) {
+                f.add(errors, lastSeenMicros, lastMessage);
+                return;
+            }
+        }
+        Failure f = new Failure(errorClass, outcome);
+        f.add(errors, lastSeenMicros, lastMessage);
+        failures.add(f);
     }
 
     /** The failures by kind, in the order first added. */
     public Collection<Failure> failures() {
-        return failures == null ? List.of() : failures.values();
+        return failures == null ? List.of() : failures;
     }
 
     /** Adds figures; the histogram is added to {@link #latency()} by the caller. */
@@ -124,8 +141,8 @@ public final class ToolTotals {
     }
 
     ToolDigest.Writer writeTo(ToolDigest.Writer w) {
-        short[] k = latency.keys();
-        long[] c = latency.counts();
+        short[] k = latency().keys();
+        long[] c = latency().counts();
         Collection<Failure> kinds = failures();
         w.add(server, tool, calls, errors, totalDurationUs, minDurationUs, maxDurationUs, lastCalledAtMicros,
                 k, c, k.length, kinds.size());
@@ -169,7 +186,19 @@ public final class ToolTotals {
         return lastCalledAtMicros;
     }
 
+    /** The latency histogram added so far (add to it directly, or through {@link #add(ToolDigest.Reader)}). */
     public LatencyHistogram latency() {
+        if (latency == null) {
+            latency = new LatencyHistogram();
+            if (dense != null) {
+                for (int k = 0; k < dense.length; k++) {
+                    if (dense[k] != 0) {
+                        latency.add(k, dense[k]);
+                    }
+                }
+                dense = null;
+            }
+        }
         return latency;
     }
 }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,40 +81,15 @@ final class Stats {
      */
     static List<Map<String, Object>> perTool(Connection c, String tenant, Window w, String side, String server)
             throws SQLException {
-        if (w.grain() != Window.Grain.RAW) {
-            List<Map<String, Object>> out = new ArrayList<>();
-            new TreeMap<>(toolWindow(c, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
-            return out;
-        }
-        return Rows.list(c, "SELECT server_name, tool_name, count(*) AS calls, "
-                + "count(*) FILTER (WHERE outcome <> 'success') AS errors, "
-                + "round(coalesce((count(*) FILTER (WHERE outcome <> 'success'))::numeric / nullif(count(*), 0), 0), 4) AS error_rate, "
-                + "round(sum(duration_us)::numeric / nullif(count(*), 0) / 1000, 3) AS avg_ms, "
-                + "round(max(duration_us)::numeric / 1000, 3) AS max_ms, max(started_at) AS last_called_at "
-                + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ? "
-                + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name ORDER BY server_name, tool_name",
-                tenant, side, w.since(), w.until(), server, server);
-    }
-
-    /** Exact p50/p95/p99/max per tool from the raw rows (windows up to an hour). */
-    private static Map<String, Map<String, Object>> percentilesFromRaw(Connection c, String tenant, Window w, String server,
-                                                                    String side) throws SQLException {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        for (Map<String, Object> r : Rows.list(c, "SELECT server_name, tool_name, sampled, " + QUANTILES_MS + ", max_ms "
-                + "FROM (SELECT server_name, tool_name, count(*) AS sampled, " + QUANTILES + ", "
-                + "round(max(duration_us)::numeric / 1000, 3) AS max_ms "
-                + "FROM tool_executions WHERE tenant_id = ? AND started_at >= ? AND started_at < ? AND side = ? "
-                + "AND (?::text IS NULL OR server_name = ?) GROUP BY server_name, tool_name) t",
-                tenant, w.since(), w.until(), side, server, server)) {
-            out.put(key(r.get("server_name"), r.get("tool_name")), r);
-        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        new TreeMap<>(toolWindow(c, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
         return out;
     }
 
     /**
      * One tool's figures over a window: {@code stats} shaped like a row of {@link #perTool}, {@code latency}
-     * its p50/p95/p99/max (ms): exact from the raw rows up to an hour ({@link #percentilesFromRaw}), else
-     * from the merged histograms of the rollups (within 2 %).
+     * its p50/p95/p99/max (ms): exact from the raw rows up to an hour, else from the merged histograms of
+     * the digests (within 2 %); {@code failures} its failures by kind.
      */
     record ToolWindow(Map<String, Object> stats, Map<String, Object> latency, Collection<ToolTotals.Failure> failures) {
     }
@@ -132,19 +108,13 @@ final class Stats {
 
     /**
      * {@link #toolWindow}, the percentiles only when {@code withLatency} (merging the histograms is most of
-     * a long window's work; counts need none of it). Beyond the raw grain each tool also gives its
-     * failures by kind; within it, null.
+     * a long window's work; counts need none of it).
      */
     static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server,
                                               boolean withLatency) throws SQLException {
         Map<String, ToolWindow> out = new LinkedHashMap<>();
         if (w.grain() == Window.Grain.RAW) {
-            Map<String, Map<String, Object>> latency = percentilesFromRaw(c, tenant, w, server, side);
-            for (Map<String, Object> r : perTool(c, tenant, w, side, server)) {
-                String k = key(r.get("server_name"), r.get("tool_name"));
-                out.put(k, new ToolWindow(r, latency.get(k), null));
-            }
-            return out;
+            return rawWindow(c, tenant, w, side, server, withLatency);
         }
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
         // the newest bucket first: a failure kind's latest message is then decoded once, not once per bucket
@@ -170,8 +140,83 @@ final class Stats {
     }
 
     /**
-     * One tool's figures as {@link #perTool} and {@link #percentilesFromRaw} give them, rounded the way
-     * their SQL rounds (numeric, half up), so either path answers the same.
+     * A window up to an hour from one scan of its raw rows, added up here: sums, failures and the exact
+     * percentiles (as {@code percentile_cont} interpolates them) of every tool. Grouping and sorting per
+     * tool in PostgreSQL (one scan for the sums, one per percentile query) cost several times more.
+     */
+    private static Map<String, ToolWindow> rawWindow(Connection c, String tenant, Window w, String side, String server,
+                                                     boolean withLatency) throws SQLException {
+        Map<String, ToolTotals> tools = new LinkedHashMap<>();
+        Map<String, long[]> durations = new LinkedHashMap<>();
+        Map<String, int[]> sizes = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, duration_us, "
+                + "(extract(epoch FROM started_at) * 1000000)::bigint, outcome, coalesce(error_class, outcome) "
+                + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ? "
+                + "AND (?::text IS NULL OR server_name = ?)")) {
+            Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String s = rs.getString(1);
+                    String t = rs.getString(2);
+                    String k = key(s, t);
+                    ToolTotals totals = tools.get(k);
+                    if (totals == null) {
+                        totals = new ToolTotals(s, t);
+                        tools.put(k, totals);
+                    }
+                    long d = rs.getLong(3);
+                    long started = rs.getLong(4);
+                    String outcome = rs.getString(5);
+                    boolean failed = !"success".equals(outcome);
+                    totals.add(1, failed ? 1 : 0, d, d, d, started);
+                    if (failed) {
+                        totals.failure(rs.getString(6), outcome, 1, started, () -> null);
+                    }
+                    if (withLatency) {
+                        int[] n = sizes.computeIfAbsent(k, x -> new int[1]);
+                        long[] all = durations.get(k);
+                        if (all == null || n[0] == all.length) {
+                            all = all == null ? new long[16] : Arrays.copyOf(all, all.length * 2);
+                            durations.put(k, all);
+                        }
+                        all[n[0]++] = d;
+                    }
+                }
+            }
+        }
+        Map<String, ToolWindow> out = new LinkedHashMap<>();
+        tools.forEach((k, t) -> {
+            ToolWindow tw = toolWindow(t, false);
+            Map<String, Object> latency = null;
+            if (withLatency) {
+                int n = sizes.get(k)[0];
+                long[] sorted = durations.get(k);
+                Arrays.sort(sorted, 0, n);
+                latency = Json.object("server_name", t.server(), "tool_name", t.tool(), "sampled", (long) n,
+                        "p50_ms", exactMs(sorted, n, 0.5), "p95_ms", exactMs(sorted, n, 0.95),
+                        "p99_ms", exactMs(sorted, n, 0.99), "max_ms", maxMs(t.maxDurationUs()));
+            }
+            out.put(k, new ToolWindow(tw.stats(), latency, tw.failures()));
+        });
+        return out;
+    }
+
+    /**
+     * The {@code q} quantile of {@code sorted[0..n)} as {@code percentile_cont} interpolates it (in double
+     * precision), in ms as {@code round((p / 1000)::numeric, 3)} gives it.
+     */
+    static BigDecimal exactMs(long[] sorted, int n, double q) {
+        double pos = q * (n - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = (int) Math.ceil(pos);
+        double first = sorted[lo];
+        double p = lo == hi ? first : first + (sorted[hi] - first) * (pos - lo);
+        return BigDecimal.valueOf(p / 1000).setScale(3, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * One tool's figures as the raw rows' SQL would give them, rounded the way it rounds (numeric, half up),
+     * so every path answers the same.
      */
     private static ToolWindow toolWindow(ToolTotals t, boolean withLatency) {
         long calls = t.calls();

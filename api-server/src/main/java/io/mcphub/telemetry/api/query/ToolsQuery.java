@@ -42,7 +42,7 @@ public final class ToolsQuery {
                         "latency_ms", Json.object("p50", null, "p95", null, "p99", null, "max", null),
                         "last_called_at", null));
             }
-            // sums, percentiles and (beyond the raw grain) failures from one scan (Stats.toolWindow)
+            // sums, percentiles and failures from one scan (Stats.toolWindow)
             for (Stats.ToolWindow tw : Stats.toolWindow(c, tenant, w, side, server).values()) {
                 Map<String, Object> r = tw.stats();
                 Map<String, Object> t = tools.computeIfAbsent(key(r), k -> Json.object("server_name", r.get("server_name"),
@@ -54,22 +54,9 @@ public final class ToolsQuery {
                 t.put("latency_ms", Json.object("p50", l.get("p50_ms"), "p95", l.get("p95_ms"), "p99", l.get("p99_ms"),
                         "max", r.get("max_ms")));
                 t.put("last_called_at", r.get("last_called_at"));
-                String top = tw.failures() == null ? null : topError(tw.failures());
+                String top = topError(tw.failures());
                 if (top != null) {
                     t.put("top_error", top);
-                }
-            }
-            if (w.grain() == Window.Grain.RAW) {
-                String topErrors = "SELECT server_name, tool_name, coalesce(error_class, outcome) AS top_error, count(*) AS errors "
-                        + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND outcome <> 'success' AND started_at >= ? "
-                        + "AND started_at < ? AND (?::text IS NULL OR server_name = ?) GROUP BY 1, 2, 3";
-                for (Map<String, Object> r : Rows.list(c, "SELECT DISTINCT ON (server_name, tool_name) server_name, tool_name, "
-                        + "top_error FROM (" + topErrors + ") e ORDER BY server_name, tool_name, errors DESC, top_error",
-                        tenant, side, w.since(), w.until(), server, server)) {
-                    Map<String, Object> t = tools.get(key(r));
-                    if (t != null) {
-                        t.put("top_error", r.get("top_error"));
-                    }
                 }
             }
             List<Map<String, Object>> list = new ArrayList<>(tools.values());

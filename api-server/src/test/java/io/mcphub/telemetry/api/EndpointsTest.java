@@ -210,6 +210,23 @@ class EndpointsTest {
                 seriesCalls += step.get("calls").asLong();
             }
             assertEquals(109, seriesCalls, "the series adds up to the totals over " + length);
+            // the latest failures, looked for in the last hour, day, then the rest: the same as one query
+            List<Long> latest = new ArrayList<>();
+            d.get("latest_errors").forEach(e -> latest.add(e.get("id").asLong()));
+            try (java.sql.Connection c = f.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT id FROM tool_executions WHERE tenant_id = ? AND outcome <> 'success' AND started_at >= ? "
+                    + "AND started_at < ? ORDER BY started_at DESC, id DESC LIMIT 10")) {
+                ps.setString(1, SampleFleet.ACME);
+                ps.setObject(2, java.time.OffsetDateTime.ofInstant(until.minus(length), java.time.ZoneOffset.UTC));
+                ps.setObject(3, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+                List<Long> expected = new ArrayList<>();
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expected.add(rs.getLong(1));
+                    }
+                }
+                assertEquals(expected, latest, length.toString());
+            }
             // API requests: whole hours from their hourly rollup, the partial ones from the raw rows
             JsonNode api = d.get("api_requests");
             try (java.sql.Connection c = f.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
@@ -228,6 +245,20 @@ class EndpointsTest {
                     assertEquals(p95, api.get("p95_ms").asDouble(), p95 * io.mcphub.telemetry.model.LatencyHistogram.RELATIVE_ERROR, what);
                 }
             }
+        }
+        // windows ending earlier hold fewer than 10 failures in their last hour: the search widens, same rows
+        for (int minutesBack : List.of(20, 40, 70)) {
+            java.time.Instant end = until.minus(java.time.Duration.ofMinutes(minutesBack));
+            JsonNode d = f.json("/api/telemetry/dashboard?since=" + end.minus(java.time.Duration.ofDays(30)) + "&until=" + end);
+            List<Long> latest = new ArrayList<>();
+            d.get("latest_errors").forEach(e -> latest.add(e.get("id").asLong()));
+            List<Long> expected = new ArrayList<>();
+            for (List<String> row : rows("SELECT id FROM tool_executions WHERE tenant_id = '" + SampleFleet.ACME + "' AND outcome <> 'success' "
+                    + "AND started_at >= '" + end.minus(java.time.Duration.ofDays(30)) + "' AND started_at < '" + end
+                    + "' ORDER BY started_at DESC, id DESC LIMIT 10")) {
+                expected.add(Long.parseLong(row.get(0)));
+            }
+            assertEquals(expected, latest, minutesBack + " minutes back");
         }
         // a window starting a minute after that call leaves it out, though its hour is in the window
         JsonNode later = f.json("/api/telemetry/dashboard?since=" + threeHoursAgo.plusSeconds(60) + "&until=" + until);
@@ -301,6 +332,21 @@ class EndpointsTest {
                 }
             }
         }
+    }
+
+    private List<List<String>> rows(String sql) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        try (java.sql.Connection c = f.db.connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
     }
 
     @Test

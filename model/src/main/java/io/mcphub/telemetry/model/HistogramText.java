@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * Merges stored histograms ({@code latency_keys smallint[]}, {@code latency_counts bigint[]}) read as
  * the server prints them ({@code {3,17,120}}) straight into a {@link LatencyHistogram}, through two
- * reused buffers. The driver's {@code getArray} boxes every element (a 30-day window reads ~1.3 M of
- * them per tenant) and was as slow as the server printing them; this parses digits in place.
+ * reused buffers. The driver's {@code getArray} boxes every element (the tenant latency series, the
+ * API request totals and V010's backfill read many rows of them) and was as slow as the server
+ * printing them; this parses digits in place.
  * The query casts the arrays to text: a statement the driver has prepared on the server gets arrays in
  * binary, and its getString of those quotes every element. Not thread-safe: one per query.
  */

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/telemetry/dashboard}: everything the dashboard page shows in one round trip. Totals,
- * top tools and the call series come from the rollups; the slowest tools and the latency series need
- * raw durations (the latency series only up to a day). Answers are cached briefly per tenant and query.
+ * {@code GET /api/telemetry/dashboard}: everything the dashboard page shows in one round trip. Totals
+ * and the call series come from the rollups; the busiest and slowest tools from one scan of the raw rows
+ * up to an hour and of the tool digests beyond (Stats.toolWindow); the latency series from the raw rows
+ * up to an hour and the hourly tenant histograms up to a day. Answers are cached briefly per tenant and query.
  */
 public final class DashboardQuery {
 

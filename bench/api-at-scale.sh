@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark 4: the telemetry API at scale, on one storage layout. ApiScaleData makes database mcp_bench_api
 # on the layout's server (plain 127.0.0.1:5432, timescale 5433, citus 5441-5443: ../shared/*/start.sh),
-# loads the registry, API requests and OAuth flows (bench/api-at-scale.sql) and sends ROWS tool executions
-# (default 10 million) over DAYS days (30) for 3 tenants x 50 servers x 10 tools through the real sink;
+# loads the registry and OAuth flows (bench/api-at-scale.sql) and sends ROWS tool executions (default 10
+# million) and ROWS / 20 API requests over DAYS days (30) for 3 tenants x 50 servers x 10 tools through the
+# real sink;
 # then the standalone API server runs with one API token per tenant and wrk measures each endpoint, the
 # tenants' tokens in turn. Each endpoint runs twice: as-is (repeated identical queries: the API's TTL cache
 # answers most) and with BUST=1 (every request a different window end: every request goes to PostgreSQL).

@@ -213,20 +213,7 @@ class EndpointsTest {
             // the latest failures, looked for in the last hour, day, then the rest: the same as one query
             List<Long> latest = new ArrayList<>();
             d.get("latest_errors").forEach(e -> latest.add(e.get("id").asLong()));
-            try (java.sql.Connection c = f.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
-                    "SELECT id FROM tool_executions WHERE tenant_id = ? AND outcome <> 'success' AND started_at >= ? "
-                    + "AND started_at < ? ORDER BY started_at DESC, id DESC LIMIT 10")) {
-                ps.setString(1, SampleFleet.ACME);
-                ps.setObject(2, java.time.OffsetDateTime.ofInstant(until.minus(length), java.time.ZoneOffset.UTC));
-                ps.setObject(3, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
-                List<Long> expected = new ArrayList<>();
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        expected.add(rs.getLong(1));
-                    }
-                }
-                assertEquals(expected, latest, length.toString());
-            }
+            assertEquals(latestFailures(until.minus(length), until), latest, length.toString());
             // API requests: whole hours from their hourly rollup, the partial ones from the raw rows
             JsonNode api = d.get("api_requests");
             try (java.sql.Connection c = f.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
@@ -252,13 +239,7 @@ class EndpointsTest {
             JsonNode d = f.json("/api/telemetry/dashboard?since=" + end.minus(java.time.Duration.ofDays(30)) + "&until=" + end);
             List<Long> latest = new ArrayList<>();
             d.get("latest_errors").forEach(e -> latest.add(e.get("id").asLong()));
-            List<Long> expected = new ArrayList<>();
-            for (List<String> row : rows("SELECT id FROM tool_executions WHERE tenant_id = '" + SampleFleet.ACME + "' AND outcome <> 'success' "
-                    + "AND started_at >= '" + end.minus(java.time.Duration.ofDays(30)) + "' AND started_at < '" + end
-                    + "' ORDER BY started_at DESC, id DESC LIMIT 10")) {
-                expected.add(Long.parseLong(row.get(0)));
-            }
-            assertEquals(expected, latest, minutesBack + " minutes back");
+            assertEquals(latestFailures(end.minus(java.time.Duration.ofDays(30)), end), latest, minutesBack + " minutes back");
         }
         // a window starting a minute after that call leaves it out, though its hour is in the window
         JsonNode later = f.json("/api/telemetry/dashboard?since=" + threeHoursAgo.plusSeconds(60) + "&until=" + until);
@@ -332,6 +313,16 @@ class EndpointsTest {
                 }
             }
         }
+    }
+
+    /** The ids of the 10 latest failed calls in [since, until), by one query over the raw rows. */
+    private List<Long> latestFailures(java.time.Instant since, java.time.Instant until) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        for (List<String> row : rows("SELECT id FROM tool_executions WHERE tenant_id = '" + SampleFleet.ACME + "' AND outcome <> 'success' "
+                + "AND started_at >= '" + since + "' AND started_at < '" + until + "' ORDER BY started_at DESC, id DESC LIMIT 10")) {
+            ids.add(Long.parseLong(row.get(0)));
+        }
+        return ids;
     }
 
     private List<List<String>> rows(String sql) throws Exception {

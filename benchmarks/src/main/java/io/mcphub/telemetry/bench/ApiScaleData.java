@@ -2,9 +2,11 @@ package io.mcphub.telemetry.bench;
 
 import static io.mcphub.telemetry.bench.BenchArgs.arg;
 
+import io.mcphub.telemetry.model.ApiRequestRecord;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.sink.DigestCompaction;
@@ -73,19 +75,23 @@ public final class ApiScaleData {
             long nowMicros = Times.micros(now, "now");
             for (long i = 0; i < rows; i++) {
                 ToolExecutionRecord r = execution(i, new SplittableRandom(i), nowMicros - (long) (i * periodMicros / rows));
-                while (!sink.publish(r)) { // a full ring: the database sets the pace
-                    LockSupport.parkNanos(200_000);
-                }
+                publish(sink, r);
+            }
+            long requests = rows / 20;
+            SplittableRandom latency = new SplittableRandom(rows);
+            for (long i = 1; i <= requests; i++) {
+                publish(sink, apiRequest(i, latency, now.minusNanos((long) (i * periodMicros / requests) * 1_000L)));
             }
             if (!sink.flush(Duration.ofMinutes(30))) {
                 throw new IllegalStateException("the sink did not drain in 30 minutes: " + sink.stats());
             }
             SinkStats.Snapshot s = sink.stats();
-            if (s.written() < rows || s.lost() > 0) {
-                throw new IllegalStateException("the sink wrote " + s.written() + " of " + rows + ": " + s);
+            if (s.written() < rows + requests || s.lost() > 0) {
+                throw new IllegalStateException("the sink wrote " + s.written() + " of " + (rows + requests) + ": " + s);
             }
         }
-        System.out.printf(Locale.ROOT, "# %d executions through the sink in %.0f s%n", rows, (System.nanoTime() - t1) / 1e9);
+        System.out.printf(Locale.ROOT, "# %d executions and %d API requests through the sink in %.0f s%n", rows, rows / 20,
+                (System.nanoTime() - t1) / 1e9);
 
         long t2 = System.nanoTime();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
@@ -112,6 +118,21 @@ public final class ApiScaleData {
                         rs.getLong(1), rs.getString(2), (System.nanoTime() - t2) / 1e9);
             }
         }
+    }
+
+    private static void publish(PostgresTelemetrySink sink, TelemetryRecord r) {
+        while (!sink.publish(r)) { // a full ring: the database sets the pace
+            LockSupport.parkNanos(200_000);
+        }
+    }
+
+    /** Request {@code i} of the hubs' REST traffic: routes, methods and statuses in turn, log-uniform latency. */
+    static ApiRequestRecord apiRequest(long i, SplittableRandom rnd, Instant occurredAt) {
+        int tenant = (int) (1 + i % 3);
+        String[] routes = {"/api/health", "/api/servers", "/api/servers/{id}/tools/{id}/call", "/mcp"};
+        int status = i % 50 == 0 ? 500 : i % 23 == 0 ? 404 : 200;
+        return new ApiRequestRecord("tenant-" + tenant, occurredAt, "hub-" + tenant, i % 2 == 0 ? "GET" : "POST",
+                routes[(int) (i % 4)], status, (long) (Math.exp(rnd.nextDouble() * 6) * 1000), 200L, 1500L);
     }
 
     static ToolExecutionRecord execution(long i, SplittableRandom rnd, long startedAtMicros) {

@@ -13,6 +13,7 @@ import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.LatencyHistogram;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.util.ArrayList;
@@ -181,8 +182,7 @@ final class Rollups {
         /** Adds one of the hub's API requests. */
         void add(ApiRequestRecord r) {
             tenant = r.tenantId();
-            long micros = Math.addExact(Math.multiplyExact(r.occurredAt().getEpochSecond(), 1_000_000L), r.occurredAt().getNano() / 1_000);
-            ApiSum sum = apiHours.computeIfAbsent(bucket(micros, HOUR), k -> new ApiSum());
+            ApiSum sum = apiHours.computeIfAbsent(bucket(Times.micros(r.occurredAt(), "occurredAt"), HOUR), k -> new ApiSum());
             sum.requests++;
             sum.serverErrors += r.status() >= 500 ? 1 : 0;
             sum.latency.add(r.latencyMicros());

@@ -3,14 +3,11 @@ package io.mcphub.telemetry.api.query;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
-import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolTotals;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,8 +20,8 @@ import java.util.Set;
 
 /**
  * {@code GET /api/telemetry/errors}: failed tool calls in the window grouped by server, tool, error
- * class and outcome, with an error-rate series: from the raw rows of a window up to an hour, else from
- * the hourly or daily tool and error rollups; the totals and the series from the per-minute rollup.
+ * class and outcome, with an error-rate series: from one scan of the raw rows of a window up to an
+ * hour, else from the hourly or daily tool digests; the totals and the series from the per-minute rollup.
  */
 public final class ErrorsQuery {
 
@@ -40,28 +37,18 @@ public final class ErrorsQuery {
             List<Map<String, Object>> tools = new ArrayList<>();
             Map<String, ClassSums> classes = new HashMap<>();
             Map<String, Long> outcomes = new HashMap<>();
-            if (w.grain() == Window.Grain.RAW) {
-                for (Map<String, Object> t : Stats.perTool(c, tenant, w, downstream, server)) {
-                    if (tool == null || tool.equals(t.get("tool_name"))) {
-                        tools.add(t);
-                    }
+            // per tool, and by class and outcome, from one read (Stats.toolWindow: the raw rows or the digests)
+            for (Stats.ToolWindow t : new TreeMap<>(Stats.toolWindow(c, tenant, w, downstream, server, false)).values()) {
+                String name = (String) t.stats().get("tool_name");
+                if (tool != null && !tool.equals(name)) {
+                    continue;
                 }
-            } else {
-                // per tool and by class and outcome from one read of the digests
-                for (Stats.ToolWindow t : new TreeMap<>(Stats.toolWindow(c, tenant, w, downstream, server, false)).values()) {
-                    String name = (String) t.stats().get("tool_name");
-                    if (tool != null && !tool.equals(name)) {
-                        continue;
-                    }
-                    tools.add(t.stats());
-                    for (ToolTotals.Failure f : t.failures()) {
-                        long seen = f.lastSeenMicros();
-                        classes.computeIfAbsent(f.errorClass(), ClassSums::new).add(f.errors(),
-                                Timestamp.from(Instant.ofEpochSecond(Math.floorDiv(seen, 1_000_000L),
-                                        Math.floorMod(seen, 1_000_000L) * 1_000L)),
-                                f.lastMessage(), (String) t.stats().get("server_name"), name);
-                        outcomes.merge(f.outcome(), f.errors(), Long::sum);
-                    }
+                tools.add(t.stats());
+                for (ToolTotals.Failure f : t.failures()) {
+                    classes.computeIfAbsent(f.errorClass(), ClassSums::new).add(f.errors(),
+                            Timestamp.from(Times.ofMicros(f.lastSeenMicros())), f.lastMessage(),
+                            (String) t.stats().get("server_name"), name);
+                    outcomes.merge(f.outcome(), f.errors(), Long::sum);
                 }
             }
             Map<String, Object> totals = server == null && tool == null ? Stats.totals(c, tenant, w) : sum(tools, null);
@@ -86,26 +73,6 @@ public final class ErrorsQuery {
             }
             byTool.sort(Comparator.comparing((Map<String, Object> m) -> -((Number) m.get("errors")).longValue())
                     .thenComparing(m -> (String) m.get("server_name")).thenComparing(m -> (String) m.get("tool_name")));
-            // within the raw grain, by class and by outcome from one scan of the failed calls, added up here
-            if (w.grain() == Window.Grain.RAW) {
-                String failures = "(SELECT server_name, tool_name, coalesce(error_class, outcome) AS error_class, outcome, "
-                        + "1 AS errors, started_at AS last_seen_at, error_message AS last_message FROM tool_executions "
-                        + "WHERE tenant_id = ? AND side = 'downstream' AND outcome <> 'success' "
-                        + "AND started_at >= ? AND started_at < ?) f";
-                String filter = " WHERE (?::text IS NULL OR server_name = ?) AND (?::text IS NULL OR tool_name = ?) ";
-                try (PreparedStatement ps = c.prepareStatement("SELECT error_class, outcome, errors, last_seen_at, last_message, "
-                        + "server_name, tool_name FROM " + failures + filter)) {
-                    Rows.bind(ps, tenant, w.since(), w.until(), server, server, tool, tool);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long errors = rs.getLong(3);
-                            classes.computeIfAbsent(rs.getString(1), ClassSums::new)
-                                    .add(errors, rs.getTimestamp(4), rs.getString(5), rs.getString(6), rs.getString(7));
-                            outcomes.merge(rs.getString(2), errors, Long::sum);
-                        }
-                    }
-                }
-            }
             List<Map<String, Object>> byClass = new ArrayList<>(classes.size());
             classes.values().stream().sorted(Comparator.comparingLong((ClassSums k) -> -k.errors)
                     .thenComparing(k -> k.errorClass, Comparator.nullsLast(Comparator.naturalOrder())))

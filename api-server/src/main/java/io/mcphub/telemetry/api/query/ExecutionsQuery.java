@@ -3,6 +3,7 @@ package io.mcphub.telemetry.api.query;
 import io.mcphub.telemetry.model.SqlNamed;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.api.ApiException;
 import io.mcphub.telemetry.api.ApiRequest;
 import io.mcphub.telemetry.api.Json;
@@ -60,7 +61,7 @@ public final class ExecutionsQuery {
         filter(sql, args, "started_at < ?", until);
         if (cursor != null) {
             sql.append(" AND (started_at, id) < (?::timestamptz, ?)");
-            args.add(Instant.ofEpochSecond(Math.floorDiv(cursor[0], 1_000_000L), Math.floorMod(cursor[0], 1_000_000L) * 1_000L));
+            args.add(Times.ofMicros(cursor[0]));
             args.add(cursor[1]);
         }
         sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");

@@ -5,6 +5,7 @@ import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import io.mcphub.telemetry.model.HistogramText;
 import io.mcphub.telemetry.model.LatencyHistogram;
+import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolTotals;
 import java.math.BigDecimal;
@@ -150,7 +151,7 @@ final class Stats {
         Map<String, long[]> durations = new LinkedHashMap<>();
         Map<String, int[]> sizes = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, duration_us, "
-                + "(extract(epoch FROM started_at) * 1000000)::bigint, outcome, coalesce(error_class, outcome) "
+                + "(extract(epoch FROM started_at) * 1000000)::bigint, outcome, coalesce(error_class, outcome), error_message "
                 + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ? "
                 + "AND (?::text IS NULL OR server_name = ?)")) {
             Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);
@@ -170,7 +171,8 @@ final class Stats {
                     boolean failed = !"success".equals(outcome);
                     totals.add(1, failed ? 1 : 0, d, d, d, started);
                     if (failed) {
-                        totals.failure(rs.getString(6), outcome, 1, started, () -> null);
+                        String message = rs.getString(7);
+                        totals.failure(rs.getString(6), outcome, 1, started, () -> message);
                     }
                     if (withLatency) {
                         int[] n = sizes.computeIfAbsent(k, x -> new int[1]);
@@ -227,7 +229,7 @@ final class Stats {
                 "avg_ms", calls == 0 ? null : BigDecimal.valueOf(t.totalDurationUs())
                         .divide(BigDecimal.valueOf(calls).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue(),
                 "max_ms", maxMs(t.maxDurationUs()).doubleValue(),
-                "last_called_at", Instant.ofEpochSecond(Math.floorDiv(last, 1_000_000L), Math.floorMod(last, 1_000_000L) * 1_000L));
+                "last_called_at", Times.ofMicros(last));
         LatencyHistogram h = t.latency();
         Map<String, Object> latency = !withLatency ? null : Json.object("server_name", t.server(), "tool_name", t.tool(),
                 "sampled", h.count(), "p50_ms", ms(h.quantile(0.5)), "p95_ms", ms(h.quantile(0.95)),

@@ -43,25 +43,42 @@ public final class TenantLogins {
     public static void ensure(Connection owner, String tenant, String password) throws SQLException {
         String role = role(tenant);
         try (Statement st = owner.createStatement()) {
-            if (!exists(owner, role)) {
-                try {
-                    st.execute(quoted(owner, "CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE "
-                            + "INHERIT IN ROLE " + GROUP, role, null));
-                } catch (SQLException e) {
-                    if (!"42710".equals(e.getSQLState())) { // made by another hub meanwhile
-                        throw e;
-                    }
+            // one at a time per role, across every process: two ALTER ROLEs of one role at once fail with
+            // "tuple concurrently updated" (a burst of a new tenant's first API requests did so)
+            try (PreparedStatement lock = owner.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                lock.setString(1, role);
+                lock.execute();
+            }
+            try {
+                ensureLocked(owner, st, role, password);
+            } finally {
+                try (PreparedStatement unlock = owner.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+                    unlock.setString(1, role);
+                    unlock.execute();
                 }
             }
-            // reasserted every time: whatever was granted since, the login must stay under row-level security
-            st.execute(quoted(owner, "ALTER ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE", role, null));
-            st.execute(quoted(owner, "GRANT " + GROUP + " TO %I", role, null));
-            if (password != null && !password.isEmpty()) {
-                st.execute(quoted(owner, "ALTER ROLE %I PASSWORD %L", role, password));
+        }
+    }
+
+    private static void ensureLocked(Connection owner, Statement st, String role, String password) throws SQLException {
+        if (!exists(owner, role)) {
+            try {
+                st.execute(quoted(owner, "CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE "
+                        + "INHERIT IN ROLE " + GROUP, role, null));
+            } catch (SQLException e) {
+                if (!"42710".equals(e.getSQLState())) { // made by another hub meanwhile
+                    throw e;
+                }
             }
-            if (!superuser(owner) && !memberOf(owner, role)) {
-                st.execute(quoted(owner, "GRANT %I TO CURRENT_USER", role, null));
-            }
+        }
+        // reasserted every time: whatever was granted since, the login must stay under row-level security
+        st.execute(quoted(owner, "ALTER ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE", role, null));
+        st.execute(quoted(owner, "GRANT " + GROUP + " TO %I", role, null));
+        if (password != null && !password.isEmpty()) {
+            st.execute(quoted(owner, "ALTER ROLE %I PASSWORD %L", role, password));
+        }
+        if (!superuser(owner) && !memberOf(owner, role)) {
+            st.execute(quoted(owner, "GRANT %I TO CURRENT_USER", role, null));
         }
     }
 

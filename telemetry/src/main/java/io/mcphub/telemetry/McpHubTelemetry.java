@@ -426,9 +426,11 @@ public final class McpHubTelemetry implements AutoCloseable {
 
     /**
      * {@link #close()} from a JVM shutdown hook. The hub's own shutdown hooks run beside it, closing
-     * its MCP clients — the very disconnects worth recording with their own detail — so it first
-     * waits until nothing new was published for a moment (at most 1 s), with its own sampling stopped;
-     * not when the database cannot take records anyway (not connected, unreachable, not answering).
+     * its MCP clients — the very disconnects worth recording with their own detail — so while a server
+     * is still connected it first waits until nothing new was published for a moment (at most 1 s),
+     * with its own sampling stopped; not when no server is connected any more (nothing is left to
+     * wait for: a hub without MCP connections, or one whose hooks closed them, exits at once), and not
+     * when the database cannot take records anyway (not connected, unreachable, not answering).
      */
     public void closeAtExit() {
         close(true);
@@ -474,13 +476,14 @@ public final class McpHubTelemetry implements AutoCloseable {
         }
     }
 
+    /** Until the connected servers' disconnects are in, or nothing was published for a moment. */
     private void awaitQuiet() {
         long deadline = System.nanoTime() + MAX_QUIET_WAIT_NANOS;
         long last = sink.stats().accepted();
         long quietSince = System.nanoTime();
         try {
             while (System.nanoTime() < deadline && System.nanoTime() - quietSince < QUIET_BEFORE_EXIT_NANOS
-                    && sink.writable()) {
+                    && sink.writable() && !servers.stillConnected().isEmpty()) {
                 Thread.sleep(50);
                 long now = sink.stats().accepted();
                 if (now != last) {

@@ -2,6 +2,7 @@ package io.mcphub.telemetry.agent;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.mcphub.telemetry.McpHubTelemetry;
@@ -29,10 +30,27 @@ final class Instrumentations {
             new io.mcphub.telemetry.agent.instrumentation.httpserver.HttpServerInstrumentation(),
             new io.mcphub.telemetry.agent.instrumentation.oauth.OAuthInstrumentation());
 
+    /** The agent's own packages and Byte Buddy's, and the JDK's: see {@link #ignoredTypes()}. */
+    private static final String[] OURS = {"io.mcphub.telemetry.", "net.bytebuddy."};
+    private static final String[] JDK = {"java.", "javax.management.", "jdk.", "sun.", "com.sun.", "javax.crypto."};
+    private static final String[] OURS_INTERNAL = internal(OURS);
+    private static final String[] JDK_INTERNAL = internal(JDK);
+    private static final String[] JDK_TARGETS_INTERNAL = internal(OAuthInstrumentation.JDK_TARGETS);
+
     private Instrumentations() {
     }
 
     static int install(Instrumentation inst, boolean attachedLate, McpHubTelemetry telemetry) {
+        for (InstrumentationModule module : MODULES) {
+            module.prepare(inst);
+            module.reportCounters(telemetry);
+        }
+        rules().installOn(inst);
+        return MODULES.size();
+    }
+
+    /** The agent builder with every module's rules, once the modules are prepared. */
+    static AgentBuilder rules() {
         AgentBuilder builder = withoutNexus()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -43,12 +61,9 @@ final class Instrumentations {
                 .ignore(new AgentBuilder.RawMatcher.ForElementMatchers(ignoredTypes()))
                 .or(SuperTypes.synthetic());
         for (InstrumentationModule module : MODULES) {
-            module.prepare(inst);
-            module.reportCounters(telemetry);
             builder = module.extend(builder);
         }
-        builder.installOn(inst);
-        return MODULES.size();
+        return builder;
     }
 
     /**
@@ -82,10 +97,39 @@ final class Instrumentations {
      * ({@link SuperTypes#synthetic()}): asking a type description would parse every class in full.
      */
     static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
-        ElementMatcher.Junction<TypeDescription> jdk = nameStartsWith("java.").or(nameStartsWith("javax.management."))
-                .or(nameStartsWith("jdk.")).or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("javax.crypto."));
-        return nameStartsWith("io.mcphub.telemetry.").or(nameStartsWith("net.bytebuddy."))
-                .or(jdk.and(not(namedOneOf(OAuthInstrumentation.JDK_TARGETS))));
+        ElementMatcher.Junction<TypeDescription> jdk = none();
+        for (String prefix : JDK) {
+            jdk = jdk.or(nameStartsWith(prefix));
+        }
+        ElementMatcher.Junction<TypeDescription> ignored = jdk.and(not(namedOneOf(OAuthInstrumentation.JDK_TARGETS)));
+        for (String prefix : OURS) {
+            ignored = ignored.or(nameStartsWith(prefix));
+        }
+        return ignored;
+    }
+
+    /** {@link #ignoredTypes()} by internal name (a/b/C), for the start-up gate, which sees class files only. */
+    static boolean ignored(String internalName) {
+        for (String prefix : OURS_INTERNAL) {
+            if (internalName.startsWith(prefix)) {
+                return true;
+            }
+        }
+        for (String prefix : JDK_INTERNAL) {
+            if (internalName.startsWith(prefix)) {
+                for (String target : JDK_TARGETS_INTERNAL) {
+                    if (internalName.equals(target)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String[] internal(String... binaryNames) {
+        return java.util.Arrays.stream(binaryNames).map(n -> n.replace('.', '/')).toArray(String[]::new);
     }
 
     /** A class the agent could not transform stays as it was; say so once per class, at debug level. */

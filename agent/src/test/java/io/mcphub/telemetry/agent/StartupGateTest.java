@@ -27,6 +27,22 @@ class StartupGateTest {
     }
 
     @Test
+    void interfacesAreToldFromClassesByTheirHeader() throws Exception {
+        assertTrue(StartupGate.isInterface(classFile(io.modelcontextprotocol.spec.McpClientTransport.class)));
+        assertTrue(StartupGate.isInterface(classFile(Runnable.class)));
+        assertFalse(StartupGate.isInterface(classFile(io.modelcontextprotocol.spec.McpClientSession.class)));
+        assertFalse(StartupGate.isInterface(classFile(StartupGateTest.class)));
+        assertFalse(StartupGate.isInterface(new byte[] {1, 2, 3}), "a malformed class file is not taken for an interface");
+    }
+
+    private static byte[] classFile(Class<?> type) throws java.io.IOException {
+        ClassLoader loader = type.getClassLoader() == null ? ClassLoader.getPlatformClassLoader() : type.getClassLoader();
+        try (java.io.InputStream in = loader.getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
     void typesNoRuleAdvisesLoadAtOnce() {
         for (String name : new String[] {"io/modelcontextprotocol/spec/McpSchema", "io/modelcontextprotocol/spec/McpSchema$Tool",
                 "io/modelcontextprotocol/client/McpSyncClient", "io/modelcontextprotocol/client/McpAsyncClient",

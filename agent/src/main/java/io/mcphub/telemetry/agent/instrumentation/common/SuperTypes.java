@@ -28,7 +28,7 @@ import net.bytebuddy.matcher.ElementMatchers;
 public final class SuperTypes {
 
     private static final int MAX_TARGETS = 62;
-    private static final long UNKNOWN = 1L << 63;
+    static final long UNKNOWN = 1L << 63;
     private static final int MAX_DEPTH = 64;
 
     /** Internal name of a target type -> its bit; read without a lock once the first answer is remembered. */
@@ -46,6 +46,7 @@ public final class SuperTypes {
      */
     public static AgentBuilder.RawMatcher hasSuperType(ElementMatcher<? super ClassLoader> loaders, String... binaryNames) {
         long bits = bits(binaryNames);
+        Candidates.subtypeOf(loaders, bits);
         ElementMatcher<TypeDescription> exact = ElementMatchers.hasSuperType(ElementMatchers.namedOneOf(binaryNames));
         return (type, loader, module, redefined, domain) -> {
             if (!loaders.matches(loader)) {
@@ -71,6 +72,7 @@ public final class SuperTypes {
      */
     public static AgentBuilder.RawMatcher mentions(ElementMatcher<? super ClassLoader> loaders, String binaryName) {
         byte[] needle = binaryName.replace('.', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Candidates.mentions(loaders, needle);
         return (type, loader, module, redefined, domain) -> {
             if (!loaders.matches(loader)) {
                 return false;
@@ -130,6 +132,15 @@ public final class SuperTypes {
 
     private static Map<String, Long> memo(ClassLoader loader) {
         return loader == null ? BOOTSTRAP_MASKS : MASKS.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
+    }
+
+    /** The mask of a class being loaded, its class file at hand ({@link ClassBytes}); unknown when it cannot be read. */
+    static long maskWhileLoading(ClassLoader loader, String internalName) {
+        try {
+            return mask(loader, internalName, 0);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            return UNKNOWN;
+        }
     }
 
     /** A type not yet defined (being loaded), found through the loader that loads it. */

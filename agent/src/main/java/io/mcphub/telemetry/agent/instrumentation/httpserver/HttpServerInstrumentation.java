@@ -14,6 +14,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.instrumentation.common.Candidates;
 import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
 import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
@@ -68,7 +69,7 @@ public final class HttpServerInstrumentation implements InstrumentationModule {
                         .and(takesArgument(0, named(HTTP_EXCHANGE))).or(exchangeLambda)))
                 .type(SuperTypes.hasSuperType(SeesClass.anyOf(JETTY_CONNECTOR), JETTY_CONNECTOR))
                 .transform(advice(ConnectorAdvice.class, named("open").and(takesArguments(0))))
-                .type(named("org.apache.catalina.connector.Connector"), appLoaders)
+                .type(Candidates.named(appLoaders, "org.apache.catalina.connector.Connector"))
                 .transform(advice(ConnectorAdvice.class, named("startInternal").and(takesArguments(0))));
     }
 

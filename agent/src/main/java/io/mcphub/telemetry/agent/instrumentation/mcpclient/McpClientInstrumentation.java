@@ -13,6 +13,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.instrumentation.common.Candidates;
 import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
 import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
@@ -43,7 +44,7 @@ public final class McpClientInstrumentation implements InstrumentationModule {
                                 .and(takesArguments(1)).and(not(isAbstract())).and(not(isStatic()))))
                         .visit(Advice.to(McpClientAdvice.TransportClose.class).on(namedOneOf("closeGracefully", "close")
                                 .and(takesArguments(0)).and(not(isAbstract())).and(not(isStatic())))))
-                .type(named(CLIENT_SESSION), SeesClass.anyOf(CLIENT_TRANSPORT))
+                .type(Candidates.named(SeesClass.anyOf(CLIENT_TRANSPORT), CLIENT_SESSION))
                 .transform((b, type, loader, module, pd) -> b
                         .visit(Advice.to(McpClientAdvice.SessionCreated.class).on(isConstructor()))
                         .visit(Advice.to(McpClientAdvice.Incoming.class).on(named("handle").and(takesArguments(1))))

@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.McpHubTelemetry;
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.instrumentation.common.Candidates;
 import io.mcphub.telemetry.agent.instrumentation.common.SeesClass;
 import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.common.SyntheticMethodsToo;
@@ -58,7 +59,7 @@ public final class McpServerInstrumentation implements InstrumentationModule {
                 .and(takesArgument(0, named(JSONRPC_REQUEST))).and(takesArgument(1, named("java.lang.Throwable")));
         SeesClass sdk = SeesClass.anyOf(SESSION, STREAMABLE_SESSION);
         return builder
-                .type(named(ASYNC_SERVER), sdk)
+                .type(Candidates.named(sdk, ASYNC_SERVER))
                 .transform(advice(on(ServerCreatedAdvice.class, isConstructor()),
                         on(HandlersPreparedAdvice.class, named("prepareRequestHandlers").and(takesArguments(0)))))
                 .type(SuperTypes.hasSuperType(sdk, SESSION_FACTORY)).and(not(isInterface()))
@@ -72,7 +73,7 @@ public final class McpServerInstrumentation implements InstrumentationModule {
                 .type(SuperTypes.hasSuperType(sdk, STREAMABLE_SESSION))
                 .transform(advice(on(SessionCloseAdvice.class, namedOneOf("close", "closeGracefully", "delete")
                         .and(takesArguments(0)))))
-                .type(named(STREAM), sdk)
+                .type(Candidates.named(sdk, STREAM))
                 .transform(advice(on(StreamRequestAdvice.class, named("handle").and(takesArguments(1))
                                 .and(takesArgument(0, named(JSONRPC_REQUEST)))),
                         on(HandlerErrorAdvice.class, handlerError)))

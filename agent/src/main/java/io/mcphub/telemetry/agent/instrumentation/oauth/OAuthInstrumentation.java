@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.agent.instrumentation.oauth;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -8,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.mcphub.telemetry.agent.InstrumentationModule;
+import io.mcphub.telemetry.agent.instrumentation.common.Candidates;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -43,7 +45,7 @@ public final class OAuthInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         AgentBuilder result = builder
-                .type(named("jakarta.servlet.http.HttpServlet").or(named("javax.servlet.http.HttpServlet")))
+                .type(Candidates.named(any(), "jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet"))
                 .transform((b, type, loader, module, pd) -> b.visit(Advice.to(OAuthAdvice.ServletService.class)
                         .on(named("service").and(isPublic()).and(takesArguments(2))
                                 .and(takesArgument(0, named("jakarta.servlet.ServletRequest"))
@@ -52,10 +54,10 @@ public final class OAuthInstrumentation implements InstrumentationModule {
             return result;
         }
         return result
-                .type(named(JDK_TARGETS[0]))
+                .type(Candidates.named(any(), JDK_TARGETS[0]))
                 .transform((b, type, loader, module, pd) -> b.visit(Advice.to(OAuthAdvice.BodyPublisherOfString.class)
                         .on(named("ofString").and(isStatic()).and(takesArgument(0, String.class)))))
-                .type(named(JDK_TARGETS[1]))
+                .type(Candidates.named(any(), JDK_TARGETS[1]))
                 .transform((b, type, loader, module, pd) -> b.visit(Advice.to(OAuthAdvice.HttpClientSend.class)
                         .on(named("sendAsync").and(takesArguments(4))
                                 .and(takesArgument(0, named("java.net.http.HttpRequest")))

@@ -37,15 +37,29 @@ final class Instrumentations {
     private static final String[] JDK_INTERNAL = internal(JDK);
     private static final String[] JDK_TARGETS_INTERNAL = internal(OAuthInstrumentation.JDK_TARGETS);
 
-    private Instrumentations() {
+    private final AgentBuilder rules;
+
+    private Instrumentations(AgentBuilder rules) {
+        this.rules = rules;
     }
 
-    static int install(Instrumentation inst, boolean attachedLate, McpHubTelemetry telemetry) {
+    /**
+     * Prepares every module and makes the agent builder with their rules; once this returns, the rules'
+     * conditions are known ({@code Candidates}), so the start-up gate can tell which classes may be advised.
+     */
+    static Instrumentations prepare(Instrumentation inst) {
         for (InstrumentationModule module : MODULES) {
             module.prepare(inst);
+        }
+        return new Instrumentations(rules());
+    }
+
+    /** Installs the prepared rules (Byte Buddy's transformer, and its pass over the classes already loaded). */
+    int install(Instrumentation inst, McpHubTelemetry telemetry) {
+        for (InstrumentationModule module : MODULES) {
             module.reportCounters(telemetry);
         }
-        rules().installOn(inst);
+        rules.installOn(inst);
         return MODULES.size();
     }
 

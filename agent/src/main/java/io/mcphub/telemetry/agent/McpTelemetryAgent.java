@@ -56,7 +56,8 @@ public final class McpTelemetryAgent {
         }
         if (attachedLate) {
             // the hub runs already: nothing to start alongside, so install here
-            install(config, inst, true);
+            install(config, inst, () -> {
+            });
             return;
         }
         // premain returns at once: the installation (most of the agent's start-up) runs beside the hub's own
@@ -65,7 +66,7 @@ public final class McpTelemetryAgent {
         inst.addTransformer(gate, true);
         Thread installer = new Thread(() -> {
             try {
-                install(config, gate.instrumentation(), false);
+                install(config, gate.instrumentation(), gate::rulesKnown);
             } finally {
                 gate.abandon();
             }
@@ -75,13 +76,20 @@ public final class McpTelemetryAgent {
         installer.start();
     }
 
-    private static void install(TelemetryConfig config, Instrumentation inst, boolean attachedLate) {
+    /**
+     * The rules are made first, before telemetry starts, and {@code rulesKnown} runs as soon as they are: from
+     * then on the start-up gate holds back only the classes a rule may advise (an SDK class the hub touches
+     * first, such as {@code McpError}, no longer waits for the whole installation).
+     */
+    private static void install(TelemetryConfig config, Instrumentation inst, Runnable rulesKnown) {
         Logger log = LoggerFactory.getLogger(McpTelemetryAgent.class);
         try {
+            Instrumentations rules = Instrumentations.prepare(inst);
+            rulesKnown.run();
             AgentRuntime runtime = AgentRuntime.startInBackground(config,
                     new HubInstance(config.hubName(), config.hubVersion(), null, null, Map.of("mainCommand", mainCommand())));
             AgentTelemetry.set(runtime.telemetry());
-            int installed = Instrumentations.install(inst, attachedLate, runtime.telemetry());
+            int installed = rules.install(inst, runtime.telemetry());
             log.info("MCP hub telemetry agent {} active for tenant {}: {} instrumentation modules",
                     McpHubTelemetry.AGENT_VERSION, config.tenant(), installed);
         } catch (Throwable t) {

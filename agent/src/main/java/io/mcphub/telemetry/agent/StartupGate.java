@@ -22,15 +22,17 @@ import net.bytebuddy.jar.asm.Opcodes;
  * This tiny transformer is registered at once, in {@code premain}; Byte Buddy's transformer is handed to
  * it when ready, instead of being registered itself, and every class the JVM defines or retransforms
  * then goes through it. Until then, a class of a library the agent instruments (the MCP SDK, the
- * servlet API, Jetty's and Tomcat's connectors, the JDK's HTTP client and server) waits for the
- * installation, at most {@link #MAX_WAIT}, so none of them is defined, or runs, before its advice is
- * there; any other class passes untouched, and Byte Buddy's retransformation pass at the end of its
- * installation transforms those of them that match (the hub's servlets, say, loaded early). The
- * installing thread itself, and a class being retransformed, never wait.
+ * servlet API, Jetty's and Tomcat's connectors, the JDK's HTTP client and server) that a rule may
+ * advise waits for the installation, at most {@link #MAX_WAIT_SECONDS} s, so none of them is defined,
+ * or runs, before its advice is there. Which ones may is known once the installation has made the
+ * rules (its first part): until then such a class waits for that. Any other class passes untouched,
+ * and Byte Buddy's retransformation pass at the end of its installation transforms those of them that
+ * match (the hub's servlets, say, loaded early). The installing thread itself, and a class being
+ * retransformed, never wait.
  *
  * <p>Once open, the gate hands Byte Buddy only the classes being loaded that a rule may match
- * ({@link Candidates}, and not one of the types the agent ignores): at a Spring Boot start that is a few
- * hundred classes of ~9,800, and Byte Buddy's transformer costs each class it is handed several objects
+ * ({@link Candidates}, and not one of the types the agent ignores): at a Spring Boot start, 24 of the
+ * 5,462 classes loaded after the installation, and Byte Buddy's transformer costs each class it is handed several objects
  * and a round of its matchers and listener on the application's thread. A class being retransformed
  * always goes to Byte Buddy: only Byte Buddy's own pass and other agents retransform, and a class it
  * instrumented must get its advice again.
@@ -38,8 +40,9 @@ import net.bytebuddy.jar.asm.Opcodes;
 final class StartupGate implements ClassFileTransformer {
 
     static final long MAX_WAIT_SECONDS = 10;
+    private static final String[] JDK_HTTP_SERVER = {"com/sun/net/httpserver/", "sun/net/httpserver/"};
     private static final String[] WAITING = {"io/modelcontextprotocol/", "jakarta/servlet/", "javax/servlet/",
-            "org/eclipse/jetty/server/", "org/apache/catalina/connector/", "com/sun/net/httpserver/", "sun/net/httpserver/",
+            "org/eclipse/jetty/server/", "org/apache/catalina/connector/", JDK_HTTP_SERVER[0], JDK_HTTP_SERVER[1],
             // of the JDK's HTTP client only the two classes the OAuth hooks advise (OAuthInstrumentation.JDK_TARGETS):
             // an application that merely names HttpClient early must not wait
             "java/net/http/HttpRequest$BodyPublishers", "jdk/internal/net/http/HttpClientImpl"};
@@ -56,6 +59,7 @@ final class StartupGate implements ClassFileTransformer {
     };
 
     private final Instrumentation instrumentation;
+    private final CountDownLatch rulesKnown = new CountDownLatch(1);
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile ClassFileTransformer delegate;
     private volatile Thread installer;
@@ -69,9 +73,15 @@ final class StartupGate implements ClassFileTransformer {
         this.installer = thread;
     }
 
+    /** The rules are made: their conditions ({@link Candidates}) tell which classes need to wait. */
+    void rulesKnown() {
+        rulesKnown.countDown();
+    }
+
     /** Byte Buddy's transformer: from now on every class goes through it. */
     private void open(ClassFileTransformer transformer) {
         delegate = transformer;
+        rulesKnown.countDown();
         ready.countDown();
     }
 
@@ -87,8 +97,7 @@ final class StartupGate implements ClassFileTransformer {
                             byte[] bytes) throws IllegalClassFormatException {
         ClassFileTransformer t = delegate;
         if (t == null) {
-            if (redefined != null || name == null || !waits(name) || Thread.currentThread() == installer
-                    || isInterface(bytes)) {
+            if (redefined != null || name == null || Thread.currentThread() == installer || !holdsBack(loader, name, bytes)) {
                 return null;
             }
             t = await();
@@ -115,16 +124,55 @@ final class StartupGate implements ClassFileTransformer {
         return !Instrumentations.ignored(internalName) && Candidates.mayMatch(loader, internalName, bytes);
     }
 
-    private ClassFileTransformer await() {
+    /**
+     * Whether a class being loaded before the installation waits for it: a class of a waiting package that a
+     * rule may advise, and any class of the JDK's HTTP server. No rule advises the latter, but a hub's handlers
+     * loaded before the installation get their advice only from its retransformation pass at the end: holding
+     * the server back until then keeps its requests recorded from the first.
+     */
+    boolean holdsBack(ClassLoader loader, String name, byte[] bytes) {
+        if (!waits(name)) {
+            return false;
+        }
+        if (name.startsWith(JDK_HTTP_SERVER[0]) || name.startsWith(JDK_HTTP_SERVER[1])) {
+            return true;
+        }
+        return !isInterface(bytes) && mayBeAdvised(loader, name, bytes);
+    }
+
+    /**
+     * Before the installation: whether a class of a waiting package may be advised, once the rules are made
+     * (waiting for that first: the first part of the installation, not all of it).
+     */
+    private boolean mayBeAdvised(ClassLoader loader, String name, byte[] bytes) {
+        if (!awaitOrGiveUp(rulesKnown) || delegate == NONE) {
+            return false;
+        }
+        ClassBytes.set(name, bytes);
         try {
-            if (!ready.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                abandonLate();
+            return handsOver(loader, name, bytes);
+        } finally {
+            ClassBytes.clear();
+        }
+    }
+
+    private ClassFileTransformer await() {
+        awaitOrGiveUp(ready);
+        ClassFileTransformer t = delegate;
+        return t == null ? NONE : t;
+    }
+
+    /** False when the wait was given up (too long: the installation is abandoned; or interrupted). */
+    private boolean awaitOrGiveUp(CountDownLatch latch) {
+        try {
+            if (latch.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return true;
             }
+            abandonLate();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ClassFileTransformer t = delegate;
-        return t == null ? NONE : t;
+        return false;
     }
 
     private void abandonLate() {

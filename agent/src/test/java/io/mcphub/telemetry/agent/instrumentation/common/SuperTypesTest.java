@@ -112,8 +112,11 @@ public class SuperTypesTest {
         AgentBuilder.RawMatcher namesRunnable = SuperTypes.mentions(ElementMatchers.any(), Runnable.class.getName());
         assertTrue(whileLoading(namesRunnable, Unrelated.class));
         assertFalse(whileLoading(namesRunnable, Direct.class));
-        assertTrue(namesRunnable.matches(TypeDescription.ForLoadedType.of(Direct.class), Direct.class.getClassLoader(), null,
-                null, null), "without the class file at hand the type's own matchers decide");
+        assertFalse(retransforming(namesRunnable, Direct.class), "a loaded class's file is read from its loader");
+        assertTrue(retransforming(namesRunnable, Unrelated.class));
+        DynamicType.Unloaded<?> made = new ByteBuddy().subclass(Object.class).name("gen.WithoutClassFile").make();
+        Class<?> withoutFile = made.load(getClass().getClassLoader(), ClassLoadingStrategy.Default.WRAPPER).getLoaded();
+        assertTrue(retransforming(namesRunnable, withoutFile), "a class whose file cannot be read counts as naming it");
         assertTrue(SuperTypes.contains("abcabd".getBytes(), "abd".getBytes()));
         assertFalse(SuperTypes.contains("ab".getBytes(), "abd".getBytes()));
     }

@@ -10,6 +10,7 @@ import io.mcphub.telemetry.agent.instrumentation.common.SuperTypes;
 import io.mcphub.telemetry.agent.instrumentation.oauth.OAuthInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -33,9 +34,9 @@ final class Instrumentations {
     /** The agent's own packages and Byte Buddy's, and the JDK's: see {@link #ignoredTypes()}. */
     private static final String[] OURS = {"io.mcphub.telemetry.", "net.bytebuddy."};
     private static final String[] JDK = {"java.", "javax.management.", "jdk.", "sun.", "com.sun.", "javax.crypto."};
-    private static final String[] OURS_INTERNAL = internal(OURS);
-    private static final String[] JDK_INTERNAL = internal(JDK);
-    private static final String[] JDK_TARGETS_INTERNAL = internal(OAuthInstrumentation.JDK_TARGETS);
+    private static final String[] OURS_INTERNAL = InternalNames.of(OURS);
+    private static final String[] JDK_INTERNAL = InternalNames.of(JDK);
+    private static final Set<String> JDK_TARGETS_INTERNAL = Set.of(InternalNames.of(OAuthInstrumentation.JDK_TARGETS));
 
     private final AgentBuilder rules;
 
@@ -129,26 +130,8 @@ final class Instrumentations {
 
     /** {@link #ignoredTypes()} by internal name (a/b/C), for the start-up gate, which sees class files only. */
     static boolean ignored(String internalName) {
-        for (String prefix : OURS_INTERNAL) {
-            if (internalName.startsWith(prefix)) {
-                return true;
-            }
-        }
-        for (String prefix : JDK_INTERNAL) {
-            if (internalName.startsWith(prefix)) {
-                for (String target : JDK_TARGETS_INTERNAL) {
-                    if (internalName.equals(target)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String[] internal(String... binaryNames) {
-        return java.util.Arrays.stream(binaryNames).map(n -> n.replace('.', '/')).toArray(String[]::new);
+        return InternalNames.startsWithAny(internalName, OURS_INTERNAL)
+                || InternalNames.startsWithAny(internalName, JDK_INTERNAL) && !JDK_TARGETS_INTERNAL.contains(internalName);
     }
 
     /** A class the agent could not transform stays as it was; say so once per class, at debug level. */

@@ -134,7 +134,7 @@ final class StartupGate implements ClassFileTransformer {
         if (!waits(name)) {
             return false;
         }
-        if (name.startsWith(JDK_HTTP_SERVER[0]) || name.startsWith(JDK_HTTP_SERVER[1])) {
+        if (InternalNames.startsWithAny(name, JDK_HTTP_SERVER)) {
             return true;
         }
         return !isInterface(bytes) && mayBeAdvised(loader, name, bytes);
@@ -197,17 +197,7 @@ final class StartupGate implements ClassFileTransformer {
     }
 
     static boolean waits(String internalName) {
-        for (String prefix : WAITING) {
-            if (internalName.startsWith(prefix)) {
-                for (String never : NEVER_ADVISED) {
-                    if (internalName.startsWith(never)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
+        return InternalNames.startsWithAny(internalName, WAITING) && !InternalNames.startsWithAny(internalName, NEVER_ADVISED);
     }
 
     /**

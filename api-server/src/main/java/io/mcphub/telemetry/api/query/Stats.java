@@ -148,8 +148,7 @@ final class Stats {
     private static Map<String, ToolWindow> rawWindow(Connection c, String tenant, Window w, String side, String server,
                                                      boolean withLatency) throws SQLException {
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
-        Map<String, long[]> durations = new LinkedHashMap<>();
-        Map<String, int[]> sizes = new LinkedHashMap<>();
+        Map<String, Durations> durations = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, duration_us, "
                 + "(extract(epoch FROM started_at) * 1000000)::bigint, outcome, coalesce(error_class, outcome), error_message "
                 + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ? "
@@ -175,13 +174,7 @@ final class Stats {
                         totals.failure(rs.getString(6), outcome, 1, started, () -> message);
                     }
                     if (withLatency) {
-                        int[] n = sizes.computeIfAbsent(k, x -> new int[1]);
-                        long[] all = durations.get(k);
-                        if (all == null || n[0] == all.length) {
-                            all = all == null ? new long[16] : Arrays.copyOf(all, all.length * 2);
-                            durations.put(k, all);
-                        }
-                        all[n[0]++] = d;
+                        durations.computeIfAbsent(k, x -> new Durations()).add(d);
                     }
                 }
             }
@@ -191,9 +184,9 @@ final class Stats {
             ToolWindow tw = toolWindow(t, false);
             Map<String, Object> latency = null;
             if (withLatency) {
-                int n = sizes.get(k)[0];
-                long[] sorted = durations.get(k);
-                Arrays.sort(sorted, 0, n);
+                Durations all = durations.get(k);
+                int n = all.n;
+                long[] sorted = all.sorted();
                 latency = Json.object("server_name", t.server(), "tool_name", t.tool(), "sampled", (long) n,
                         "p50_ms", exactMs(sorted, n, 0.5), "p95_ms", exactMs(sorted, n, 0.95),
                         "p99_ms", exactMs(sorted, n, 0.99), "max_ms", maxMs(t.maxDurationUs()));
@@ -201,6 +194,25 @@ final class Stats {
             out.put(k, new ToolWindow(tw.stats(), latency, tw.failures()));
         });
         return out;
+    }
+
+    /** One tool's durations in a raw window, for its exact percentiles. */
+    private static final class Durations {
+        private long[] values = new long[16];
+        private int n;
+
+        void add(long d) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = d;
+        }
+
+        /** The first {@link #n} values sorted, in place. */
+        long[] sorted() {
+            Arrays.sort(values, 0, n);
+            return values;
+        }
     }
 
     /**

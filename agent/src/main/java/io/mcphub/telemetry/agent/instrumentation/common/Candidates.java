@@ -3,6 +3,7 @@ package io.mcphub.telemetry.agent.instrumentation.common;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -46,7 +47,7 @@ public final class Candidates {
      */
     public static AgentBuilder.RawMatcher named(ElementMatcher<? super ClassLoader> loaders, String... binaryNames) {
         Set<String> names = Set.of(binaryNames);
-        CONDITIONS.add(new Named(loaders, Set.copyOf(names.stream().map(n -> n.replace('.', '/')).toList())));
+        CONDITIONS.add(new Named(loaders, names.stream().map(n -> n.replace('.', '/')).collect(Collectors.toUnmodifiableSet())));
         return (type, loader, module, redefined, domain) -> loaders.matches(loader) && names.contains(type.getName());
     }
 
@@ -80,7 +81,7 @@ public final class Candidates {
                 mentions = true;
             }
         }
-        if (wanted != 0 && (SuperTypes.maskWhileLoading(loader, internalName) & (wanted | SuperTypes.UNKNOWN)) != 0) {
+        if (wanted != 0 && (SuperTypes.mask(loader, internalName, null) & (wanted | SuperTypes.UNKNOWN)) != 0) {
             return true;
         }
         if (mentions) {

@@ -52,12 +52,7 @@ public final class SuperTypes {
             if (!loaders.matches(loader)) {
                 return false;
             }
-            long mask;
-            try {
-                mask = redefined != null ? mask(redefined, 0) : mask(loader, type.getName().replace('.', '/'), 0);
-            } catch (RuntimeException | LinkageError | StackOverflowError e) {
-                mask = UNKNOWN;
-            }
+            long mask = mask(loader, type.getName().replace('.', '/'), redefined);
             if ((mask & bits) != 0) {
                 return true;
             }
@@ -141,10 +136,13 @@ public final class SuperTypes {
         return loader == null ? BOOTSTRAP_MASKS : MASKS.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
     }
 
-    /** The mask of a class being loaded, its class file at hand ({@link ClassBytes}); unknown when it cannot be read. */
-    static long maskWhileLoading(ClassLoader loader, String internalName) {
+    /**
+     * The mask of a class being loaded (its class file at hand, {@link ClassBytes}) or, when {@code redefined}
+     * is not null, of that loaded class; unknown when it cannot be worked out.
+     */
+    static long mask(ClassLoader loader, String internalName, Class<?> redefined) {
         try {
-            return mask(loader, internalName, 0);
+            return redefined != null ? mask(redefined, 0) : mask(loader, internalName, 0);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             return UNKNOWN;
         }

@@ -61,6 +61,8 @@ DECLARE
     v_today  timestamp := date_trunc('day', now() AT TIME ZONE 'UTC');
     v_recent timestamptz := (v_today - make_interval(days => p_retention_days)) AT TIME ZONE 'UTC';
     v_daily  timestamptz := (v_today - make_interval(days => greatest(p_retention_days, 400))) AT TIME ZONE 'UTC';
+    -- a week goes once all its days have (a reader of a whole week reads it instead of its days)
+    v_weekly timestamptz := v_daily - interval '7 days';
     v_batch  timestamptz := now() - interval '7 days';
     t        text;
 BEGIN
@@ -76,6 +78,7 @@ BEGIN
     DELETE FROM rollup_tool_digest_1h WHERE bucket < v_recent;
     DELETE FROM rollup_api_1h WHERE bucket < v_recent;
     DELETE FROM rollup_tool_digest_1d WHERE bucket < v_daily;
+    DELETE FROM rollup_tool_digest_1w WHERE bucket <= v_weekly;
     DELETE FROM rollup_error_1d WHERE bucket < v_daily;
     DELETE FROM ingest_batches WHERE committed_at < v_batch;
 END $$;

@@ -42,6 +42,9 @@ BEGIN
     DELETE FROM rollup_api_1h WHERE bucket < (v_today - make_interval(days => p_retention_days)) AT TIME ZONE 'UTC';
     DELETE FROM rollup_tool_digest_1d
      WHERE bucket < (v_today - make_interval(days => greatest(p_retention_days, 400))) AT TIME ZONE 'UTC';
+    -- a week goes once all its days have (a reader of a whole week reads it instead of its days)
+    DELETE FROM rollup_tool_digest_1w
+     WHERE bucket <= (v_today - make_interval(days => greatest(p_retention_days, 400) + 7)) AT TIME ZONE 'UTC';
     DELETE FROM ingest_batches WHERE committed_at < now() - interval '7 days';
 END $$;
 

@@ -4,7 +4,7 @@
 -- give the increments as stored (merge their histograms: keys and counts, see V004).
 
 DROP VIEW IF EXISTS server_stats_1h, server_stats_1d, tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d,
-    tenant_latency_1h, tool_digests_1h, tool_digests_1d, api_latency_1h;
+    tenant_latency_1h, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h;
 
 CREATE VIEW tool_stats_1h WITH (security_barrier) AS
     SELECT tenant_id, bucket, server_name, tool_name, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
@@ -40,8 +40,14 @@ CREATE VIEW tool_digests_1h WITH (security_barrier) AS
     SELECT tenant_id, bucket, side, digest FROM rollup_tool_digest_1h
      WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
 
+-- compacted: whether the row's figures are in its week's digest too (V012)
 CREATE VIEW tool_digests_1d WITH (security_barrier) AS
-    SELECT tenant_id, bucket, side, digest FROM rollup_tool_digest_1d
+    SELECT tenant_id, bucket, side, digest, compacted FROM rollup_tool_digest_1d
+     WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
+
+-- Whole weeks from Monday 00:00 UTC (V012): the compacted days of each; add the days' other rows.
+CREATE VIEW tool_digests_1w WITH (security_barrier) AS
+    SELECT tenant_id, bucket, side, digest FROM rollup_tool_digest_1w
      WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
 
 -- The hub's API requests per tenant and hour (V011), increments as stored: add up the rows of a bucket.
@@ -61,4 +67,4 @@ CREATE VIEW server_stats_1d AS
       FROM tool_stats_1d WHERE side = 'downstream' GROUP BY tenant_id, bucket, server_name;
 
 GRANT SELECT ON tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d, tenant_latency_1h, server_stats_1h,
-    server_stats_1d, tool_digests_1h, tool_digests_1d, api_latency_1h TO mcp_tenant;
+    server_stats_1d, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h TO mcp_tenant;

@@ -59,18 +59,33 @@ public record Window(Instant since, Instant until) {
     /** Where per-tool and error statistics of a window come from. */
     public enum Grain {
         /** The raw rows: exact, and cheap for a window of up to an hour. */
-        RAW("minute"),
+        RAW(Duration.ofMinutes(1)),
         /** Hourly rollups, up to two days. */
-        HOUR("hour"),
-        /** Daily rollups beyond. */
-        DAY("day");
+        HOUR(Duration.ofHours(1)),
+        /** Daily rollups beyond (and weekly ones for the whole weeks inside). */
+        DAY(Duration.ofDays(1));
 
-        /** The unit of {@code date_trunc} that gives the first bucket overlapping the window. */
-        public final String unit;
+        /** The width of the grain's buckets (of UTC: the sink buckets by UTC). */
+        public final Duration width;
 
-        Grain(String unit) {
-            this.unit = unit;
+        Grain(Duration width) {
+            this.width = width;
         }
+    }
+
+    /**
+     * The start of the bucket of {@code width} (minutes, hours or days of UTC, as the sink writes them)
+     * that holds {@code t}. Computed here rather than by {@code date_trunc}, which truncates in the
+     * session's time zone (the JVM's, with PgJDBC): a day in Berlin, an hour in Kolkata are not UTC's.
+     */
+    public static Instant floor(Instant t, Duration width) {
+        long seconds = width.toSeconds();
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), seconds) * seconds);
+    }
+
+    /** The first bucket of {@code width} that overlaps the window: the one holding its start. */
+    public Instant firstBucket(Duration width) {
+        return floor(since, width);
     }
 
     public Grain grain() {

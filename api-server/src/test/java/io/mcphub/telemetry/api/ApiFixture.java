@@ -50,12 +50,18 @@ final class ApiFixture implements AutoCloseable {
     /** The API server reaches the database as {@code apiTarget} makes it (through a proxy, say); the sink directly. */
     static ApiFixture start(ApiSettings settings, StorageLayout layout, UnaryOperator<DatabaseTarget> apiTarget)
             throws IOException {
+        return start(settings, layout, apiTarget, Duration.ofMillis(200));
+    }
+
+    /** With the sink compacting its rollups every {@code compactInterval} (a test that compacts by itself: hours). */
+    static ApiFixture start(ApiSettings settings, StorageLayout layout, UnaryOperator<DatabaseTarget> apiTarget,
+                            Duration compactInterval) throws IOException {
         TestDatabase db = TestDatabase.create(layout);
         PostgresTelemetrySink sink = PostgresTelemetrySink.start(SinkSettings.builder()
                 .layout(layout)
                 .flushInterval(Duration.ofMillis(20))
                 .statsInterval(Duration.ofHours(1))
-                .compactInterval(Duration.ofMillis(200))
+                .compactInterval(compactInterval)
                 .tenant("sink-self")
                 .build(), target(db));
         ApiServer server = ApiServer.start(settings, apiTarget.apply(target(db)));

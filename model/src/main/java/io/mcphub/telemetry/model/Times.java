@@ -13,6 +13,10 @@ public final class Times {
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
     /** {@link #LATEST} in microseconds since the epoch. */
     public static final long LATEST_MICROS = 253_402_300_799_999_999L;
+    /** Seven days in microseconds. */
+    public static final long WEEK_MICROS = 7 * 86_400_000_000L;
+    /** From the Monday before the epoch (1969-12-29) to the epoch. */
+    private static final long MONDAY_OFFSET = 3 * 86_400_000_000L;
 
     private Times() {
     }
@@ -49,6 +53,15 @@ public final class Times {
     public static long nowMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /**
+     * The start of the week holding {@code micros}: Monday 00:00 UTC, as ISO weeks and PostgreSQL's
+     * {@code date_trunc('week', ...)} in UTC begin (1970-01-01 was a Thursday, so weeks are not
+     * whole multiples of seven days since the epoch).
+     */
+    public static long weekStartMicros(long micros) {
+        return Math.floorDiv(micros + MONDAY_OFFSET, WEEK_MICROS) * WEEK_MICROS - MONDAY_OFFSET;
     }
 
     private static IllegalArgumentException outOfRange(String field, String value) {

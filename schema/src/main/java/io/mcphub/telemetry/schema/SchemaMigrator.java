@@ -157,7 +157,7 @@ public final class SchemaMigrator {
         void run(Connection connection) throws SQLException;
     }
 
-    private static final Map<String, SqlStep> AFTER = Map.of("V010", ToolDigestBackfill::run);
+    private static final Map<String, SqlStep> AFTER = Map.of("V010", ToolDigestBackfill::run, "V012", WeeklyDigestFill::run);
 
     /** Runs the file statement by statement in one transaction (then its step in Java, if any); a failure names file, line, statement and error. */
     private static void apply(Connection connection, Migration migration, StorageLayout layout) throws SQLException {

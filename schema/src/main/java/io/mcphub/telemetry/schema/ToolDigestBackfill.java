@@ -1,5 +1,6 @@
 package io.mcphub.telemetry.schema;
 
+import io.mcphub.telemetry.model.DigestMerge;
 import io.mcphub.telemetry.model.HistogramText;
 import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolTotals;
@@ -9,9 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Fills the tool digests of V010 from the per-tool rollups stored before it, and their failures from the
@@ -21,14 +20,12 @@ import java.util.Objects;
  * a time, and each key's failures by the (tenant, bucket) index.
  */
 final class ToolDigestBackfill {
-    private static final int BATCH = 200;
-
     private ToolDigestBackfill() {
     }
 
     static void run(Connection c) throws SQLException {
-        fill(c, "rollup_tool_1h", "error_stats_1h", "rollup_tool_digest_1h");
-        fill(c, "rollup_tool_1d", "error_stats_1d", "rollup_tool_digest_1d");
+        fill(c, "rollup_tool_1h", "error_stats_1h", DigestRows.HOURS);
+        fill(c, "rollup_tool_1d", "error_stats_1d", DigestRows.DAYS);
     }
 
     private static void fill(Connection c, String from, String errors, String into) throws SQLException {
@@ -39,15 +36,10 @@ final class ToolDigestBackfill {
             withErrors = rs.getBoolean(1); // a new database has no statistics yet, nor their views
         }
         HistogramText histograms = new HistogramText();
-        ToolDigest.Writer writer = new ToolDigest.Writer();
-        Map<String, ToolTotals> tools = new LinkedHashMap<>();
-        String tenant = null;
-        OffsetDateTime bucket = null;
-        String side = null;
-        int pending = 0;
+        DigestMerge<DigestRows.Key> merge = new DigestMerge<>();
+        DigestRows.Key key = null;
         try (Statement st = c.createStatement();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO " + into
-                     + " (tenant_id, bucket, side, digest, compacted) VALUES (?, ?, ?, ?, true)");
+             DigestRows.Batch insert = new DigestRows.Batch(c, into, true);
              PreparedStatement failures = withErrors ? c.prepareStatement("SELECT server_name, tool_name, error_class, "
                      + "outcome, errors, (extract(epoch FROM last_seen_at) * 1000000)::bigint, last_message FROM " + errors
                      + " WHERE tenant_id = ? AND bucket = ? AND side = ?") : null) {
@@ -57,43 +49,34 @@ final class ToolDigestBackfill {
                     + "(extract(epoch FROM last_called_at) * 1000000)::bigint, latency_keys::text, latency_counts::text "
                     + "FROM " + from + " ORDER BY tenant_id, bucket, side")) {
                 while (rs.next()) {
-                    String t = rs.getString(1);
-                    OffsetDateTime b = rs.getObject(2, OffsetDateTime.class);
-                    String s = rs.getString(3);
-                    if (!t.equals(tenant) || !b.equals(bucket) || !s.equals(side)) {
-                        pending += add(insert, failures, tenant, bucket, side, tools, writer);
-                        if (pending >= BATCH) {
-                            insert.executeBatch();
-                            pending = 0;
-                        }
-                        tenant = t;
-                        bucket = b;
-                        side = s;
+                    DigestRows.Key k = new DigestRows.Key(rs.getString(1), rs.getObject(2, OffsetDateTime.class), rs.getString(3));
+                    if (!k.equals(key)) {
+                        add(insert, failures, key, merge);
+                        key = k;
                     }
                     String server = rs.getString(4);
                     String tool = rs.getString(5);
-                    ToolTotals totals = tools.computeIfAbsent(ToolTotals.key(server, tool), k -> new ToolTotals(server, tool));
+                    ToolTotals totals = merge.tools(key).computeIfAbsent(ToolTotals.key(server, tool), x -> new ToolTotals(server, tool));
                     totals.add(rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11));
                     histograms.addTo(totals.latency(), rs.getString(12), rs.getString(13));
                 }
             }
-            pending += add(insert, failures, tenant, bucket, side, tools, writer);
-            if (pending > 0) {
-                insert.executeBatch();
-            }
+            add(insert, failures, key, merge);
+            insert.finish();
         }
     }
 
-    /** Queues the digest of one key's tools (none before the first row); returns the rows queued. */
-    private static int add(PreparedStatement insert, PreparedStatement failures, String tenant, OffsetDateTime bucket,
-                           String side, Map<String, ToolTotals> tools, ToolDigest.Writer writer) throws SQLException {
-        if (tools.isEmpty()) {
-            return 0;
+    /** Queues the digest of one key's tools with their failures (none before the first row). */
+    private static void add(DigestRows.Batch insert, PreparedStatement failures, DigestRows.Key key,
+                           DigestMerge<DigestRows.Key> merge) throws SQLException {
+        if (merge.isEmpty()) {
+            return;
         }
         if (failures != null) {
-            failures.setString(1, tenant);
-            failures.setObject(2, bucket);
-            failures.setString(3, side);
+            Map<String, ToolTotals> tools = merge.tools(key);
+            failures.setString(1, key.tenant());
+            failures.setObject(2, key.bucket());
+            failures.setString(3, key.side());
             try (ResultSet rs = failures.executeQuery()) {
                 while (rs.next()) {
                     ToolTotals t = tools.get(ToolTotals.key(rs.getString(1), rs.getString(2)));
@@ -104,14 +87,6 @@ final class ToolDigestBackfill {
                 }
             }
         }
-        writer.reset();
-        tools.values().forEach(writer::add);
-        tools.clear();
-        insert.setString(1, Objects.requireNonNull(tenant));
-        insert.setObject(2, bucket);
-        insert.setString(3, side);
-        insert.setBytes(4, writer.toByteArray());
-        insert.addBatch();
-        return 1;
+        insert.add(merge.drain());
     }
 }

@@ -53,13 +53,13 @@ class SchemaLayoutsTest {
             case PLAIN -> SchemaMigratorTest.PLAIN_FILES;
             case TIMESCALE -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.timescale.sql", "V007__tenant_policies.sql",
-                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "R__rollup_compaction.sql",
+                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "R__rollup_compaction.sql",
                     "R__maintenance.timescale.sql",
                     "R__rollup_views.sql", "R__tenant_views.timescale.sql", "R__api_tokens.sql", "R__use_tenant.sql");
             case CITUS -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.plain.sql", "V006__distribution.citus.sql",
                     "V007__tenant_policies.sql", "V008__server_connections.sql", "V009__trace_context.plain.sql",
-                    "V010__tool_digests.sql", "V011__api_request_rollup.sql", "R__partitions.plain.sql",
+                    "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "R__partitions.plain.sql",
                     "R__rollup_compaction.sql", "R__maintenance.plain.sql", "R__rollup_views.sql",
                     "R__tenant_views.plain.sql", "R__api_tokens.sql", "R__use_tenant.sql");
         };
@@ -297,10 +297,18 @@ class SchemaLayoutsTest {
             assertEquals(String.valueOf(io.mcphub.telemetry.model.LatencyHistogram.key(1000)) + "," + io.mcphub.telemetry.model.LatencyHistogram.key(50000),
                     "173,271", "the SQL buckets are LatencyHistogram's");
             assertTrue(upgrade.applied().contains("V010__tool_digests.sql"), upgrade.applied().toString());
-            for (String grain : List.of("1h", "1d")) {
-                // two tenants x two buckets x two sides, each one row
-                assertEquals(8, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain + " WHERE compacted"), grain);
-                assertEquals(8, count(c, "SELECT count(DISTINCT (tenant_id, bucket, side)) FROM rollup_tool_digest_" + grain));
+            assertTrue(upgrade.applied().contains("V012__tool_digests_weekly.sql"), upgrade.applied().toString());
+            // today and yesterday: one week or two (V012 fills the weeks from the days V010 filled)
+            long weeks = count(c, "SELECT count(DISTINCT date_trunc('week', bucket AT TIME ZONE 'UTC')) FROM rollup_tool_digest_1d");
+            for (String grain : List.of("1h", "1d", "1w")) {
+                // two tenants x two buckets (a week: one or two) x two sides, each one row
+                long rows = grain.equals("1w") ? 4 * weeks : 8;
+                assertEquals(rows, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain + " WHERE compacted"), grain);
+                assertEquals(rows, count(c, "SELECT count(DISTINCT (tenant_id, bucket, side)) FROM rollup_tool_digest_" + grain));
+                if (grain.equals("1w")) {
+                    assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w "
+                            + "WHERE bucket <> date_trunc('week', bucket AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"), "weeks start on Monday, UTC");
+                }
                 Map<String, ToolTotals> tools = new TreeMap<>();
                 try (ResultSet rs = st.executeQuery("SELECT tenant_id, side, digest FROM tool_digests_" + grain)) {
                     while (rs.next()) {

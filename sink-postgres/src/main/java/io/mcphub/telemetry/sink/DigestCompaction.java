@@ -1,16 +1,14 @@
 package io.mcphub.telemetry.sink;
 
-import io.mcphub.telemetry.model.ToolDigest;
-import io.mcphub.telemetry.model.ToolTotals;
+import io.mcphub.telemetry.model.DigestMerge;
+import io.mcphub.telemetry.schema.DigestRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Merges each key's tool digest increments (tenant, bucket, side; V010) into one row, for every tenant
@@ -19,10 +17,12 @@ import java.util.Map;
  * and another compaction: increments are taken by {@code DELETE ... RETURNING} and their merge
  * inserted in the same transaction, so each is merged once and readers see either the increments or
  * their merge; two compactions at once may leave two merged rows for a key, which the next round
- * merges (readers add a key's rows up anyway).
+ * merges (readers add a key's rows up anyway). A day's increments also reach its week (V012) in the
+ * transaction that compacts them, as one increment of the week, merged when the weeks' turn comes.
  */
 public final class DigestCompaction {
-    static final List<String> TABLES = List.of("rollup_tool_digest_1h", "rollup_tool_digest_1d");
+    /** Days before weeks: the weeks' increments of this run are then merged in it too. */
+    static final List<String> TABLES = List.of(DigestRows.HOURS, DigestRows.DAYS, DigestRows.WEEKS);
     /** Keys merged per transaction: bounds the memory a round holds. */
     private static final int KEYS_PER_ROUND = 32;
 
@@ -57,51 +57,37 @@ public final class DigestCompaction {
         return merged;
     }
 
-    private record Key(OffsetDateTime bucket, String side) {
-    }
-
     /** Merges up to {@link #KEYS_PER_ROUND} keys of one tenant in one transaction; returns how many. */
     private static int compactRound(Connection c, String table, String tenant) throws SQLException {
         c.setAutoCommit(false);
         try {
-            Map<Key, Map<String, ToolTotals>> keys = new LinkedHashMap<>();
-            ToolDigest.Reader reader = new ToolDigest.Reader();
+            DigestMerge<DigestRows.Key> keys = new DigestMerge<>();
+            // what the days' increments add to their weeks (their compacted rows are in the weeks already)
+            DigestMerge<DigestRows.Key> weeks = table.equals(DigestRows.DAYS) ? new DigestMerge<>() : null;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " d USING (SELECT DISTINCT bucket, side FROM "
                     + table + " WHERE tenant_id = ? AND NOT compacted LIMIT " + KEYS_PER_ROUND + ") f "
-                    + "WHERE d.tenant_id = ? AND d.bucket = f.bucket AND d.side = f.side RETURNING d.bucket, d.side, d.digest")) {
+                    + "WHERE d.tenant_id = ? AND d.bucket = f.bucket AND d.side = f.side "
+                    + "RETURNING d.bucket, d.side, d.digest, d.compacted")) {
                 ps.setString(1, tenant);
                 ps.setString(2, tenant);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Map<String, ToolTotals> tools = keys.computeIfAbsent(
-                                new Key(rs.getObject(1, OffsetDateTime.class), rs.getString(2)), k -> new LinkedHashMap<>());
-                        reader.reset(rs.getBytes(3));
-                        while (reader.next()) {
-                            String server = reader.server();
-                            String tool = reader.tool();
-                            tools.computeIfAbsent(ToolTotals.key(server, tool), k -> new ToolTotals(server, tool)).add(reader);
+                        DigestRows.Key key = new DigestRows.Key(tenant, rs.getObject(1, OffsetDateTime.class), rs.getString(2));
+                        byte[] digest = rs.getBytes(3);
+                        keys.add(key, digest);
+                        if (weeks != null && !rs.getBoolean(4)) {
+                            weeks.add(key.week(), digest);
                         }
                     }
                 }
             }
-            if (!keys.isEmpty()) {
-                ToolDigest.Writer writer = new ToolDigest.Writer();
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                        + " (tenant_id, bucket, side, digest, compacted) VALUES (?, ?, ?, ?, true)")) {
-                    for (Map.Entry<Key, Map<String, ToolTotals>> e : keys.entrySet()) {
-                        writer.reset();
-                        e.getValue().values().forEach(writer::add);
-                        insert.setString(1, tenant);
-                        insert.setObject(2, e.getKey().bucket());
-                        insert.setString(3, e.getKey().side());
-                        insert.setBytes(4, writer.toByteArray());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
+            int merged = keys.size();
+            DigestRows.insert(c, table, keys.drain(), true);
+            if (weeks != null) {
+                DigestRows.insert(c, DigestRows.WEEKS, weeks.drain(), false);
             }
             c.commit();
-            return keys.size();
+            return merged;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;

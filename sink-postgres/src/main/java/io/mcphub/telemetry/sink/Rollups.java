@@ -16,6 +16,7 @@ import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.schema.DigestRows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +66,8 @@ final class Rollups {
 
     static final TableSpec<ToolRow> TOOL_1H = toolSpec("rollup_tool_1h");
     static final TableSpec<ToolRow> TOOL_1D = toolSpec("rollup_tool_1d");
-    static final TableSpec<DigestRow> DIGEST_1H = digestSpec("rollup_tool_digest_1h");
-    static final TableSpec<DigestRow> DIGEST_1D = digestSpec("rollup_tool_digest_1d");
+    static final TableSpec<DigestRow> DIGEST_1H = digestSpec(DigestRows.HOURS);
+    static final TableSpec<DigestRow> DIGEST_1D = digestSpec(DigestRows.DAYS);
     static final TableSpec<TenantHourRow> TENANT_1H = TableSpec.append(TenantHourRow.class, "rollup_tenant_1h",
             text("tenant_id", TenantHourRow::tenantId), timeMicros("bucket", TenantHourRow::bucketMicros),
             named("side", TenantHourRow::side), bigint("calls", TenantHourRow::calls),

@@ -380,12 +380,16 @@ class SinkRoundTripTest {
                 assertEquals(2, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain + " WHERE NOT compacted"), grain);
                 assertEquals("10|3|5500|100|1000|10", digestSums(c, grain));
             }
+            assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w"), "the sink writes no weeks");
             // the tenant's own login merges its digests (a sink may write under it)
             try (Connection tenant = DriverManager.getConnection(db.jdbcUrl(), TenantLogins.role("a"), "pw-a")) {
-                assertEquals(2, DigestCompaction.run(tenant), "one key of each grain");
+                assertEquals(3, DigestCompaction.run(tenant), "one key of each grain, the week's made from the day's");
                 assertEquals(0, DigestCompaction.run(tenant), "nothing left to merge");
             }
-            for (String grain : List.of("1h", "1d")) {
+            assertEquals(T0.atOffset(java.time.ZoneOffset.UTC).toLocalDate().with(java.time.DayOfWeek.MONDAY)
+                            .atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond(),
+                    count(c, "SELECT extract(epoch FROM bucket)::bigint FROM rollup_tool_digest_1w"), "the week from T0's Monday, UTC");
+            for (String grain : List.of("1h", "1d", "1w")) {
                 assertEquals(1, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain), grain);
                 assertEquals(1, count(c, "SELECT count(*) FROM rollup_tool_digest_" + grain + " WHERE compacted"), grain);
                 assertEquals("10|3|5500|100|1000|10", digestSums(c, grain));

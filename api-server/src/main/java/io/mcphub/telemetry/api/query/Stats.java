@@ -43,15 +43,11 @@ final class Stats {
     static final String QUANTILES_MS = "round((p[1] / 1000)::numeric, 3) AS p50_ms, "
             + "round((p[2] / 1000)::numeric, 3) AS p95_ms, round((p[3] / 1000)::numeric, 3) AS p99_ms";
 
-    /** The tool digests (V010: every tool of a tenant, side and bucket in one row) of the window's grain. */
-    static String toolDigests(Window w) {
-        return w.grain() == Window.Grain.DAY ? "tool_digests_1d" : "tool_digests_1h";
-    }
-
-    /** Rollup buckets overlapping the window: a bucket counts when it starts within it or holds its start. */
-    static String bucketRange(String unit) {
-        return "bucket >= date_trunc('" + unit + "', ?::timestamptz) AND bucket < ?::timestamptz";
-    }
+    /**
+     * Rollup buckets overlapping the window, bound to {@link Window#firstBucket} and the window's end: a
+     * bucket counts when it starts within the window or holds its start.
+     */
+    static final String BUCKET_RANGE = "bucket >= ? AND bucket < ?";
 
     /**
      * Downstream calls, errors, average and maximum of the window, to the minute: from the per-minute
@@ -63,17 +59,19 @@ final class Stats {
                 + "round(coalesce(sum(errors)::numeric / nullif(sum(calls), 0), 0), 4) AS error_rate, "
                 + "round(sum(total_duration_us)::numeric / nullif(sum(calls), 0) / 1000, 3) AS avg_ms, "
                 + "round(max(max_duration_us)::numeric / 1000, 3) AS max_ms FROM ";
+        Duration minute = Duration.ofMinutes(1);
         if (w.length().compareTo(Duration.ofHours(2)) <= 0) {
-            return Rows.one(c, sums + "tenant_stats_1m WHERE tenant_id = ? AND side = 'downstream' AND " + bucketRange("minute"),
-                    tenant, w.since(), w.until());
+            return Rows.one(c, sums + "tenant_stats_1m WHERE tenant_id = ? AND side = 'downstream' AND " + BUCKET_RANGE,
+                    tenant, w.firstBucket(minute), w.until());
         }
         String columns = "calls, errors, total_duration_us, max_duration_us";
+        Instant firstWholeHour = w.firstBucket(Duration.ofHours(1)).plus(Duration.ofHours(1));
+        Instant lastHour = Window.floor(w.until(), Duration.ofHours(1));
         return Rows.one(c, sums + "(SELECT " + columns + " FROM tenant_stats_1m WHERE tenant_id = ? AND side = 'downstream' "
-                + "AND ((bucket >= date_trunc('minute', ?::timestamptz) AND bucket < date_trunc('hour', ?::timestamptz) + interval '1 hour') "
-                + "OR (bucket >= date_trunc('hour', ?::timestamptz) AND bucket < ?::timestamptz)) "
+                + "AND ((bucket >= ? AND bucket < ?) OR (bucket >= ? AND bucket < ?)) "
                 + "UNION ALL SELECT " + columns + " FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' "
-                + "AND bucket >= date_trunc('hour', ?::timestamptz) + interval '1 hour' AND bucket < date_trunc('hour', ?::timestamptz)) r",
-                tenant, w.since(), w.since(), w.until(), w.until(), tenant, w.since(), w.until());
+                + "AND bucket >= ? AND bucket < ?) r",
+                tenant, w.firstBucket(minute), firstWholeHour, lastHour, w.until(), tenant, firstWholeHour, lastHour);
     }
 
     /**
@@ -118,14 +116,11 @@ final class Stats {
             return rawWindow(c, tenant, w, side, server, withLatency);
         }
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
-        // the newest bucket first: a failure kind's latest message is then decoded once, not once per bucket
-        try (PreparedStatement ps = c.prepareStatement("SELECT digest FROM " + toolDigests(w)
-                + " WHERE tenant_id = ? AND side = ? AND " + bucketRange(w.grain().unit) + " ORDER BY bucket DESC")) {
-            Rows.bind(ps, tenant, side, w.since(), w.until());
+        try (PreparedStatement ps = digestQuery(c, tenant, w, side)) {
             ToolDigest.Reader r = new ToolDigest.Reader();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    r.reset(rs.getBytes(1));
+                    r.reset(rs.getBytes(2));
                     while (r.next()) {
                         if (server == null || server.equals(r.server())) {
                             String s = r.server();
@@ -138,6 +133,45 @@ final class Stats {
         }
         tools.forEach((k, t) -> out.put(k, toolWindow(t, withLatency)));
         return out;
+    }
+
+    /**
+     * The tool digests (V010, V012: every tool of a tenant, side and bucket in one row) of the window's
+     * buckets: hours up to two days; beyond, the days, but for the whole weeks (Monday to Sunday) among
+     * them a week's row and only those of its days' rows that its compaction has not reached yet (30
+     * days: ~4 weeks and ~3-9 days instead of 31 days; the same sums, as a week holds its days'
+     * compacted rows). Newest bucket first: a failure kind's latest message is then decoded about once.
+     */
+    private static PreparedStatement digestQuery(Connection c, String tenant, Window w, String side) throws SQLException {
+        Duration width = w.grain().width;
+        Instant firstDay = w.firstBucket(width);
+        PreparedStatement ps;
+        if (w.grain() == Window.Grain.HOUR) {
+            ps = c.prepareStatement("SELECT bucket, digest FROM tool_digests_1h WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE
+                    + " ORDER BY bucket DESC");
+            Rows.bind(ps, tenant, side, firstDay, w.until());
+            return ps;
+        }
+        // whole weeks: from the first Monday on the first day or after it, to the Monday after the last day
+        Instant firstWeek = week(firstDay.plus(Duration.ofDays(6)));
+        Instant lastDay = Window.floor(w.until().minusNanos(1), width);
+        Instant weeksUntil = week(lastDay.plus(width));
+        if (!weeksUntil.isAfter(firstWeek)) {
+            ps = c.prepareStatement("SELECT bucket, digest FROM tool_digests_1d WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE
+                    + " ORDER BY bucket DESC");
+            Rows.bind(ps, tenant, side, firstDay, w.until());
+            return ps;
+        }
+        ps = c.prepareStatement("SELECT bucket, digest FROM tool_digests_1w WHERE tenant_id = ? AND side = ? "
+                + "AND bucket >= ? AND bucket < ? "
+                + "UNION ALL SELECT bucket, digest FROM tool_digests_1d WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE
+                + " AND (bucket < ? OR bucket >= ? OR NOT compacted) ORDER BY bucket DESC");
+        Rows.bind(ps, tenant, side, firstWeek, weeksUntil, tenant, side, firstDay, w.until(), firstWeek, weeksUntil);
+        return ps;
+    }
+
+    private static Instant week(Instant t) {
+        return Times.ofMicros(Times.weekStartMicros(Times.micros(t, "bucket")));
     }
 
     /**
@@ -289,8 +323,8 @@ final class Stats {
         long stepSeconds = Math.max(3_600, step);
         try (PreparedStatement ps = c.prepareStatement("SELECT to_timestamp(floor(extract(epoch FROM bucket) / ?) * ?), "
                 + "latency_keys::text, latency_counts::text FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' AND "
-                + bucketRange("hour") + " ORDER BY bucket")) {
-            Rows.bind(ps, (double) stepSeconds, (double) stepSeconds, tenant, w.since(), w.until());
+                + BUCKET_RANGE + " ORDER BY bucket")) {
+            Rows.bind(ps, (double) stepSeconds, (double) stepSeconds, tenant, w.firstBucket(Duration.ofHours(1)), w.until());
             HistogramText reader = new HistogramText();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -1,0 +1,214 @@
+package io.mcphub.telemetry.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcphub.telemetry.model.ExecutionSide;
+import io.mcphub.telemetry.model.LatencyHistogram;
+import io.mcphub.telemetry.model.Outcome;
+import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.Times;
+import io.mcphub.telemetry.model.ToolExecutionRecord;
+import io.mcphub.telemetry.sink.DigestCompaction;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Windows beyond two days read a weekly digest for each whole week inside them (V012) and daily ones
+ * at their ends: against the raw rows of the same days, before and after the days' newest increments
+ * reach their week, and proof that the weeks are what is read.
+ */
+@ParameterizedClass
+@EnumSource(StorageLayout.class)
+class WeeklyDigestsTest {
+    private static final String TENANT = "initech";
+
+    @Parameter
+    StorageLayout layout;
+
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    /** The Monday of the week before last, 00:00 UTC: its week is whole in every window below. */
+    private final Instant monday = now.atOffset(ZoneOffset.UTC).toLocalDate().with(DayOfWeek.MONDAY).minusWeeks(2)
+            .atStartOfDay(ZoneOffset.UTC).toInstant();
+
+    private static ToolExecutionRecord call(String server, String tool, Instant at, long durationUs, Outcome outcome,
+                                            String errorClass) {
+        return new ToolExecutionRecord(TENANT, "hub-1", server, tool, Times.micros(at, "startedAt"), durationUs, outcome,
+                errorClass, outcome == Outcome.SUCCESS ? null : "failed at " + at, null, null, null, null, null, null,
+                ExecutionSide.DOWNSTREAM);
+    }
+
+    /** Calls every 5 hours over 28 days, three tools, spread durations and failures of three kinds. */
+    private List<TelemetryRecord> history() {
+        List<TelemetryRecord> out = new ArrayList<>();
+        String[][] tools = {{"github", "search"}, {"github", "create_issue"}, {"files", "read"}};
+        int k = 0;
+        for (Instant t = now.minus(Duration.ofDays(28)); t.isBefore(now); t = t.plus(Duration.ofHours(5)).plusSeconds(37)) {
+            for (int i = 0; i < tools.length; i++, k++) {
+                long duration = (k * 37L % 900 + 1) * 100 * (i + 1);
+                Outcome outcome = k % 7 == i ? Outcome.TOOL_ERROR : k % 11 == 0 ? Outcome.EXCEPTION : Outcome.SUCCESS;
+                out.add(call(tools[i][0], tools[i][1], t, duration, outcome, outcome == Outcome.EXCEPTION ? "java.io.IOException" : null));
+            }
+        }
+        return out;
+    }
+
+    /** The windows compared: the last 30 days; whole weeks only; ends mid-week on both sides. */
+    private List<Instant[]> windows() {
+        return List.of(new Instant[] {now.minus(Duration.ofDays(30)), now},
+                new Instant[] {monday.minus(Duration.ofDays(7)), monday.plus(Duration.ofDays(7))},
+                new Instant[] {monday.minus(Duration.ofDays(13)).plusSeconds(13 * 3600 + 17 * 60),
+                        monday.plus(Duration.ofDays(10)).plusSeconds(9 * 3600 + 5 * 60)});
+    }
+
+    @Test
+    void longWindowsEqualTheRawRowsOfTheirDays() throws Exception {
+        try (ApiFixture f = ApiFixture.start(ApiFixture.localSettings(TENANT), layout, UnaryOperator.identity(), Duration.ofHours(1))) {
+            f.publish(history().toArray(TelemetryRecord[]::new));
+            try (Connection c = f.db.connect()) {
+                DigestCompaction.run(c);
+                assertTrue(count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE compacted") >= 4, "four weeks or more");
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE NOT compacted"));
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1d WHERE NOT compacted"));
+            }
+            compareAll(f, "compacted");
+
+            // newer increments of days inside a whole week: read from the days until their week has them
+            Instant wednesday = monday.plus(Duration.ofDays(2)).plusSeconds(10 * 3600);
+            f.publish(call("github", "search", wednesday, 1_234_567, Outcome.SUCCESS, null),
+                    call("files", "read", wednesday.plusSeconds(60), 5, Outcome.TIMEOUT, null),
+                    call("files", "write", wednesday.plusSeconds(120), 42_000, Outcome.SUCCESS, null));
+            try (Connection c = f.db.connect()) {
+                assertTrue(count(c, "SELECT count(*) FROM rollup_tool_digest_1d WHERE NOT compacted") > 0);
+            }
+            compareAll(f, "with increments not compacted");
+            try (Connection c = f.db.connect()) {
+                DigestCompaction.run(c);
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE NOT compacted"));
+            }
+            compareAll(f, "compacted again");
+
+            // the week's row is what a window holding the whole week reads: without its days it answers the same,
+            // while a window of some of its days (no whole week) finds none
+            try (Connection c = f.db.connect(); Statement st = c.createStatement()) {
+                st.execute("DELETE FROM rollup_tool_digest_1d WHERE bucket >= '" + monday + "' AND bucket < '"
+                        + monday.plus(Duration.ofDays(7)) + "'");
+            }
+            Instant[] whole = windows().get(1);
+            compare(f, whole[0], whole[1], "days of the week deleted");
+            JsonNode part = f.json("/api/telemetry/tools?since=" + monday.plus(Duration.ofDays(1)) + "&until="
+                    + monday.plus(Duration.ofDays(5)));
+            assertEquals(0, part.get("tools").size(), part.toString());
+        }
+    }
+
+    private void compareAll(ApiFixture f, String when) throws Exception {
+        for (Instant[] w : windows()) {
+            compare(f, w[0], w[1], when);
+        }
+        JsonNode d = f.json("/api/telemetry/tools?window=30d");
+        assertTrue(d.get("tools").size() >= 3, d.toString());
+    }
+
+    /**
+     * /tools and /errors over [since, until) against the raw rows of the days they overlap (a long window
+     * counts whole days, README "Time windows"): counts, maxima and last calls exactly, percentiles
+     * within the histogram's relative error.
+     */
+    private void compare(ApiFixture f, Instant since, Instant until, String when) throws Exception {
+        Instant firstDay = since.truncatedTo(ChronoUnit.DAYS);
+        Instant afterLastDay = until.minusNanos(1).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        String range = "since=" + since + "&until=" + until;
+        JsonNode tools = f.json("/api/telemetry/tools?" + range).get("tools");
+        int compared = 0;
+        try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT server_name, tool_name, count(*), count(*) FILTER (WHERE outcome <> 'success'), max(duration_us) / 1000.0, "
+                + "max(started_at), percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) "
+                + "FROM tool_executions WHERE tenant_id = ? AND side = 'downstream' AND started_at >= ? AND started_at < ? "
+                + "GROUP BY 1, 2")) {
+            ps.setString(1, TENANT);
+            ps.setObject(2, OffsetDateTime.ofInstant(firstDay, ZoneOffset.UTC));
+            ps.setObject(3, OffsetDateTime.ofInstant(afterLastDay, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode t = null;
+                    for (JsonNode x : tools) {
+                        if (x.get("server_name").asText().equals(rs.getString(1)) && x.get("tool_name").asText().equals(rs.getString(2))) {
+                            t = x;
+                        }
+                    }
+                    String what = when + ", " + range + ": " + rs.getString(1) + "/" + rs.getString(2) + " " + t;
+                    assertNotNull(t, what);
+                    assertEquals(rs.getLong(3), t.get("calls").asLong(), what);
+                    assertEquals(rs.getLong(4), t.get("errors").asLong(), what);
+                    assertEquals(rs.getDouble(5), t.at("/latency_ms/max").asDouble(), 1e-9, what);
+                    assertEquals(rs.getTimestamp(6).toInstant(), Instant.parse(t.get("last_called_at").asText()), what);
+                    Long[] p = (Long[]) rs.getArray(7).getArray();
+                    String[] names = {"p50", "p95", "p99"};
+                    for (int i = 0; i < 3; i++) {
+                        double exactMs = p[i] / 1000.0;
+                        assertEquals(exactMs, t.at("/latency_ms/" + names[i]).asDouble(),
+                                Math.max(exactMs * LatencyHistogram.RELATIVE_ERROR, 0.001), what + " " + names[i]);
+                    }
+                    compared++;
+                }
+            }
+            assertEquals(compared, tools.size(), when + ", " + range + ": no tool without calls: " + tools);
+            assertTrue(compared >= 3, when + ", " + range + ": tools compared: " + compared);
+
+            JsonNode errors = f.json("/api/telemetry/errors?" + range).get("by_error_class");
+            try (PreparedStatement byClass = c.prepareStatement("SELECT coalesce(error_class, outcome), count(*), "
+                    + "count(DISTINCT server_name || '/' || tool_name), max(started_at) FROM tool_executions "
+                    + "WHERE tenant_id = ? AND side = 'downstream' AND outcome <> 'success' AND started_at >= ? AND started_at < ? "
+                    + "GROUP BY 1")) {
+                byClass.setString(1, TENANT);
+                byClass.setObject(2, OffsetDateTime.ofInstant(firstDay, ZoneOffset.UTC));
+                byClass.setObject(3, OffsetDateTime.ofInstant(afterLastDay, ZoneOffset.UTC));
+                int classes = 0;
+                try (ResultSet rs = byClass.executeQuery()) {
+                    while (rs.next()) {
+                        JsonNode k = null;
+                        for (JsonNode x : errors) {
+                            if (x.get("error_class").asText().equals(rs.getString(1))) {
+                                k = x;
+                            }
+                        }
+                        String what = when + ", " + range + ": " + rs.getString(1) + " " + errors;
+                        assertNotNull(k, what);
+                        assertEquals(rs.getLong(2), k.get("errors").asLong(), what);
+                        assertEquals(rs.getLong(3), k.get("tools").asLong(), what);
+                        assertEquals(rs.getTimestamp(4).toInstant(), Instant.parse(k.get("last_seen_at").asText()), what);
+                        classes++;
+                    }
+                }
+                assertEquals(classes, errors.size(), when + ", " + range + ": " + errors);
+                assertTrue(classes >= 2, when + ", " + range + ": " + errors);
+            }
+        }
+    }
+
+    private static long count(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

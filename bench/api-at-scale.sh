@@ -10,7 +10,9 @@
 # Query plans (EXPLAIN ANALYZE as tenant-1's login, under row-level security) go to
 # benchmarks/target/api-at-scale-plans-LAYOUT.txt.
 # Usage: bench/api-at-scale.sh [plain|timescale|citus]   (KEEP_DATA=1 reuses a loaded database;
-#        DURATION=10s per endpoint, CONNECTIONS=4, ROWS, DAYS, BUST_MODES)
+#        DURATION=10s per endpoint, CONNECTIONS=4, ROWS, DAYS, BUST_MODES, WINDOWS="1h 24h 7d 30d",
+#        ENDPOINTS="dashboard tools errors servers", EXECUTIONS=0 skips /executions, API_JAR: another
+#        build's api-server.jar, to compare two builds on the same data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAYOUT="${1:-plain}"
@@ -41,7 +43,7 @@ fi
 tokens=$(for t in 1 2 3; do java -jar api-server/target/api-server.jar token create --tenant tenant-$t --label bench 2>/dev/null; done | paste -sd,)
 
 work=$(mktemp -d)
-MCP_TELEMETRY_API_PORT=$PORT MCP_TELEMETRY_API_BIND=127.0.0.1 java -Xmx512m -jar api-server/target/api-server.jar serve >"$work/api.log" 2>&1 &
+MCP_TELEMETRY_API_PORT=$PORT MCP_TELEMETRY_API_BIND=127.0.0.1 java -Xmx512m -jar "${API_JAR:-api-server/target/api-server.jar}" serve >"$work/api.log" 2>&1 &
 api=$!
 trap 'kill $api 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 300); do grep -q "listening on" "$work/api.log" && break; sleep 0.1; done
@@ -69,18 +71,20 @@ run() { # $1 label, $2 path, $3 bust
 }
 echo "# $(date -u +%T) uptime: $(uptime)"
 for bust in ${BUST_MODES:-1}; do
-  for window in 1h 24h 7d 30d; do
-    for endpoint in dashboard tools errors servers; do
+  for window in ${WINDOWS:-1h 24h 7d 30d}; do
+    for endpoint in ${ENDPOINTS:-dashboard tools errors servers}; do
       run "$endpoint-$window" "/api/telemetry/$endpoint?window=$window" "$bust"
     done
   done
 done
 # /executions takes no window; "until" (bust) is one of its filters, so both runs are uncached alike.
-run executions-page1        "/api/telemetry/executions?limit=50" 1
-run executions-page21       "/api/telemetry/executions?limit=50&cursor=$deep" 0
-run executions-server       "/api/telemetry/executions?limit=50&server=server-07" 1
-run executions-server-tool  "/api/telemetry/executions?limit=50&server=server-07&tool=tool_3" 1
-run executions-errors       "/api/telemetry/executions?limit=50&outcome=error" 1
+if [[ "${EXECUTIONS:-1}" != 0 ]]; then
+  run executions-page1        "/api/telemetry/executions?limit=50" 1
+  run executions-page21       "/api/telemetry/executions?limit=50&cursor=$deep" 0
+  run executions-server       "/api/telemetry/executions?limit=50&server=server-07" 1
+  run executions-server-tool  "/api/telemetry/executions?limit=50&server=server-07&tool=tool_3" 1
+  run executions-errors       "/api/telemetry/executions?limit=50&outcome=error" 1
+fi
 echo "# $(date -u +%T) uptime: $(uptime)"
 
 plans=benchmarks/target/api-at-scale-plans-$LAYOUT.txt

@@ -6,6 +6,14 @@
 -- increments not compacted yet (V010's compacted flag). This migration fills the weeks from the daily
 -- digests already compacted (a step in Java that the migrator runs before it records V012).
 
+-- A compacted day must be in its week: in_week is set by the compaction that adds it there, so the
+-- compaction of an agent built before V012 (which would leave its days out of their weeks, for good)
+-- is refused and rolled back, and its increments wait for an upgraded agent's. NOT VALID: the days
+-- compacted before are marked below, after the DDL (Citus refuses DDL after multi-shard DML in a
+-- transaction).
+ALTER TABLE rollup_tool_digest_1d ADD COLUMN IF NOT EXISTS in_week boolean;
+ALTER TABLE rollup_tool_digest_1d ADD CONSTRAINT rollup_tool_digest_1d_in_week CHECK (NOT compacted OR in_week IS TRUE) NOT VALID;
+
 CREATE TABLE IF NOT EXISTS rollup_tool_digest_1w (LIKE rollup_tool_digest_1h INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
 
 DO $$
@@ -27,3 +35,6 @@ BEGIN
         END IF;
     END IF;
 END $$;
+
+-- the days compacted before this migration: the step in Java adds them to their weeks
+UPDATE rollup_tool_digest_1d SET in_week = true WHERE compacted;

@@ -38,15 +38,31 @@ public final class DigestRows {
         }
     }
 
+    /**
+     * Inserts days merged by compaction: compacted and, since V012, in their week (its check refuses a
+     * compacted day that is not, which is how the compaction of an older agent is kept out).
+     */
+    public static void insertMergedDays(Connection c, Map<Key, byte[]> rows) throws SQLException {
+        try (Batch batch = new Batch(c, DAYS, ", compacted, in_week", ", true, true")) {
+            batch.add(rows);
+            batch.finish();
+        }
+    }
+
     /** Rows inserted into one table in batches of {@link #SIZE}: {@link #finish} sends the rest. */
     public static final class Batch implements AutoCloseable {
         static final int SIZE = 200;
         private final PreparedStatement insert;
         private int pending;
 
+        /** Rows flagged {@code compacted} (merges) or not (increments). */
         public Batch(Connection c, String table, boolean compacted) throws SQLException {
-            insert = c.prepareStatement("INSERT INTO " + table + " (tenant_id, bucket, side, digest, compacted) "
-                    + "VALUES (?, ?, ?, ?, " + compacted + ")");
+            this(c, table, ", compacted", ", " + compacted);
+        }
+
+        private Batch(Connection c, String table, String flagColumns, String flagValues) throws SQLException {
+            insert = c.prepareStatement("INSERT INTO " + table + " (tenant_id, bucket, side, digest" + flagColumns + ") "
+                    + "VALUES (?, ?, ?, ?" + flagValues + ")");
         }
 
         public void add(Map<Key, byte[]> rows) throws SQLException {

@@ -308,6 +308,15 @@ class SchemaLayoutsTest {
                 if (grain.equals("1w")) {
                     assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w "
                             + "WHERE bucket <> date_trunc('week', bucket AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"), "weeks start on Monday, UTC");
+                    assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1d WHERE in_week IS NOT TRUE"),
+                            "the compacted days are marked as in their weeks");
+                    // the compaction of an agent built before V012 inserts merged days without adding them to their weeks
+                    SQLException older = assertThrows(SQLException.class, () -> st.execute("INSERT INTO rollup_tool_digest_1d "
+                            + "(tenant_id, bucket, side, digest, compacted) VALUES ('tenant-a', now(), 'downstream', '\\x01', true)"));
+                    assertTrue(older.getMessage().contains("rollup_tool_digest_1d_in_week"), older.getMessage());
+                    st.execute("INSERT INTO rollup_tool_digest_1d (tenant_id, bucket, side, digest) "
+                            + "VALUES ('tenant-a', now() - interval '400 days', 'downstream', '\\x01')"); // its increments are still taken
+                    st.execute("DELETE FROM rollup_tool_digest_1d WHERE bucket < now() - interval '399 days'");
                 }
                 Map<String, ToolTotals> tools = new TreeMap<>();
                 try (ResultSet rs = st.executeQuery("SELECT tenant_id, side, digest FROM tool_digests_" + grain)) {

@@ -82,9 +82,11 @@ public final class DigestCompaction {
                 }
             }
             int merged = keys.size();
-            DigestRows.insert(c, table, keys.drain(), true);
             if (weeks != null) {
+                DigestRows.insertMergedDays(c, keys.drain());
                 DigestRows.insert(c, DigestRows.WEEKS, weeks.drain(), false);
+            } else {
+                DigestRows.insert(c, table, keys.drain(), true);
             }
             c.commit();
             return merged;

@@ -193,6 +193,25 @@ class EndpointsTest {
         assertFalse(d.at("/series/calls").isEmpty());
         assertFalse(d.at("/series/latency").isEmpty());
         assertEquals(SampleFleet.ACME, d.get("tenant").asText());
+        // the latency series of the raw window, from the dashboard's one scan: what PostgreSQL gives per step
+        List<String> expected = new ArrayList<>();
+        for (List<String> row : rows("SELECT extract(epoch FROM t)::bigint, calls, round((p[1] / 1000)::numeric, 3), "
+                + "round((p[2] / 1000)::numeric, 3), round((p[3] / 1000)::numeric, 3) FROM (SELECT "
+                + "to_timestamp(floor(extract(epoch FROM started_at) / " + d.at("/series/step_s").asLong() + ") * "
+                + d.at("/series/step_s").asLong() + ") AS t, count(*) AS calls, "
+                + "percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS p FROM tool_executions "
+                + "WHERE tenant_id = '" + SampleFleet.ACME + "' AND side = 'downstream' AND started_at >= '" + d.at("/window/since").asText()
+                + "' AND started_at < '" + d.at("/window/until").asText() + "' GROUP BY 1) s ORDER BY t")) {
+            expected.add(row.get(0) + " " + row.get(1) + " " + new java.math.BigDecimal(row.get(2)).doubleValue() + " "
+                    + new java.math.BigDecimal(row.get(3)).doubleValue() + " " + new java.math.BigDecimal(row.get(4)).doubleValue());
+        }
+        List<String> series = new ArrayList<>();
+        for (JsonNode step : d.at("/series/latency")) {
+            series.add(java.time.Instant.parse(step.get("t").asText()).getEpochSecond() + " " + step.get("calls").asLong() + " "
+                    + step.get("p50_ms").asDouble() + " " + step.get("p95_ms").asDouble() + " " + step.get("p99_ms").asDouble());
+        }
+        assertTrue(expected.size() > 3, expected.toString());
+        assertEquals(expected, series);
     }
 
     @Test

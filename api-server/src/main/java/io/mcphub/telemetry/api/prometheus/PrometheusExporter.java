@@ -9,6 +9,7 @@ import io.mcphub.telemetry.api.live.FeedHub;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PrometheusExporter {
     private static final Duration FORGET_AFTER = Duration.ofMinutes(15);
+    /** The metrics sampled this recently are exported (bound as a value, so the partitions are pruned when planned). */
+    private static final Duration LATEST_INFRA = Duration.ofMinutes(5);
 
     private final TelemetryDatabase db;
     private final FeedHub hub;
@@ -155,8 +158,8 @@ public final class PrometheusExporter {
             }
         }
         var infra = Rows.list(c, "SELECT DISTINCT ON (instance_id, scope, metric) instance_id, scope, metric, value "
-                + "FROM infra_metrics WHERE tenant_id = ? AND sampled_at > now() - interval '5 minutes' "
-                + "ORDER BY instance_id, scope, metric, sampled_at DESC", tenant);
+                + "FROM infra_metrics WHERE tenant_id = ? AND sampled_at > ? "
+                + "ORDER BY instance_id, scope, metric, sampled_at DESC", tenant, Instant.now().minus(LATEST_INFRA));
         out.family("mcp_hub_infra_metric", "gauge",
                 "Latest sampled JVM/process/system/container/agent metric of each hub instance (last 5 minutes).");
         for (var m : infra) {

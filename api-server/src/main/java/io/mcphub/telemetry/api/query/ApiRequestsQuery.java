@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /** {@code GET /api/telemetry/api-requests}: the hub's REST traffic in the window, by route and status class. */
@@ -68,10 +69,12 @@ public final class ApiRequestsQuery {
         long serverErrors = 0;
         LatencyHistogram latency = new LatencyHistogram();
         HistogramText histograms = new HistogramText();
+        // bounds computed here (UTC hours, and values that prune the partitions when the query is planned)
+        Instant firstWholeHour = w.firstBucket(Duration.ofHours(1)).plus(Duration.ofHours(1));
+        Instant lastHour = Window.floor(w.until(), Duration.ofHours(1));
         try (PreparedStatement ps = c.prepareStatement("SELECT requests, server_errors, latency_keys::text, latency_counts::text "
-                + "FROM api_latency_1h WHERE tenant_id = ? AND bucket >= date_trunc('hour', ?::timestamptz) + interval '1 hour' "
-                + "AND bucket < date_trunc('hour', ?::timestamptz)")) {
-            Rows.bind(ps, tenant, w.since(), w.until());
+                + "FROM api_latency_1h WHERE tenant_id = ? AND bucket >= ? AND bucket < ?")) {
+            Rows.bind(ps, tenant, firstWholeHour, lastHour);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     requests += rs.getLong(1);
@@ -83,9 +86,9 @@ public final class ApiRequestsQuery {
         // the partial hours, bucketed here as the sink buckets them (LatencyHistogram.key)
         try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN latency_us <= 1 THEN 0 "
                 + "ELSE ceil(ln(latency_us::float8) / ln(?::float8))::int END, count(*), count(*) FILTER (WHERE status >= 500) "
-                + "FROM api_requests WHERE tenant_id = ? AND ((occurred_at >= ? AND occurred_at < date_trunc('hour', ?::timestamptz) "
-                + "+ interval '1 hour') OR (occurred_at >= date_trunc('hour', ?::timestamptz) AND occurred_at < ?)) GROUP BY 1")) {
-            Rows.bind(ps, LatencyHistogram.GAMMA, tenant, w.since(), w.since(), w.until(), w.until());
+                + "FROM api_requests WHERE tenant_id = ? AND ((occurred_at >= ? AND occurred_at < ?) "
+                + "OR (occurred_at >= ? AND occurred_at < ?)) GROUP BY 1")) {
+            Rows.bind(ps, LatencyHistogram.GAMMA, tenant, w.since(), firstWholeHour, lastHour, w.until());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     latency.add(rs.getInt(1), rs.getLong(2));

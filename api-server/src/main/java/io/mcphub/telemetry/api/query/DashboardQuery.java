@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * {@code GET /api/telemetry/dashboard}: everything the dashboard page shows in one round trip. Totals
  * and the call series come from the rollups; the busiest and slowest tools from one scan of the raw rows
- * up to an hour and of the tool digests beyond (Stats.toolWindow); the latency series from the raw rows
- * up to an hour and the hourly tenant histograms up to a day. Answers are cached briefly per tenant and query.
+ * up to an hour and of the tool digests beyond (Stats.toolWindow); the latency series from the same scan
+ * of the raw rows up to an hour and the hourly tenant histograms up to a day. Answers are cached briefly per tenant and query.
  */
 public final class DashboardQuery {
 
@@ -29,10 +29,12 @@ public final class DashboardQuery {
         String tenant = req.tenant();
         String downstream = ExecutionSide.DOWNSTREAM.sqlName();
         return req.read(c -> {
-            var health = HealthQuery.health(c, tenant);
+            var health = HealthQuery.health(c, tenant, req.now());
             var totals = Stats.totals(c, tenant, w);
             // the busiest and the slowest tools from one scan of the rollups (Stats.toolWindow)
-            var perTool = Stats.toolWindow(c, tenant, w, downstream, null).values();
+            // up to an hour the latency series comes from the same scan of the raw rows
+            Stats.LatencySteps steps = w.grain() == Window.Grain.RAW ? new Stats.LatencySteps(w) : null;
+            var perTool = Stats.toolWindow(c, tenant, w, downstream, null, true, steps).values();
             List<Map<String, Object>> top = new ArrayList<>(perTool.size());
             List<Map<String, Object>> slowest = new ArrayList<>(perTool.size());
             for (Stats.ToolWindow t : perTool) {
@@ -55,7 +57,8 @@ public final class DashboardQuery {
                     + "(SELECT count(*) FROM tools t WHERE t.tenant_id = s.tenant_id AND t.server_name = s.server_name "
                     + "AND t.removed_at IS NULL) AS tool_count FROM mcp_servers s WHERE s.tenant_id = ? ORDER BY s.server_name",
                     tenant);
-            Object latency = w.length().compareTo(Duration.ofHours(25)) <= 0 ? Stats.latencySeries(c, tenant, w) : null;
+            Object latency = steps != null ? steps.series()
+                    : w.length().compareTo(Duration.ofHours(25)) <= 0 ? Stats.latencySeries(c, tenant, w) : null;
             return Json.object("window", w.json(), "generated_at", req.now(), "tenant", tenant,
                     "status", health.get("status"), "hubs", health.get("hubs"), "servers", health.get("servers"), "server_list", serverList,
                     "executions", totals, "top_tools", top, "slowest_tools", slowest, "latest_errors", errors,

@@ -6,6 +6,8 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,11 @@ import java.util.Map;
  * disconnected), {@code down} (no hub up) or {@code unknown} (nothing recorded yet).
  */
 public final class HealthQuery {
+    /**
+     * How far back the agents' own counters are looked for. Bound as a value, not {@code now() - ...}: a
+     * stable expression cannot prune partitions when the query is planned, which then plans all of them.
+     */
+    private static final Duration AGENT_COUNTERS = Duration.ofMinutes(10);
     static final String HUBS = "SELECT instance_id, hub_name, hub_version, host, port, pid, jvm_version, agent_version, "
             + "started_at, last_seen_at, stopped_at, "
             + "CASE WHEN stopped_at IS NOT NULL THEN 'stopped' "
@@ -26,18 +33,18 @@ public final class HealthQuery {
 
     public Object handle(ApiRequest req) {
         req.params();
-        return req.read(c -> health(c, req.tenant()));
+        return req.read(c -> health(c, req.tenant(), req.now()));
     }
 
-    static Map<String, Object> health(Connection c, String tenant) throws SQLException {
+    static Map<String, Object> health(Connection c, String tenant, Instant now) throws SQLException {
         List<Map<String, Object>> hubs = Rows.list(c, HUBS, tenant);
         Map<String, Object> servers = serverCounts(c, tenant);
         long up = hubs.stream().filter(h -> "up".equals(h.get("state"))).count();
         long down = ((Number) servers.get("failed")).longValue() + ((Number) servers.get("disconnected")).longValue();
         String status = hubs.isEmpty() ? "unknown" : up == 0 ? "down" : down > 0 ? "degraded" : "ok";
         var agent = Rows.list(c, "SELECT DISTINCT ON (instance_id, metric) instance_id, metric, value, sampled_at "
-                + "FROM infra_metrics WHERE tenant_id = ? AND scope = 'agent' AND sampled_at > now() - interval '10 minutes' "
-                + "ORDER BY instance_id, metric, sampled_at DESC", tenant);
+                + "FROM infra_metrics WHERE tenant_id = ? AND scope = 'agent' AND sampled_at > ? "
+                + "ORDER BY instance_id, metric, sampled_at DESC", tenant, now.minus(AGENT_COUNTERS));
         return Json.object("status", status, "hubs_up", up, "hubs", hubs, "servers", servers, "agent_counters", agent,
                 "database", Json.object("reachable", true, "time", Rows.one(c, "SELECT now() AS t").get("t")));
     }

@@ -111,9 +111,18 @@ final class Stats {
      */
     static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server,
                                               boolean withLatency) throws SQLException {
+        return toolWindow(c, tenant, w, side, server, withLatency, null);
+    }
+
+    /**
+     * {@link #toolWindow}; a window of the raw grain also adds every call's duration to {@code steps}
+     * when given (the dashboard's latency series, from the same scan).
+     */
+    static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server,
+                                              boolean withLatency, LatencySteps steps) throws SQLException {
         Map<String, ToolWindow> out = new LinkedHashMap<>();
         if (w.grain() == Window.Grain.RAW) {
-            return rawWindow(c, tenant, w, side, server, withLatency);
+            return rawWindow(c, tenant, w, side, server, withLatency, steps);
         }
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
         try (PreparedStatement ps = digestQuery(c, tenant, w, side)) {
@@ -180,7 +189,7 @@ final class Stats {
      * tool in PostgreSQL (one scan for the sums, one per percentile query) cost several times more.
      */
     private static Map<String, ToolWindow> rawWindow(Connection c, String tenant, Window w, String side, String server,
-                                                     boolean withLatency) throws SQLException {
+                                                     boolean withLatency, LatencySteps steps) throws SQLException {
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
         Map<String, Durations> durations = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, duration_us, "
@@ -210,6 +219,9 @@ final class Stats {
                     if (withLatency) {
                         durations.computeIfAbsent(k, x -> new Durations()).add(d);
                     }
+                    if (steps != null) {
+                        steps.add(started, d);
+                    }
                 }
             }
         }
@@ -228,6 +240,36 @@ final class Stats {
             out.put(k, new ToolWindow(tw.stats(), latency, tw.failures()));
         });
         return out;
+    }
+
+    /**
+     * The calls of a raw window by series step, for their exact percentiles per step: what
+     * {@link #latencySeries} answers for that window, taken from the scan of {@link #toolWindow}
+     * instead of a second scan that sorts per step.
+     */
+    static final class LatencySteps {
+        private final long stepMicros;
+        private final TreeMap<Long, Durations> steps = new TreeMap<>();
+
+        LatencySteps(Window w) {
+            stepMicros = w.seriesStep().toSeconds() * 1_000_000L;
+        }
+
+        void add(long startedMicros, long durationUs) {
+            steps.computeIfAbsent(Math.floorDiv(startedMicros, stepMicros) * stepMicros, t -> new Durations()).add(durationUs);
+        }
+
+        /** The steps with calls, in order, shaped as {@link #latencySeries}' rows. */
+        List<Map<String, Object>> series() {
+            List<Map<String, Object>> out = new ArrayList<>(steps.size());
+            steps.forEach((t, d) -> {
+                int n = d.n;
+                long[] sorted = d.sorted();
+                out.add(Json.object("t", Times.ofMicros(t), "calls", (long) n, "p50_ms", exactMs(sorted, n, 0.5),
+                        "p95_ms", exactMs(sorted, n, 0.95), "p99_ms", exactMs(sorted, n, 0.99)));
+            });
+            return out;
+        }
     }
 
     /** One tool's durations in a raw window, for its exact percentiles. */
@@ -308,17 +350,12 @@ final class Stats {
     }
 
     /**
-     * Latency percentiles per step: exact from the raw rows of a window up to an hour, from the tenant's
-     * hourly histograms up to a day; longer windows have none.
+     * Latency percentiles per step of a window over an hour, up to a day, from the tenant's hourly
+     * histograms (a window up to an hour has them exact from the raw rows: {@link LatencySteps}; longer
+     * ones have none).
      */
     static List<Map<String, Object>> latencySeries(Connection c, String tenant, Window w) throws SQLException {
         long step = w.seriesStep().toSeconds();
-        if (w.grain() == Window.Grain.RAW) {
-            return Rows.list(c, "SELECT t, calls, " + QUANTILES_MS + " FROM ("
-                    + "SELECT to_timestamp(floor(extract(epoch FROM started_at) / ?) * ?) AS t, count(*) AS calls, " + QUANTILES
-                    + " FROM tool_executions WHERE tenant_id = ? AND started_at >= ? AND started_at < ? AND side = 'downstream' "
-                    + "GROUP BY 1) s ORDER BY t", (double) step, (double) step, tenant, w.since(), w.until());
-        }
         Map<Instant, LatencyHistogram> perStep = new LinkedHashMap<>();
         long stepSeconds = Math.max(3_600, step);
         try (PreparedStatement ps = c.prepareStatement("SELECT to_timestamp(floor(extract(epoch FROM bucket) / ?) * ?), "

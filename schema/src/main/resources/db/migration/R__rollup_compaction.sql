@@ -1,4 +1,4 @@
--- Merges a tenant's tool, hourly tenant and hourly API request rollup increments (every layout has them) into one row per key (the rows of a key add up, so the result
+-- Merges a tenant's tool, hourly tenant and hourly and daily API request rollup increments (every layout has them) into one row per key (the rows of a key add up, so the result
 -- reads the same), one tenant at a time: on Citus each statement then runs on that tenant's shard.
 -- Safe beside writers and beside another compaction: rows are taken by DELETE ... RETURNING, so each
 -- increment is merged once; increments written meanwhile wait for the next round.
@@ -47,6 +47,8 @@ BEGIN
                                   latency_keys, latency_counts, compacted)
     SELECT p_tenant, s.bucket, s.side, s.calls, s.errors, s.total, s.hi, coalesce(a.ks, '{}'), coalesce(a.cs, '{}'), true
       FROM sums s LEFT JOIN arrays a USING (bucket, side);
+    -- the API requests' hours, and in the same statement their increments' sums per day (V013: a day holds
+    -- its hours' compacted rows; those compacted before are in it already)
     WITH gone AS (
         DELETE FROM rollup_api_1h r USING (SELECT DISTINCT bucket FROM rollup_api_1h
                                             WHERE tenant_id = p_tenant AND NOT compacted) f
@@ -55,8 +57,30 @@ BEGIN
     sums AS (SELECT bucket, sum(requests)::bigint AS requests, sum(server_errors)::bigint AS server_errors
                FROM gone GROUP BY 1),
     hist AS (SELECT bucket, k, sum(c)::bigint AS c FROM gone, unnest(latency_keys, latency_counts) AS u(k, c) GROUP BY 1, 2),
+    arrays AS (SELECT bucket, array_agg(k ORDER BY k) AS ks, array_agg(c ORDER BY k) AS cs FROM hist GROUP BY 1),
+    hours AS (
+        INSERT INTO rollup_api_1h (tenant_id, bucket, requests, server_errors, latency_keys, latency_counts, compacted)
+        SELECT p_tenant, s.bucket, s.requests, s.server_errors, coalesce(a.ks, '{}'), coalesce(a.cs, '{}'), true
+          FROM sums s LEFT JOIN arrays a USING (bucket)),
+    fresh AS (SELECT date_trunc('day', bucket, 'UTC') AS day, requests, server_errors, latency_keys, latency_counts
+                FROM gone WHERE NOT compacted),
+    day_sums AS (SELECT day, sum(requests)::bigint AS requests, sum(server_errors)::bigint AS server_errors
+                   FROM fresh GROUP BY 1),
+    day_hist AS (SELECT day, k, sum(c)::bigint AS c FROM fresh, unnest(latency_keys, latency_counts) AS u(k, c) GROUP BY 1, 2),
+    day_arrays AS (SELECT day, array_agg(k ORDER BY k) AS ks, array_agg(c ORDER BY k) AS cs FROM day_hist GROUP BY 1)
+    INSERT INTO rollup_api_1d (tenant_id, bucket, requests, server_errors, latency_keys, latency_counts, compacted)
+    SELECT p_tenant, s.day, s.requests, s.server_errors, coalesce(a.ks, '{}'), coalesce(a.cs, '{}'), false
+      FROM day_sums s LEFT JOIN day_arrays a USING (day);
+    WITH gone AS (
+        DELETE FROM rollup_api_1d r USING (SELECT DISTINCT bucket FROM rollup_api_1d
+                                            WHERE tenant_id = p_tenant AND NOT compacted) f
+         WHERE r.tenant_id = p_tenant AND r.bucket = f.bucket
+        RETURNING r.*),
+    sums AS (SELECT bucket, sum(requests)::bigint AS requests, sum(server_errors)::bigint AS server_errors
+               FROM gone GROUP BY 1),
+    hist AS (SELECT bucket, k, sum(c)::bigint AS c FROM gone, unnest(latency_keys, latency_counts) AS u(k, c) GROUP BY 1, 2),
     arrays AS (SELECT bucket, array_agg(k ORDER BY k) AS ks, array_agg(c ORDER BY k) AS cs FROM hist GROUP BY 1)
-    INSERT INTO rollup_api_1h (tenant_id, bucket, requests, server_errors, latency_keys, latency_counts, compacted)
+    INSERT INTO rollup_api_1d (tenant_id, bucket, requests, server_errors, latency_keys, latency_counts, compacted)
     SELECT p_tenant, s.bucket, s.requests, s.server_errors, coalesce(a.ks, '{}'), coalesce(a.cs, '{}'), true
       FROM sums s LEFT JOIN arrays a USING (bucket);
 END $$;

@@ -4,7 +4,7 @@
 -- give the increments as stored (merge their histograms: keys and counts, see V004).
 
 DROP VIEW IF EXISTS server_stats_1h, server_stats_1d, tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d,
-    tenant_latency_1h, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h;
+    tenant_latency_1h, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h, api_latency_1d;
 
 CREATE VIEW tool_stats_1h WITH (security_barrier) AS
     SELECT tenant_id, bucket, server_name, tool_name, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
@@ -51,8 +51,14 @@ CREATE VIEW tool_digests_1w WITH (security_barrier) AS
      WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
 
 -- The hub's API requests per tenant and hour (V011), increments as stored: add up the rows of a bucket.
+-- compacted: whether the row is in its day's too (V013).
 CREATE VIEW api_latency_1h WITH (security_barrier) AS
-    SELECT tenant_id, bucket, requests, server_errors, latency_keys, latency_counts FROM rollup_api_1h
+    SELECT tenant_id, bucket, requests, server_errors, latency_keys, latency_counts, compacted FROM rollup_api_1h
+     WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
+
+-- ... and per day of UTC (V013): the compacted hours of each; add the hours' other rows.
+CREATE VIEW api_latency_1d WITH (security_barrier) AS
+    SELECT tenant_id, bucket, requests, server_errors, latency_keys, latency_counts FROM rollup_api_1d
      WHERE (tenant_id = mcp_telemetry_tenant() OR mcp_telemetry_is_owner());
 
 -- Per-server statistics are about downstream servers.
@@ -67,4 +73,4 @@ CREATE VIEW server_stats_1d AS
       FROM tool_stats_1d WHERE side = 'downstream' GROUP BY tenant_id, bucket, server_name;
 
 GRANT SELECT ON tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d, tenant_latency_1h, server_stats_1h,
-    server_stats_1d, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h TO mcp_tenant;
+    server_stats_1d, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h, api_latency_1d TO mcp_tenant;

@@ -53,13 +53,13 @@ class SchemaLayoutsTest {
             case PLAIN -> SchemaMigratorTest.PLAIN_FILES;
             case TIMESCALE -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.timescale.sql", "V007__tenant_policies.sql",
-                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "R__rollup_compaction.sql",
+                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "R__rollup_compaction.sql",
                     "R__maintenance.timescale.sql",
                     "R__rollup_views.sql", "R__tenant_views.timescale.sql", "R__api_tokens.sql", "R__use_tenant.sql");
             case CITUS -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.plain.sql", "V006__distribution.citus.sql",
                     "V007__tenant_policies.sql", "V008__server_connections.sql", "V009__trace_context.plain.sql",
-                    "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "R__partitions.plain.sql",
+                    "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "R__partitions.plain.sql",
                     "R__rollup_compaction.sql", "R__maintenance.plain.sql", "R__rollup_views.sql",
                     "R__tenant_views.plain.sql", "R__api_tokens.sql", "R__use_tenant.sql");
         };
@@ -296,6 +296,11 @@ class SchemaLayoutsTest {
                     + "FROM rollup_api_1h WHERE tenant_id = 'tenant-a' AND bucket = date_trunc('hour', now())"));
             assertEquals(String.valueOf(io.mcphub.telemetry.model.LatencyHistogram.key(1000)) + "," + io.mcphub.telemetry.model.LatencyHistogram.key(50000),
                     "173,271", "the SQL buckets are LatencyHistogram's");
+            // V013: the days of the hours V011 filled
+            assertEquals("4|1|t|t|t", string(c, "SELECT concat_ws('|', sum(requests), sum(server_errors), bool_and(compacted), "
+                    + "count(*) = count(DISTINCT bucket), bool_and(bucket = date_trunc('day', bucket, 'UTC'))) "
+                    + "FROM rollup_api_1d WHERE tenant_id = 'tenant-a'"));
+            assertEquals("4", string(c, "SELECT sum(n)::text FROM rollup_api_1d, unnest(latency_counts) AS n WHERE tenant_id = 'tenant-a'"));
             assertTrue(upgrade.applied().contains("V010__tool_digests.sql"), upgrade.applied().toString());
             assertTrue(upgrade.applied().contains("V012__tool_digests_weekly.sql"), upgrade.applied().toString());
             // today and yesterday: one week or two (V012 fills the weeks from the days V010 filled)

@@ -52,7 +52,8 @@ public final class ApiRequestsQuery {
 
     /**
      * Requests, rate, server error rate and p95 of the window: exact from the raw rows up to two hours or
-     * for one route; beyond, the whole hours from the hourly rollup (V011) and only the partial hours at
+     * for one route; beyond, the whole days from the daily rollup (V013, with the hours' increments it
+     * does not hold yet), the other whole hours from the hourly one (V011) and only the partial hours at
      * the two ends from the raw rows, the p95 from the merged log histogram (within 2 %).
      */
     static Map<String, Object> totals(Connection c, String tenant, Window w, String route) throws SQLException {
@@ -72,9 +73,20 @@ public final class ApiRequestsQuery {
         // bounds computed here (UTC hours, and values that prune the partitions when the query is planned)
         Instant firstWholeHour = w.firstBucket(Duration.ofHours(1)).plus(Duration.ofHours(1));
         Instant lastHour = Window.floor(w.until(), Duration.ofHours(1));
-        try (PreparedStatement ps = c.prepareStatement("SELECT requests, server_errors, latency_keys::text, latency_counts::text "
-                + "FROM api_latency_1h WHERE tenant_id = ? AND bucket >= ? AND bucket < ?")) {
-            Rows.bind(ps, tenant, firstWholeHour, lastHour);
+        // the whole days among the whole hours: from the daily rollup, with the hours' increments it has not yet
+        Instant firstWholeDay = Window.floor(firstWholeHour.minusSeconds(1), Duration.ofDays(1)).plus(Duration.ofDays(1));
+        Instant lastDay = Window.floor(lastHour, Duration.ofDays(1));
+        boolean days = lastDay.isAfter(firstWholeDay);
+        String hours = "SELECT requests, server_errors, latency_keys::text, latency_counts::text "
+                + "FROM api_latency_1h WHERE tenant_id = ? AND bucket >= ? AND bucket < ?";
+        try (PreparedStatement ps = c.prepareStatement(!days ? hours : hours + " AND (bucket < ? OR bucket >= ? OR NOT compacted) "
+                + "UNION ALL SELECT requests, server_errors, latency_keys::text, latency_counts::text "
+                + "FROM api_latency_1d WHERE tenant_id = ? AND bucket >= ? AND bucket < ?")) {
+            if (days) {
+                Rows.bind(ps, tenant, firstWholeHour, lastHour, firstWholeDay, lastDay, tenant, firstWholeDay, lastDay);
+            } else {
+                Rows.bind(ps, tenant, firstWholeHour, lastHour);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     requests += rs.getLong(1);

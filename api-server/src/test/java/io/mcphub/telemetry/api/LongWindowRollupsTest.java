@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mcphub.telemetry.model.ApiRequestRecord;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.LatencyHistogram;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.TelemetryRecord;
+import io.mcphub.telemetry.model.TenantRecord;
 import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.sink.DigestCompaction;
@@ -33,12 +35,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Windows beyond two days read a weekly digest for each whole week inside them (V012) and daily ones
- * at their ends: against the raw rows of the same days, before and after the days' newest increments
- * reach their week, and proof that the weeks are what is read.
+ * at their ends, and the API request totals a daily row for each whole day (V013) and hourly ones at
+ * its ends: against the raw rows, before and after the newest increments reach their week or day, and
+ * proof that the weeks and days are what is read.
  */
 @ParameterizedClass
 @EnumSource(StorageLayout.class)
-class WeeklyDigestsTest {
+class LongWindowRollupsTest {
     private static final String TENANT = "initech";
 
     @Parameter
@@ -59,6 +62,7 @@ class WeeklyDigestsTest {
     /** Calls every 5 hours over 28 days, three tools, spread durations and failures of three kinds. */
     private List<TelemetryRecord> history() {
         List<TelemetryRecord> out = new ArrayList<>();
+        out.add(new TenantRecord(TENANT, "Initech")); // compaction goes through the registered tenants
         String[][] tools = {{"github", "search"}, {"github", "create_issue"}, {"files", "read"}};
         int k = 0;
         for (Instant t = now.minus(Duration.ofDays(28)); t.isBefore(now); t = t.plus(Duration.ofHours(5)).plusSeconds(37)) {
@@ -67,8 +71,13 @@ class WeeklyDigestsTest {
                 Outcome outcome = k % 7 == i ? Outcome.TOOL_ERROR : k % 11 == 0 ? Outcome.EXCEPTION : Outcome.SUCCESS;
                 out.add(call(tools[i][0], tools[i][1], t, duration, outcome, outcome == Outcome.EXCEPTION ? "java.io.IOException" : null));
             }
+            out.add(request(t.plusSeconds(600), k));
         }
         return out;
+    }
+
+    private static ApiRequestRecord request(Instant at, int k) {
+        return new ApiRequestRecord(TENANT, at, "hub-1", "GET", "/api/servers", k % 9 == 0 ? 503 : 200, (k * 53L % 700 + 1) * 150, 80L, 900L);
     }
 
     /** The windows compared: the last 30 days; whole weeks only; ends mid-week on both sides. */
@@ -84,8 +93,10 @@ class WeeklyDigestsTest {
         try (ApiFixture f = ApiFixture.start(ApiFixture.localSettings(TENANT), layout, UnaryOperator.identity(), Duration.ofHours(1))) {
             f.publish(history().toArray(TelemetryRecord[]::new));
             try (Connection c = f.db.connect()) {
-                DigestCompaction.run(c);
+                compact(c);
                 assertTrue(count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE compacted") >= 4, "four weeks or more");
+                assertTrue(count(c, "SELECT count(*) FROM rollup_api_1d WHERE compacted") >= 28, "a day's API requests a row");
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_api_1d WHERE NOT compacted"));
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE NOT compacted"));
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1d WHERE NOT compacted"));
             }
@@ -95,34 +106,60 @@ class WeeklyDigestsTest {
             Instant wednesday = monday.plus(Duration.ofDays(2)).plusSeconds(10 * 3600);
             f.publish(call("github", "search", wednesday, 1_234_567, Outcome.SUCCESS, null),
                     call("files", "read", wednesday.plusSeconds(60), 5, Outcome.TIMEOUT, null),
-                    call("files", "write", wednesday.plusSeconds(120), 42_000, Outcome.SUCCESS, null));
+                    call("files", "write", wednesday.plusSeconds(120), 42_000, Outcome.SUCCESS, null),
+                    request(wednesday, 9), request(wednesday.plusSeconds(7), 1), request(wednesday.plusSeconds(3600), 2));
             try (Connection c = f.db.connect()) {
                 assertTrue(count(c, "SELECT count(*) FROM rollup_tool_digest_1d WHERE NOT compacted") > 0);
+                assertTrue(count(c, "SELECT count(*) FROM rollup_api_1h WHERE NOT compacted") > 0);
             }
             compareAll(f, "with increments not compacted");
             try (Connection c = f.db.connect()) {
-                DigestCompaction.run(c);
+                compact(c);
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE NOT compacted"));
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_api_1d WHERE NOT compacted"));
             }
             compareAll(f, "compacted again");
 
             // the week's row is what a window holding the whole week reads: without its days it answers the same,
             // while a window of some of its days (no whole week) finds none
+            Instant[] whole = windows().get(1);
+            JsonNode api = f.json("/api/telemetry/dashboard?since=" + whole[0] + "&until=" + whole[1]).get("api_requests");
             try (Connection c = f.db.connect(); Statement st = c.createStatement()) {
                 st.execute("DELETE FROM rollup_tool_digest_1d WHERE bucket >= '" + monday + "' AND bucket < '"
                         + monday.plus(Duration.ofDays(7)) + "'");
+                st.execute("DELETE FROM rollup_api_1h WHERE bucket >= '" + monday + "' AND bucket < '"
+                        + monday.plus(Duration.ofDays(7)) + "'");
             }
-            Instant[] whole = windows().get(1);
             compare(f, whole[0], whole[1], "days of the week deleted");
+            assertEquals(api, f.json("/api/telemetry/dashboard?since=" + whole[0] + "&until=" + whole[1]).get("api_requests"),
+                    "the API requests of whole days from their days");
             JsonNode part = f.json("/api/telemetry/tools?since=" + monday.plus(Duration.ofDays(1)) + "&until="
                     + monday.plus(Duration.ofDays(5)));
             assertEquals(0, part.get("tools").size(), part.toString());
+            // a window without a whole day reads the hours, gone in that week: only its first hour's raw rows are left
+            Instant from = monday.plus(Duration.ofHours(25));
+            JsonNode hours = f.json("/api/telemetry/dashboard?since=" + from + "&until=" + monday.plus(Duration.ofHours(46)))
+                    .get("api_requests");
+            try (Connection c = f.db.connect()) {
+                assertEquals(count(c, "SELECT count(*) FROM api_requests WHERE tenant_id = '" + TENANT + "' AND occurred_at >= '"
+                        + from + "' AND occurred_at < '" + from.plus(Duration.ofHours(1)) + "'"), hours.get("requests").asLong(),
+                        hours.toString());
+            }
         }
+    }
+
+    /** What the sink's maintenance does on its schedule (an hour apart in this test). */
+    private static void compact(Connection c) throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT mcp_telemetry_compact(30)");
+        }
+        DigestCompaction.run(c);
     }
 
     private void compareAll(ApiFixture f, String when) throws Exception {
         for (Instant[] w : windows()) {
             compare(f, w[0], w[1], when);
+            compareApiRequests(f, w[0], w[1], when);
         }
         JsonNode d = f.json("/api/telemetry/tools?window=30d");
         assertTrue(d.get("tools").size() >= 3, d.toString());
@@ -201,6 +238,30 @@ class WeeklyDigestsTest {
                 }
                 assertEquals(classes, errors.size(), when + ", " + range + ": " + errors);
                 assertTrue(classes >= 2, when + ", " + range + ": " + errors);
+            }
+        }
+    }
+
+    /**
+     * The dashboard's API request totals over [since, until) against the raw rows of exactly that range
+     * (they count to the minute): requests and server error rate exactly, p95 within the histogram's error.
+     */
+    private void compareApiRequests(ApiFixture f, Instant since, Instant until, String when) throws Exception {
+        JsonNode api = f.json("/api/telemetry/dashboard?since=" + since + "&until=" + until).get("api_requests");
+        try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
+                + "count(*) FILTER (WHERE status >= 500), percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_us) "
+                + "FROM api_requests WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ?")) {
+            ps.setString(1, TENANT);
+            ps.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            ps.setObject(3, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String what = when + ", " + since + " - " + until + ": " + api;
+                assertTrue(rs.getLong(1) > 10, what);
+                assertEquals(rs.getLong(1), api.get("requests").asLong(), what);
+                assertEquals((double) rs.getLong(2) / rs.getLong(1), api.get("server_error_rate").asDouble(), 1e-4, what);
+                double p95 = rs.getLong(3) / 1000.0;
+                assertEquals(p95, api.get("p95_ms").asDouble(), p95 * LatencyHistogram.RELATIVE_ERROR, what);
             }
         }
     }

@@ -209,6 +209,16 @@ class LongWindowRollupsTest {
                 }
             }
             assertEquals(compared, tools.size(), when + ", " + range + ": no tool without calls: " + tools);
+            // one server's tools: the same figures
+            List<JsonNode> github = new ArrayList<>();
+            tools.forEach(t -> {
+                if (t.get("server_name").asText().equals("github")) {
+                    github.add(t);
+                }
+            });
+            List<JsonNode> filtered = new ArrayList<>();
+            f.json("/api/telemetry/tools?" + range + "&server=github").get("tools").forEach(filtered::add);
+            assertEquals(github, filtered, when + ", " + range);
             assertTrue(compared >= 3, when + ", " + range + ": tools compared: " + compared);
 
             JsonNode errors = f.json("/api/telemetry/errors?" + range).get("by_error_class");

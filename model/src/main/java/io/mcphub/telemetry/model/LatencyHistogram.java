@@ -48,6 +48,30 @@ public final class LatencyHistogram {
         total++;
     }
 
+    /**
+     * A histogram of counts indexed by key ({@code dense[k]}: the count of bucket k), built in one pass
+     * (adding the buckets one by one searches the keys for each).
+     */
+    public static LatencyHistogram ofDense(long[] dense) {
+        LatencyHistogram h = new LatencyHistogram();
+        int n = 0;
+        for (long c : dense) {
+            n += c != 0 ? 1 : 0;
+        }
+        if (n > h.keys.length) {
+            h.keys = new short[n];
+            h.counts = new long[n];
+        }
+        for (int k = 0; k < dense.length; k++) {
+            if (dense[k] != 0) {
+                h.keys[h.size] = (short) k;
+                h.counts[h.size++] = dense[k];
+                h.total += dense[k];
+            }
+        }
+        return h;
+    }
+
     /** Adds {@code count} to bucket {@code key}. */
     public void add(int key, long count) {
         settle();

@@ -189,15 +189,8 @@ public final class ToolTotals {
     /** The latency histogram added so far (add to it directly, or through {@link #add(ToolDigest.Reader)}). */
     public LatencyHistogram latency() {
         if (latency == null) {
-            latency = new LatencyHistogram();
-            if (dense != null) {
-                for (int k = 0; k < dense.length; k++) {
-                    if (dense[k] != 0) {
-                        latency.add(k, dense[k]);
-                    }
-                }
-                dense = null;
-            }
+            latency = dense == null ? new LatencyHistogram() : LatencyHistogram.ofDense(dense);
+            dense = null;
         }
         return latency;
     }

@@ -127,15 +127,27 @@ final class Stats {
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
         try (PreparedStatement ps = digestQuery(c, tenant, w, side)) {
             ToolDigest.Reader r = new ToolDigest.Reader();
+            // a tenant's digests list its tools in about the same order: the tool at an entry's position in
+            // the last digest is most often this entry's, found without building and hashing its key
+            List<ToolTotals> atPosition = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     r.reset(rs.getBytes(2));
-                    while (r.next()) {
-                        if (server == null || server.equals(r.server())) {
-                            String s = r.server();
-                            String t = r.tool();
-                            tools.computeIfAbsent(key(s, t), k -> new ToolTotals(s, t)).add(r, withLatency);
+                    for (int i = 0; r.next(); i++) {
+                        String s = r.server();
+                        if (server != null && !server.equals(s)) {
+                            continue;
                         }
+                        String t = r.tool();
+                        ToolTotals totals = i < atPosition.size() ? atPosition.get(i) : null;
+                        if (totals == null || !totals.tool().equals(t) || !totals.server().equals(s)) {
+                            totals = tools.computeIfAbsent(key(s, t), k -> new ToolTotals(s, t));
+                            while (atPosition.size() <= i) {
+                                atPosition.add(null);
+                            }
+                            atPosition.set(i, totals);
+                        }
+                        totals.add(r, withLatency);
                     }
                 }
             }

@@ -66,7 +66,7 @@ idle() { # requests wrk gave up on may still run in PostgreSQL: let them end bef
 run() { # $1 label, $2 path, $3 bust
   local out
   idle
-  out=$(API_PATH="$2" BUST="$3" TOKENS="$tokens" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s bench/api-at-scale.lua "$base" | grep '^RESULT')
+  out=$(API_PATH="$2" BUST="$3" TOKENS="$tokens" wrk -t"$(( CONNECTIONS < 2 ? CONNECTIONS : 2 ))" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s bench/api-at-scale.lua "$base" | grep '^RESULT')
   echo "$1,bust=$3,${out#RESULT }"
 }
 echo "# $(date -u +%T) uptime: $(uptime)"

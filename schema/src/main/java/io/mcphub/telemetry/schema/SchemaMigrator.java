@@ -52,13 +52,8 @@ public final class SchemaMigrator {
     public Result migrate(Connection connection) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
-        try (Statement st = connection.createStatement()) {
-            st.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
-            try {
-                return migrateLocked(connection);
-            } finally {
-                st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
-            }
+        try {
+            return SessionLock.holding(connection, LOCK_KEY, () -> migrateLocked(connection));
         } finally {
             connection.setAutoCommit(autoCommit);
         }

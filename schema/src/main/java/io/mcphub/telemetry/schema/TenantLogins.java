@@ -45,18 +45,10 @@ public final class TenantLogins {
         try (Statement st = owner.createStatement()) {
             // one at a time per role, across every process: two ALTER ROLEs of one role at once fail with
             // "tuple concurrently updated" (a burst of a new tenant's first API requests did so)
-            try (PreparedStatement lock = owner.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
-                lock.setString(1, role);
-                lock.execute();
-            }
-            try {
+            SessionLock.holding(owner, role, () -> {
                 ensureLocked(owner, st, role, password);
-            } finally {
-                try (PreparedStatement unlock = owner.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
-                    unlock.setString(1, role);
-                    unlock.execute();
-                }
-            }
+                return null;
+            });
         }
     }
 

@@ -97,6 +97,7 @@ class EndpointsTest {
     @Test
     void executionsPageByKeysetWithFilters() throws Exception {
         Set<Long> seen = new HashSet<>();
+        List<Long> order = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         String previousStart = null;
@@ -105,6 +106,7 @@ class EndpointsTest {
                     + (cursor == null ? "" : "&cursor=" + cursor));
             for (JsonNode item : page.get("items")) {
                 assertTrue(seen.add(item.get("id").asLong()), "no row twice");
+                order.add(item.get("id").asLong());
                 String started = item.get("started_at").asText();
                 if (previousStart != null) {
                     assertTrue(started.compareTo(previousStart) <= 0, "newest first");
@@ -116,6 +118,13 @@ class EndpointsTest {
         } while (cursor != null);
         assertEquals(101, seen.size());
         assertEquals(4, pages);
+        // searched back in widening ranges (the call of 3 h ago is beyond the first): one query's order
+        List<Long> expected = new ArrayList<>();
+        for (List<String> row : rows("SELECT id FROM tool_executions WHERE tenant_id = '" + SampleFleet.ACME
+                + "' AND server_name = 'github' AND tool_name = 'search' ORDER BY started_at DESC, id DESC")) {
+            expected.add(Long.parseLong(row.get(0)));
+        }
+        assertEquals(expected, order);
         JsonNode errors = f.json("/api/telemetry/executions?outcome=error&limit=500");
         assertEquals(14, errors.get("count").asInt(), "10 tool errors + 1 exception + 3 timeouts");
         JsonNode timeouts = f.json("/api/telemetry/executions?outcome=timeout");

@@ -59,15 +59,16 @@ public final class ExecutionsQuery {
         }
         filter(sql, args, "started_at >= ?", since);
         filter(sql, args, "started_at < ?", until);
+        Instant top = until != null ? until : req.now();
         if (cursor != null) {
             sql.append(" AND (started_at, id) < (?::timestamptz, ?)");
             args.add(Times.ofMicros(cursor[0]));
             args.add(cursor[1]);
+            top = Times.ofMicros(cursor[0]);
         }
-        sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
-        args.add(limit + 1);
+        Instant from = top;
         return req.read(c -> {
-            List<Map<String, Object>> rows = Rows.list(c, sql.toString(), args.toArray());
+            List<Map<String, Object>> rows = NewestFirst.rows(c, sql.toString(), args, from, since, limit + 1);
             String next = null;
             if (rows.size() > limit) {
                 rows = new ArrayList<>(rows.subList(0, limit));

@@ -88,6 +88,19 @@ public record Window(Instant since, Instant until) {
         return floor(since, width);
     }
 
+    /**
+     * Where the window's whole buckets of {@code width} begin: after the one holding its start (read as a
+     * partial bucket even when the window starts on its boundary).
+     */
+    public Instant afterFirstBucket(Duration width) {
+        return firstBucket(width).plus(width);
+    }
+
+    /** Where the window's whole buckets of {@code width} end: at the start of the one holding its end. */
+    public Instant lastBucket(Duration width) {
+        return floor(until, width);
+    }
+
     public Grain grain() {
         Duration d = length();
         return d.compareTo(Duration.ofHours(1)) <= 0 ? Grain.RAW

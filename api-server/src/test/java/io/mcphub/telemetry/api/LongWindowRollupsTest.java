@@ -181,17 +181,12 @@ class LongWindowRollupsTest {
                 + "max(started_at), percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) "
                 + "FROM tool_executions WHERE tenant_id = ? AND side = 'downstream' AND started_at >= ? AND started_at < ? "
                 + "GROUP BY 1, 2")) {
-            ps.setString(1, TENANT);
-            ps.setObject(2, OffsetDateTime.ofInstant(firstDay, ZoneOffset.UTC));
-            ps.setObject(3, OffsetDateTime.ofInstant(afterLastDay, ZoneOffset.UTC));
+            bindRange(ps, firstDay, afterLastDay);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    JsonNode t = null;
-                    for (JsonNode x : tools) {
-                        if (x.get("server_name").asText().equals(rs.getString(1)) && x.get("tool_name").asText().equals(rs.getString(2))) {
-                            t = x;
-                        }
-                    }
+                    String server = rs.getString(1);
+                    String tool = rs.getString(2);
+                    JsonNode t = last(tools, x -> x.get("server_name").asText().equals(server) && x.get("tool_name").asText().equals(tool));
                     String what = when + ", " + range + ": " + rs.getString(1) + "/" + rs.getString(2) + " " + t;
                     assertNotNull(t, what);
                     assertEquals(rs.getLong(3), t.get("calls").asLong(), what);
@@ -226,18 +221,12 @@ class LongWindowRollupsTest {
                     + "count(DISTINCT server_name || '/' || tool_name), max(started_at) FROM tool_executions "
                     + "WHERE tenant_id = ? AND side = 'downstream' AND outcome <> 'success' AND started_at >= ? AND started_at < ? "
                     + "GROUP BY 1")) {
-                byClass.setString(1, TENANT);
-                byClass.setObject(2, OffsetDateTime.ofInstant(firstDay, ZoneOffset.UTC));
-                byClass.setObject(3, OffsetDateTime.ofInstant(afterLastDay, ZoneOffset.UTC));
+                bindRange(byClass, firstDay, afterLastDay);
                 int classes = 0;
                 try (ResultSet rs = byClass.executeQuery()) {
                     while (rs.next()) {
-                        JsonNode k = null;
-                        for (JsonNode x : errors) {
-                            if (x.get("error_class").asText().equals(rs.getString(1))) {
-                                k = x;
-                            }
-                        }
+                        String errorClass = rs.getString(1);
+                        JsonNode k = last(errors, x -> x.get("error_class").asText().equals(errorClass));
                         String what = when + ", " + range + ": " + rs.getString(1) + " " + errors;
                         assertNotNull(k, what);
                         assertEquals(rs.getLong(2), k.get("errors").asLong(), what);
@@ -261,9 +250,7 @@ class LongWindowRollupsTest {
         try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
                 + "count(*) FILTER (WHERE status >= 500), percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_us) "
                 + "FROM api_requests WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ?")) {
-            ps.setString(1, TENANT);
-            ps.setObject(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            ps.setObject(3, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            bindRange(ps, since, until);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String what = when + ", " + since + " - " + until + ": " + api;
@@ -274,6 +261,24 @@ class LongWindowRollupsTest {
                 assertEquals(p95, api.get("p95_ms").asDouble(), p95 * LatencyHistogram.RELATIVE_ERROR, what);
             }
         }
+    }
+
+    /** Binds the tenant and [from, until) as a query's first three parameters. */
+    private static void bindRange(PreparedStatement ps, Instant from, Instant until) throws Exception {
+        ps.setString(1, TENANT);
+        ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+        ps.setObject(3, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+    }
+
+    /** The last element of a JSON array that {@code matches}, or null. */
+    private static JsonNode last(JsonNode array, java.util.function.Predicate<JsonNode> matches) {
+        JsonNode found = null;
+        for (JsonNode x : array) {
+            if (matches.test(x)) {
+                found = x;
+            }
+        }
+        return found;
     }
 
     private static long count(Connection c, String sql) throws Exception {

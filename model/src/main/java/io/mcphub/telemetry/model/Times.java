@@ -13,10 +13,10 @@ public final class Times {
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
     /** {@link #LATEST} in microseconds since the epoch. */
     public static final long LATEST_MICROS = 253_402_300_799_999_999L;
-    /** Seven days in microseconds. */
-    public static final long WEEK_MICROS = 7 * 86_400_000_000L;
-    /** From the Monday before the epoch (1969-12-29) to the epoch. */
-    private static final long MONDAY_OFFSET = 3 * 86_400_000_000L;
+    /** Seven days in seconds. */
+    private static final long WEEK_SECONDS = 7 * 86_400L;
+    /** From the Monday before the epoch (1969-12-29) to the epoch, in seconds. */
+    private static final long MONDAY_OFFSET_SECONDS = 3 * 86_400L;
 
     private Times() {
     }
@@ -56,12 +56,13 @@ public final class Times {
     }
 
     /**
-     * The start of the week holding {@code micros}: Monday 00:00 UTC, as ISO weeks and PostgreSQL's
+     * The start of the week holding {@code t}: Monday 00:00 UTC, as ISO weeks and PostgreSQL's
      * {@code date_trunc('week', ...)} in UTC begin (1970-01-01 was a Thursday, so weeks are not
      * whole multiples of seven days since the epoch).
      */
-    public static long weekStartMicros(long micros) {
-        return Math.floorDiv(micros + MONDAY_OFFSET, WEEK_MICROS) * WEEK_MICROS - MONDAY_OFFSET;
+    public static Instant weekStart(Instant t) {
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond() + MONDAY_OFFSET_SECONDS, WEEK_SECONDS) * WEEK_SECONDS
+                - MONDAY_OFFSET_SECONDS);
     }
 
     private static IllegalArgumentException outOfRange(String field, String value) {

@@ -65,11 +65,11 @@ class DigestMergeTest {
 
     private static void check(LocalDate day) {
         // the first days of 1970 are in a week that began in 1969
-        long monday = day.with(DayOfWeek.MONDAY).atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
+        Instant monday = day.with(DayOfWeek.MONDAY).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         for (long offset : new long[] {0, 1, 86_399_999_999L}) {
-            long t = Times.micros(start, "t") + offset;
-            assertEquals(monday, Times.weekStartMicros(t), day + " +" + offset + " µs");
+            Instant t = start.plusNanos(offset * 1_000);
+            assertEquals(monday, Times.weekStart(t), day + " +" + offset + " µs");
         }
     }
 }

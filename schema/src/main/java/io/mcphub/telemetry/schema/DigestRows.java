@@ -25,8 +25,7 @@ public final class DigestRows {
     public record Key(String tenant, OffsetDateTime bucket, String side) {
         /** The key of the week (Monday 00:00 UTC on) that holds this key's bucket. */
         public Key week() {
-            long micros = Times.micros(bucket.toInstant(), "bucket");
-            return new Key(tenant, OffsetDateTime.ofInstant(Times.ofMicros(Times.weekStartMicros(micros)), ZoneOffset.UTC), side);
+            return new Key(tenant, OffsetDateTime.ofInstant(Times.weekStart(bucket.toInstant()), ZoneOffset.UTC), side);
         }
     }
 

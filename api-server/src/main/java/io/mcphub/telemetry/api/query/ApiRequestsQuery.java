@@ -71,8 +71,8 @@ public final class ApiRequestsQuery {
         LatencyHistogram latency = new LatencyHistogram();
         HistogramText histograms = new HistogramText();
         // bounds computed here (UTC hours, and values that prune the partitions when the query is planned)
-        Instant firstWholeHour = w.firstBucket(Duration.ofHours(1)).plus(Duration.ofHours(1));
-        Instant lastHour = Window.floor(w.until(), Duration.ofHours(1));
+        Instant firstWholeHour = w.afterFirstBucket(Duration.ofHours(1));
+        Instant lastHour = w.lastBucket(Duration.ofHours(1));
         // the whole days among the whole hours: from the daily rollup, with the hours' increments it has not yet
         Instant firstWholeDay = Window.floor(firstWholeHour.minusSeconds(1), Duration.ofDays(1)).plus(Duration.ofDays(1));
         Instant lastDay = Window.floor(lastHour, Duration.ofDays(1));

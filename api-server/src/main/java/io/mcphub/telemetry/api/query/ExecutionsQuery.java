@@ -59,16 +59,15 @@ public final class ExecutionsQuery {
         }
         filter(sql, args, "started_at >= ?", since);
         filter(sql, args, "started_at < ?", until);
-        Instant top = until != null ? until : req.now();
         if (cursor != null) {
             sql.append(" AND (started_at, id) < (?::timestamptz, ?)");
             args.add(Times.ofMicros(cursor[0]));
             args.add(cursor[1]);
-            top = Times.ofMicros(cursor[0]);
         }
-        Instant from = top;
+        // the newest rows the page may hold are at its cursor, else at the window's end, else now
+        Instant top = cursor != null ? Times.ofMicros(cursor[0]) : until != null ? until : req.now();
         return req.read(c -> {
-            List<Map<String, Object>> rows = NewestFirst.rows(c, sql.toString(), args, from, since, limit + 1);
+            List<Map<String, Object>> rows = NewestFirst.rows(c, sql.toString(), args, top, since, limit + 1);
             String next = null;
             if (rows.size() > limit) {
                 rows = new ArrayList<>(rows.subList(0, limit));

@@ -65,8 +65,8 @@ final class Stats {
                     tenant, w.firstBucket(minute), w.until());
         }
         String columns = "calls, errors, total_duration_us, max_duration_us";
-        Instant firstWholeHour = w.firstBucket(Duration.ofHours(1)).plus(Duration.ofHours(1));
-        Instant lastHour = Window.floor(w.until(), Duration.ofHours(1));
+        Instant firstWholeHour = w.afterFirstBucket(Duration.ofHours(1));
+        Instant lastHour = w.lastBucket(Duration.ofHours(1));
         return Rows.one(c, sums + "(SELECT " + columns + " FROM tenant_stats_1m WHERE tenant_id = ? AND side = 'downstream' "
                 + "AND ((bucket >= ? AND bucket < ?) OR (bucket >= ? AND bucket < ?)) "
                 + "UNION ALL SELECT " + columns + " FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' "
@@ -174,9 +174,9 @@ final class Stats {
             return ps;
         }
         // whole weeks: from the first Monday on the first day or after it, to the Monday after the last day
-        Instant firstWeek = week(firstDay.plus(Duration.ofDays(6)));
+        Instant firstWeek = Times.weekStart(firstDay.plus(Duration.ofDays(6)));
         Instant lastDay = Window.floor(w.until().minusNanos(1), width);
-        Instant weeksUntil = week(lastDay.plus(width));
+        Instant weeksUntil = Times.weekStart(lastDay.plus(width));
         if (!weeksUntil.isAfter(firstWeek)) {
             ps = c.prepareStatement("SELECT bucket, digest FROM tool_digests_1d WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE
                     + " ORDER BY bucket DESC");
@@ -189,10 +189,6 @@ final class Stats {
                 + " AND (bucket < ? OR bucket >= ? OR NOT compacted) ORDER BY bucket DESC");
         Rows.bind(ps, tenant, side, firstWeek, weeksUntil, tenant, side, firstDay, w.until(), firstWeek, weeksUntil);
         return ps;
-    }
-
-    private static Instant week(Instant t) {
-        return Times.ofMicros(Times.weekStartMicros(Times.micros(t, "bucket")));
     }
 
     /**

@@ -191,6 +191,10 @@ class EndpointsTest {
         assertEquals(1, h.get("hubs_up").asInt());
         assertEquals(1, h.at("/servers/failed").asInt());
         JsonNode d = f.json("/api/telemetry/dashboard?window=1h");
+        // the dashboard counts the servers from its server list: the same as /health's
+        assertEquals(h.get("status"), d.get("status"));
+        assertEquals(h.get("servers"), d.get("servers"));
+        assertEquals(h.get("hubs"), d.get("hubs"));
         assertEquals(108, d.at("/executions/calls").asLong());
         assertEquals(14, d.at("/executions/errors").asLong());
         assertEquals("search", d.at("/top_tools/0/tool_name").asText());
@@ -221,6 +225,39 @@ class EndpointsTest {
         }
         assertTrue(expected.size() > 3, expected.toString());
         assertEquals(expected, series);
+        assertCallSeries(d);
+    }
+
+    /**
+     * The dashboard's call series against the raw rows: every step from the window's start floored to the
+     * step up to its end, zeros where nothing ran, each step's calls, errors, error rate and average as
+     * PostgreSQL rounds them.
+     */
+    private void assertCallSeries(JsonNode d) throws Exception {
+        long step = d.at("/series/step_s").asLong();
+        String since = d.at("/window/since").asText();
+        String until = d.at("/window/until").asText();
+        List<String> expected = new ArrayList<>();
+        for (List<String> row : rows("WITH steps AS (SELECT generate_series(to_timestamp(floor(extract(epoch FROM '" + since
+                + "'::timestamptz) / " + step + ") * " + step + "), '" + until + "'::timestamptz, make_interval(secs => " + step
+                + ")) AS t), per_step AS (SELECT to_timestamp(floor(extract(epoch FROM started_at) / " + step + ") * " + step
+                + ") AS t, count(*) AS calls, count(*) FILTER (WHERE outcome <> 'success') AS errors, sum(duration_us) AS total "
+                + "FROM tool_executions WHERE tenant_id = '" + SampleFleet.ACME + "' AND side = 'downstream' GROUP BY 1) "
+                + "SELECT extract(epoch FROM s.t)::bigint, coalesce(a.calls, 0), coalesce(a.errors, 0), "
+                + "round(coalesce(a.errors::numeric / nullif(a.calls, 0), 0), 4), round(a.total::numeric / nullif(a.calls, 0) / 1000, 3) "
+                + "FROM steps s LEFT JOIN per_step a ON a.t = s.t ORDER BY s.t")) {
+            expected.add(row.get(0) + " " + row.get(1) + " " + row.get(2) + " " + new java.math.BigDecimal(row.get(3)).doubleValue()
+                    + " " + (row.get(4) == null ? null : new java.math.BigDecimal(row.get(4)).doubleValue()));
+        }
+        List<String> series = new ArrayList<>();
+        for (JsonNode p : d.at("/series/calls")) {
+            series.add(java.time.Instant.parse(p.get("t").asText()).getEpochSecond() + " " + p.get("calls").asLong() + " "
+                    + p.get("errors").asLong() + " " + p.get("error_rate").asDouble() + " "
+                    + (p.get("avg_ms").isNull() ? null : p.get("avg_ms").asDouble()));
+        }
+        assertTrue(expected.stream().anyMatch(r -> r.contains(" null")) && expected.stream().anyMatch(r -> !r.contains(" null")),
+                "steps with calls and steps without: " + expected);
+        assertEquals(expected, series);
     }
 
     @Test
@@ -238,6 +275,7 @@ class EndpointsTest {
                 seriesCalls += step.get("calls").asLong();
             }
             assertEquals(109, seriesCalls, "the series adds up to the totals over " + length);
+            assertCallSeries(d);
             // the latest failures, looked for in the last hour, day, then the rest: the same as one query
             List<Long> latest = new ArrayList<>();
             d.get("latest_errors").forEach(e -> latest.add(e.get("id").asLong()));

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +29,16 @@ public final class DashboardQuery {
         String tenant = req.tenant();
         String downstream = ExecutionSide.DOWNSTREAM.sqlName();
         return req.read(c -> {
-            var health = HealthQuery.health(c, tenant, req.now());
+            // the hubs and the servers' counts as /health gives them, without its agent counters and
+            // database time, which the dashboard does not show: the counts from the server list
+            var hubs = Rows.list(c, HealthQuery.HUBS, tenant);
+            var serverList = Rows.list(c, "SELECT s.server_name, s.status, s.transport, s.connected_since, s.last_error, "
+                    + "(SELECT count(*) FROM tools t WHERE t.tenant_id = s.tenant_id AND t.server_name = s.server_name "
+                    + "AND t.removed_at IS NULL) AS tool_count FROM mcp_servers s WHERE s.tenant_id = ? ORDER BY s.server_name",
+                    tenant);
+            Map<String, Long> byStatus = new HashMap<>();
+            serverList.forEach(s -> byStatus.merge((String) s.get("status"), 1L, Long::sum));
+            var servers = HealthQuery.serverCounts(byStatus);
             var totals = Stats.totals(c, tenant, w);
             // the busiest and the slowest tools from one scan of the rollups (Stats.toolWindow)
             // up to an hour the latency series comes from the same scan of the raw rows
@@ -52,14 +62,10 @@ public final class DashboardQuery {
             var oauth = OAuthQuery.summary(c, tenant, w, null);
             var api = ApiRequestsQuery.totals(c, tenant, w, null);
             var series = Stats.callSeries(c, tenant, w);
-            var serverList = Rows.list(c, "SELECT s.server_name, s.status, s.transport, s.connected_since, s.last_error, "
-                    + "(SELECT count(*) FROM tools t WHERE t.tenant_id = s.tenant_id AND t.server_name = s.server_name "
-                    + "AND t.removed_at IS NULL) AS tool_count FROM mcp_servers s WHERE s.tenant_id = ? ORDER BY s.server_name",
-                    tenant);
             Object latency = steps != null ? steps.series()
                     : w.length().compareTo(Duration.ofHours(25)) <= 0 ? Stats.latencySeries(c, tenant, w) : null;
             return Json.object("window", w.json(), "generated_at", req.now(), "tenant", tenant,
-                    "status", health.get("status"), "hubs", health.get("hubs"), "servers", health.get("servers"), "server_list", serverList,
+                    "status", HealthQuery.status(hubs, servers), "hubs", hubs, "servers", servers, "server_list", serverList,
                     "executions", totals, "top_tools", top, "slowest_tools", slowest, "latest_errors", errors,
                     "oauth", oauth, "api_requests", api,
                     "series", Json.object("step_s", w.seriesStep().toSeconds(), "calls", series, "latency", latency));

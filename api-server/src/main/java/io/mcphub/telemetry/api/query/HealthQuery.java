@@ -38,27 +38,39 @@ public final class HealthQuery {
 
     static Map<String, Object> health(Connection c, String tenant, Instant now) throws SQLException {
         List<Map<String, Object>> hubs = Rows.list(c, HUBS, tenant);
-        Map<String, Object> servers = serverCounts(c, tenant);
-        long up = hubs.stream().filter(h -> "up".equals(h.get("state"))).count();
-        long down = ((Number) servers.get("failed")).longValue() + ((Number) servers.get("disconnected")).longValue();
-        String status = hubs.isEmpty() ? "unknown" : up == 0 ? "down" : down > 0 ? "degraded" : "ok";
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (var r : Rows.list(c, "SELECT status, count(*) AS n FROM mcp_servers WHERE tenant_id = ? GROUP BY status", tenant)) {
+            byStatus.put((String) r.get("status"), ((Number) r.get("n")).longValue());
+        }
+        Map<String, Object> servers = serverCounts(byStatus);
         var agent = Rows.list(c, "SELECT DISTINCT ON (instance_id, metric) instance_id, metric, value, sampled_at "
                 + "FROM infra_metrics WHERE tenant_id = ? AND scope = 'agent' AND sampled_at > ? "
                 + "ORDER BY instance_id, metric, sampled_at DESC", tenant, now.minus(AGENT_COUNTERS));
-        return Json.object("status", status, "hubs_up", up, "hubs", hubs, "servers", servers, "agent_counters", agent,
-                "database", Json.object("reachable", true, "time", Rows.one(c, "SELECT now() AS t").get("t")));
+        return Json.object("status", status(hubs, servers), "hubs_up", hubsUp(hubs), "hubs", hubs, "servers", servers,
+                "agent_counters", agent, "database", Json.object("reachable", true, "time", Rows.one(c, "SELECT now() AS t").get("t")));
     }
 
-    static Map<String, Object> serverCounts(Connection c, String tenant) throws SQLException {
+    /** Hub instances in the {@code up} state among the rows of {@link #HUBS}. */
+    static long hubsUp(List<Map<String, Object>> hubs) {
+        return hubs.stream().filter(h -> "up".equals(h.get("state"))).count();
+    }
+
+    /** The overall status from the rows of {@link #HUBS} and the {@link #serverCounts}. */
+    static String status(List<Map<String, Object>> hubs, Map<String, Object> servers) {
+        long down = ((Number) servers.get("failed")).longValue() + ((Number) servers.get("disconnected")).longValue();
+        return hubs.isEmpty() ? "unknown" : hubsUp(hubs) == 0 ? "down" : down > 0 ? "degraded" : "ok";
+    }
+
+    /** Servers by status, every status present (0 where none), and their {@code total}. */
+    static Map<String, Object> serverCounts(Map<String, Long> byStatus) {
         Map<String, Object> counts = new LinkedHashMap<>();
+        long total = 0;
         for (ServerStatus s : ServerStatus.values()) {
             counts.put(s.sqlName(), 0L);
         }
-        long total = 0;
-        for (var r : Rows.list(c, "SELECT status, count(*) AS n FROM mcp_servers WHERE tenant_id = ? GROUP BY status", tenant)) {
-            long n = ((Number) r.get("n")).longValue();
-            counts.put((String) r.get("status"), n);
-            total += n;
+        for (var e : byStatus.entrySet()) {
+            counts.put(e.getKey(), e.getValue());
+            total += e.getValue();
         }
         counts.put("total", total);
         return counts;

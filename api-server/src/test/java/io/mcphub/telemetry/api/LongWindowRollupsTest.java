@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mcphub.telemetry.model.ApiRequestRecord;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.LatencyHistogram;
+import io.mcphub.telemetry.model.OAuthFlowRecord;
+import io.mcphub.telemetry.model.OAuthOutcome;
+import io.mcphub.telemetry.model.OAuthPhase;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.TelemetryRecord;
@@ -36,8 +39,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Windows beyond two days read a weekly digest for each whole week inside them (V012) and daily ones
  * at their ends, and the API request totals a daily row for each whole day (V013) and hourly ones at
- * its ends: against the raw rows, before and after the newest increments reach their week or day, and
- * proof that the weeks and days are what is read.
+ * its ends, and the OAuth summary a daily row for each whole day (V014) and the raw steps at its ends:
+ * against the raw rows, before and after the newest increments reach their week or day, and proof that
+ * the weeks and days are what is read.
  */
 @ParameterizedClass
 @EnumSource(StorageLayout.class)
@@ -73,7 +77,33 @@ class LongWindowRollupsTest {
             }
             out.add(request(t.plusSeconds(600), k));
         }
+        // OAuth sign-ins every 7 hours: a start, a callback (some failing) and, once called back, a token; those
+        // starting 20 s before midnight (UTC) have steps on two days, each flow counted once: among them those
+        // across the midnights where the windows below turn from a partial day (raw rows) to a whole one (rollup)
+        List<Instant> starts = new ArrayList<>();
+        for (Instant t = now.minus(Duration.ofDays(28)); t.isBefore(now); t = t.plus(Duration.ofHours(7))) {
+            starts.add(starts.size() % 4 == 0 ? t.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)).minusSeconds(20) : t);
+        }
+        starts.add(now.truncatedTo(ChronoUnit.DAYS).minusSeconds(20));
+        starts.add(monday.plus(Duration.ofDays(10)).minusSeconds(20));
+        starts.add(monday.minus(Duration.ofDays(12)).minusSeconds(20));
+        for (int n = 0; n < starts.size(); n++) {
+            Instant start = starts.get(n);
+            String flow = "flow-" + n;
+            out.add(oauth(flow, start, OAuthPhase.START, OAuthOutcome.PENDING, null));
+            boolean failed = n % 5 == 2;
+            out.add(oauth(flow, start.plusSeconds(30), OAuthPhase.CALLBACK, failed ? OAuthOutcome.FAILURE : OAuthOutcome.SUCCESS,
+                    30_000_000L + n * 1_000L));
+            if (!failed) {
+                out.add(oauth(flow, start.plusSeconds(31), OAuthPhase.TOKEN, OAuthOutcome.SUCCESS, 150_000L + n * 17L));
+            }
+        }
         return out;
+    }
+
+    private static OAuthFlowRecord oauth(String flow, Instant at, OAuthPhase phase, OAuthOutcome outcome, Long durationUs) {
+        return new OAuthFlowRecord(TENANT, at, flow, "hub-1", "github", "authorization_code", phase, outcome, durationUs,
+                outcome == OAuthOutcome.FAILURE ? "access_denied" : null);
     }
 
     private static ApiRequestRecord request(Instant at, int k) {
@@ -99,6 +129,10 @@ class LongWindowRollupsTest {
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_api_1d WHERE NOT compacted"));
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE NOT compacted"));
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1d WHERE NOT compacted"));
+                assertTrue(count(c, "SELECT count(*) FROM rollup_oauth_1d WHERE compacted") >= 28, "a day's OAuth steps a row");
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_oauth_1d WHERE NOT compacted"));
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_oauth_1d WHERE cardinality(flow_ids) <> "
+                        + "(SELECT count(DISTINCT x) FROM unnest(flow_ids) x)"), "a day's flow ids without repeats");
             }
             compareAll(f, "compacted");
 
@@ -107,32 +141,42 @@ class LongWindowRollupsTest {
             f.publish(call("github", "search", wednesday, 1_234_567, Outcome.SUCCESS, null),
                     call("files", "read", wednesday.plusSeconds(60), 5, Outcome.TIMEOUT, null),
                     call("files", "write", wednesday.plusSeconds(120), 42_000, Outcome.SUCCESS, null),
-                    request(wednesday, 9), request(wednesday.plusSeconds(7), 1), request(wednesday.plusSeconds(3600), 2));
+                    request(wednesday, 9), request(wednesday.plusSeconds(7), 1), request(wednesday.plusSeconds(3600), 2),
+                    // a new flow, and a refresh of one already counted on another day
+                    oauth("flow-late", wednesday, OAuthPhase.TOKEN, OAuthOutcome.SUCCESS, 99_000L),
+                    oauth("flow-1", wednesday.plusSeconds(5), OAuthPhase.REFRESH, OAuthOutcome.FAILURE, 12_000L));
             try (Connection c = f.db.connect()) {
                 assertTrue(count(c, "SELECT count(*) FROM rollup_tool_digest_1d WHERE NOT compacted") > 0);
                 assertTrue(count(c, "SELECT count(*) FROM rollup_api_1h WHERE NOT compacted") > 0);
+                assertTrue(count(c, "SELECT count(*) FROM rollup_oauth_1d WHERE NOT compacted") > 0);
             }
             compareAll(f, "with increments not compacted");
             try (Connection c = f.db.connect()) {
                 compact(c);
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_tool_digest_1w WHERE NOT compacted"));
                 assertEquals(0, count(c, "SELECT count(*) FROM rollup_api_1d WHERE NOT compacted"));
+                assertEquals(0, count(c, "SELECT count(*) FROM rollup_oauth_1d WHERE NOT compacted"));
             }
             compareAll(f, "compacted again");
 
             // the week's row is what a window holding the whole week reads: without its days it answers the same,
             // while a window of some of its days (no whole week) finds none
             Instant[] whole = windows().get(1);
-            JsonNode api = f.json("/api/telemetry/dashboard?since=" + whole[0] + "&until=" + whole[1]).get("api_requests");
+            JsonNode wholeDashboard = f.json("/api/telemetry/dashboard?since=" + whole[0] + "&until=" + whole[1]);
+            JsonNode api = wholeDashboard.get("api_requests");
             try (Connection c = f.db.connect(); Statement st = c.createStatement()) {
                 st.execute("DELETE FROM rollup_tool_digest_1d WHERE bucket >= '" + monday + "' AND bucket < '"
                         + monday.plus(Duration.ofDays(7)) + "'");
                 st.execute("DELETE FROM rollup_api_1h WHERE bucket >= '" + monday + "' AND bucket < '"
                         + monday.plus(Duration.ofDays(7)) + "'");
+                st.execute("DELETE FROM oauth_flows WHERE occurred_at >= '" + monday + "' AND occurred_at < '"
+                        + monday.plus(Duration.ofDays(7)) + "'");
             }
             compare(f, whole[0], whole[1], "days of the week deleted");
             assertEquals(api, f.json("/api/telemetry/dashboard?since=" + whole[0] + "&until=" + whole[1]).get("api_requests"),
                     "the API requests of whole days from their days");
+            assertEquals(wholeDashboard.get("oauth"), f.json("/api/telemetry/dashboard?since=" + whole[0] + "&until=" + whole[1])
+                    .get("oauth"), "the OAuth steps of whole days from their days");
             JsonNode part = f.json("/api/telemetry/tools?since=" + monday.plus(Duration.ofDays(1)) + "&until="
                     + monday.plus(Duration.ofDays(5)));
             assertEquals(0, part.get("tools").size(), part.toString());
@@ -160,6 +204,7 @@ class LongWindowRollupsTest {
         for (Instant[] w : windows()) {
             compare(f, w[0], w[1], when);
             compareApiRequests(f, w[0], w[1], when);
+            compareOAuth(f, w[0], w[1], when);
         }
         JsonNode d = f.json("/api/telemetry/tools?window=30d");
         assertTrue(d.get("tools").size() >= 3, d.toString());
@@ -259,6 +304,32 @@ class LongWindowRollupsTest {
                 assertEquals((double) rs.getLong(2) / rs.getLong(1), api.get("server_error_rate").asDouble(), 1e-4, what);
                 double p95 = rs.getLong(3) / 1000.0;
                 assertEquals(p95, api.get("p95_ms").asDouble(), p95 * LatencyHistogram.RELATIVE_ERROR, what);
+            }
+        }
+    }
+
+    /**
+     * The dashboard's OAuth summary over [since, until) against the raw steps of exactly that range:
+     * flows (distinct ids), steps by outcome, success rate and average duration, as PostgreSQL rounds them.
+     */
+    private void compareOAuth(ApiFixture f, Instant since, Instant until, String when) throws Exception {
+        JsonNode oauth = f.json("/api/telemetry/dashboard?since=" + since + "&until=" + until).get("oauth");
+        try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT flow_id), "
+                + "count(*) FILTER (WHERE outcome = 'success'), count(*) FILTER (WHERE outcome = 'failure'), "
+                + "count(*) FILTER (WHERE outcome = 'pending'), round(count(*) FILTER (WHERE outcome = 'success')::numeric "
+                + "/ nullif(count(*) FILTER (WHERE outcome <> 'pending'), 0), 4), round(avg(duration_us) / 1000.0, 3) "
+                + "FROM oauth_flows WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ?")) {
+            bindRange(ps, since, until);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String what = when + ", " + since + " - " + until + ": " + oauth;
+                assertTrue(rs.getLong(1) > 10 && rs.getLong(3) > 0 && rs.getLong(4) > 0, what);
+                assertEquals(rs.getLong(1), oauth.get("flows").asLong(), what);
+                assertEquals(rs.getLong(2), oauth.get("success").asLong(), what);
+                assertEquals(rs.getLong(3), oauth.get("failure").asLong(), what);
+                assertEquals(rs.getLong(4), oauth.get("pending").asLong(), what);
+                assertEquals(rs.getBigDecimal(5).doubleValue(), oauth.get("success_rate").asDouble(), what);
+                assertEquals(rs.getBigDecimal(6).doubleValue(), oauth.get("avg_ms").asDouble(), what);
             }
         }
     }

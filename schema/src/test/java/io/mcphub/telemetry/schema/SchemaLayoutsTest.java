@@ -53,13 +53,13 @@ class SchemaLayoutsTest {
             case PLAIN -> SchemaMigratorTest.PLAIN_FILES;
             case TIMESCALE -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.timescale.sql", "V007__tenant_policies.sql",
-                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "R__rollup_compaction.sql",
+                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "V014__oauth_rollup_daily.sql", "R__rollup_compaction.sql",
                     "R__maintenance.timescale.sql",
                     "R__rollup_views.sql", "R__tenant_views.timescale.sql", "R__api_tokens.sql", "R__use_tenant.sql");
             case CITUS -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.plain.sql", "V006__distribution.citus.sql",
                     "V007__tenant_policies.sql", "V008__server_connections.sql", "V009__trace_context.plain.sql",
-                    "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "R__partitions.plain.sql",
+                    "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "V014__oauth_rollup_daily.sql", "R__partitions.plain.sql",
                     "R__rollup_compaction.sql", "R__maintenance.plain.sql", "R__rollup_views.sql",
                     "R__tenant_views.plain.sql", "R__api_tokens.sql", "R__use_tenant.sql");
         };
@@ -288,8 +288,22 @@ class SchemaLayoutsTest {
                 st.execute("INSERT INTO api_requests (tenant_id, occurred_at, method, route, status, latency_us) "
                         + "VALUES ('tenant-a', " + row.replace(", 200,", ", 'GET', '/r', 200,").replace(", 503,", ", 'GET', '/r', 503,") + ")");
             }
+            // OAuth steps: a flow of two steps two days ago, one of one step now
+            String twoDaysAgo = "date_trunc('day', now(), 'UTC') - interval '2 days' + interval '12 hours'";
+            for (String row : List.of("'f1', " + twoDaysAgo + ", 'start', 'pending', NULL",
+                    "'f1', " + twoDaysAgo + " + interval '1 second', 'token', 'success', 1000", "'f2', now(), 'token', 'failure', 500")) {
+                st.execute("INSERT INTO oauth_flows (tenant_id, flow_id, occurred_at, phase, outcome, duration_us, grant_type) "
+                        + "VALUES ('tenant-a', " + row + ", 'authorization_code')");
+            }
             SchemaMigrator.Result upgrade = new SchemaMigrator(layout, true).migrate(c);
             assertTrue(upgrade.applied().contains("V011__api_request_rollup.sql"), upgrade.applied().toString());
+            // V014: the OAuth steps' days, with their flows' ids
+            assertTrue(upgrade.applied().contains("V014__oauth_rollup_daily.sql"), upgrade.applied().toString());
+            assertEquals("3|1|1|1|1500|2|t|t", string(c, "SELECT concat_ws('|', sum(steps), sum(success), sum(failure), sum(pending), "
+                    + "sum(duration_us), sum(durations), bool_and(compacted), bool_and(bucket = date_trunc('day', bucket, 'UTC'))) "
+                    + "FROM rollup_oauth_1d WHERE tenant_id = 'tenant-a'"));
+            assertEquals("{f1}|{f2}", string(c, "SELECT string_agg(flow_ids::text, '|' ORDER BY bucket) FROM rollup_oauth_1d "
+                    + "WHERE tenant_id = 'tenant-a'"));
             assertEquals("3|1|{173,271}|{2,1}", string(c, "SELECT concat_ws('|', requests, server_errors, latency_keys, latency_counts) "
                     + "FROM rollup_api_1h WHERE tenant_id = 'tenant-a' AND bucket = date_trunc('hour', now() - interval '2 hours')"));
             assertEquals("1|0|{0}|{1}", string(c, "SELECT concat_ws('|', requests, server_errors, latency_keys, latency_counts) "

@@ -36,7 +36,7 @@ class SchemaMigratorTest {
     /** What a fresh database without TimescaleDB gets, in order: versioned files, then repeatable ones. */
     static final List<String> PLAIN_FILES = List.of("V001__tenancy.sql", "V002__registry_tables.sql",
             "V003__timeseries_tables.sql", "V004__tool_rollups.sql", "V005__layout.plain.sql", "V007__tenant_policies.sql",
-            "V008__server_connections.sql", "V009__trace_context.plain.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "R__partitions.plain.sql", "R__rollup_compaction.sql",
+            "V008__server_connections.sql", "V009__trace_context.plain.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "V014__oauth_rollup_daily.sql", "R__partitions.plain.sql", "R__rollup_compaction.sql",
             "R__maintenance.plain.sql", "R__rollup_views.sql", "R__tenant_views.plain.sql", "R__api_tokens.sql",
             "R__use_tenant.sql");
 

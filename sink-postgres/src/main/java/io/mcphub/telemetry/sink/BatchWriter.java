@@ -4,6 +4,7 @@ import io.mcphub.telemetry.text.SecretScrubber;
 import io.mcphub.telemetry.model.TelemetryRecord;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.ApiRequestRecord;
+import io.mcphub.telemetry.model.OAuthFlowRecord;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -180,7 +181,7 @@ final class BatchWriter {
         return sql.toString();
     }
 
-    /** Stores one table's rows; tool executions and API requests also go into {@code rollups} as they are encoded. */
+    /** Stores one table's rows; tool executions, API requests and OAuth flow steps also go into {@code rollups} as they are encoded. */
     private void store(Statement st, CopyManager copy, TableSpec<?> spec, List<?> rows, WriteMode m,
                        Rollups.Accumulator rollups) throws SQLException {
         String target = m.copyTargets().get(spec.table());
@@ -213,6 +214,8 @@ final class BatchWriter {
                     if (row instanceof ToolExecutionRecord e) {
                         rollups.add(e);
                     } else if (row instanceof ApiRequestRecord r) {
+                        rollups.add(r);
+                    } else if (row instanceof OAuthFlowRecord r) {
                         rollups.add(r);
                     }
                 }

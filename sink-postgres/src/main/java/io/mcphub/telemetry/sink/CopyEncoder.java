@@ -32,6 +32,7 @@ public final class CopyEncoder {
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
     private static final int INT2_OID = 21;
     private static final int INT8_OID = 20;
+    private static final int TEXT_OID = 25;
     private static final int JSONB_VERSION = 1;
     private static final int CHUNK = 256 * 1024;
     private static final int SHRINK_ABOVE = 4 * 1024 * 1024;
@@ -178,6 +179,24 @@ public final class CopyEncoder {
         for (long v : values) {
             putInt(8);
             putLong(v);
+        }
+        patchLength(lengthAt);
+        return this;
+    }
+
+    /** A {@code text[]} (one dimension, no nulls). */
+    public CopyEncoder array(String[] values) {
+        field();
+        ensure(24 + values.length * 4L);
+        int lengthAt = len;
+        len += 4;
+        arrayHeader(TEXT_OID, values.length);
+        for (String v : values) {
+            int elementAt = len;
+            ensure(4 + v.length() * 3L);
+            len += 4;
+            utf8(v);
+            patchLength(elementAt);
         }
         patchLength(lengthAt);
         return this;

@@ -6,11 +6,13 @@ import static io.mcphub.telemetry.sink.TableSpec.bytes;
 import static io.mcphub.telemetry.sink.TableSpec.named;
 import static io.mcphub.telemetry.sink.TableSpec.smallints;
 import static io.mcphub.telemetry.sink.TableSpec.text;
+import static io.mcphub.telemetry.sink.TableSpec.texts;
 import static io.mcphub.telemetry.sink.TableSpec.timeMicros;
 
 import io.mcphub.telemetry.model.ApiRequestRecord;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.LatencyHistogram;
+import io.mcphub.telemetry.model.OAuthFlowRecord;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
 import io.mcphub.telemetry.model.Times;
@@ -18,14 +20,16 @@ import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolExecutionRecord;
 import io.mcphub.telemetry.schema.DigestRows;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The rollup increments of one batch's tool executions, written in the batch's own transaction: per
  * tool by hour and day, the same as one digest per tenant, side and hour or day, and per tenant by hour (with a latency
- * histogram), the hub's API requests per tenant by hour, and on the partitioned layouts also per tenant by
+ * histogram), the hub's API requests per tenant by hour, the OAuth flow steps per tenant by day, and on the partitioned layouts also per tenant by
  * minute and per failing tool and error class by hour and day (TimescaleDB derives those with
  * continuous aggregates). The increments of a key add up; maintenance merges them.
  */
@@ -54,6 +58,11 @@ final class Rollups {
     record ApiHourRow(String tenantId, long bucketMicros, long requests, long serverErrors, short[] keys, long[] counts) {
     }
 
+    /** One increment of {@code rollup_oauth_1d}: a day's OAuth flow steps and the ids of their flows. */
+    record OAuthDayRow(String tenantId, long bucketMicros, long steps, long success, long failure, long pending,
+                       long durationMicros, long durations, String[] flowIds) {
+    }
+
     /** One increment of {@code rollup_tenant_1m}. */
     record TenantRow(String tenantId, long bucketMicros, ExecutionSide side, long calls, long errors, long totalMicros,
                      long maxMicros) {
@@ -78,6 +87,12 @@ final class Rollups {
             text("tenant_id", ApiHourRow::tenantId), timeMicros("bucket", ApiHourRow::bucketMicros),
             bigint("requests", ApiHourRow::requests), bigint("server_errors", ApiHourRow::serverErrors),
             smallints("latency_keys", ApiHourRow::keys), bigints("latency_counts", ApiHourRow::counts));
+    static final TableSpec<OAuthDayRow> OAUTH_1D = TableSpec.append(OAuthDayRow.class, "rollup_oauth_1d",
+            text("tenant_id", OAuthDayRow::tenantId), timeMicros("bucket", OAuthDayRow::bucketMicros),
+            bigint("steps", OAuthDayRow::steps), bigint("success", OAuthDayRow::success),
+            bigint("failure", OAuthDayRow::failure), bigint("pending", OAuthDayRow::pending),
+            bigint("duration_us", OAuthDayRow::durationMicros), bigint("durations", OAuthDayRow::durations),
+            texts("flow_ids", OAuthDayRow::flowIds));
     static final TableSpec<TenantRow> TENANT_1M = TableSpec.append(TenantRow.class, "rollup_tenant_1m",
             text("tenant_id", TenantRow::tenantId), timeMicros("bucket", TenantRow::bucketMicros),
             named("side", TenantRow::side), bigint("calls", TenantRow::calls), bigint("errors", TenantRow::errors),
@@ -110,9 +125,9 @@ final class Rollups {
                 text("last_message", ErrorRow::lastMessage));
     }
 
-    /** Every rollup table the sink may write (the partitioned layouts' all, TimescaleDB's the first six). */
+    /** Every rollup table the sink may write (the partitioned layouts' all, TimescaleDB's the first seven). */
     static List<TableSpec<?>> specs() {
-        return List.of(TOOL_1H, TOOL_1D, DIGEST_1H, DIGEST_1D, TENANT_1H, API_1H, TENANT_1M, ERROR_1H, ERROR_1D);
+        return List.of(TOOL_1H, TOOL_1D, DIGEST_1H, DIGEST_1D, TENANT_1H, API_1H, OAUTH_1D, TENANT_1M, ERROR_1H, ERROR_1D);
     }
 
     /** A table and the increments to add to it. */
@@ -149,6 +164,8 @@ final class Rollups {
         private final Map<TenantKey, long[]> tenantMinutes = new LinkedHashMap<>();
         /** Per hour: requests, server errors, and the latency histogram. */
         private final Map<Long, ApiSum> apiHours = new LinkedHashMap<>();
+        /** Per day: the OAuth steps' counts and the ids of their flows. */
+        private final Map<Long, OAuthSum> oauthDays = new LinkedHashMap<>();
         private final Map<ErrorKey, ErrorRow> errorHours = new LinkedHashMap<>();
         private final Map<ErrorKey, ErrorRow> errorDays = new LinkedHashMap<>();
         private String tenant;
@@ -189,6 +206,12 @@ final class Rollups {
             sum.latency.add(r.latencyMicros());
         }
 
+        /** Adds one step of an OAuth flow. */
+        void add(OAuthFlowRecord r) {
+            tenant = r.tenantId();
+            oauthDays.computeIfAbsent(bucket(Times.micros(r.occurredAt(), "occurredAt"), DAY), k -> new OAuthSum()).add(r);
+        }
+
         private static void addError(Map<ErrorKey, ErrorRow> rows, ToolExecutionRecord e, long width) {
             String errorClass = errorClass(e);
             ErrorKey key = new ErrorKey(bucket(e.startedAtMicros(), width), e.serverName(), e.toolName(), e.side(),
@@ -211,6 +234,12 @@ final class Rollups {
                 apiHours.forEach((b, a) -> api.add(new ApiHourRow(tenant, b, a.requests, a.serverErrors, a.latency.keys(),
                         a.latency.counts())));
                 out.add(new Increments<>(API_1H, api));
+            }
+            if (!oauthDays.isEmpty()) {
+                List<OAuthDayRow> oauth = new ArrayList<>(oauthDays.size());
+                oauthDays.forEach((b, o) -> oauth.add(new OAuthDayRow(tenant, b, o.steps, o.success, o.failure, o.pending,
+                        o.durationMicros, o.durations, o.flowIds.toArray(String[]::new))));
+                out.add(new Increments<>(OAUTH_1D, oauth));
             }
             if (hours.isEmpty()) {
                 return out;
@@ -294,6 +323,30 @@ final class Rollups {
         long requests;
         long serverErrors;
         final LatencyHistogram latency = new LatencyHistogram();
+    }
+
+    private static final class OAuthSum {
+        long steps;
+        long success;
+        long failure;
+        long pending;
+        long durationMicros;
+        long durations;
+        final Set<String> flowIds = new LinkedHashSet<>();
+
+        void add(OAuthFlowRecord r) {
+            steps++;
+            switch (r.outcome()) {
+                case SUCCESS -> success++;
+                case FAILURE -> failure++;
+                case PENDING -> pending++;
+            }
+            if (r.durationMicros() != null) {
+                durationMicros += r.durationMicros();
+                durations++;
+            }
+            flowIds.add(r.flowId());
+        }
     }
 
     /** An error class (the outcome's name when the error had none, as the error rollups keep it) and outcome. */

@@ -126,6 +126,10 @@ public final class TableSpec<R> {
         return new Column<>(name, "bigint[]", (r, o) -> o.array(value.apply(r)));
     }
 
+    static <R> Column<R> texts(String name, Function<R, String[]> value) {
+        return new Column<>(name, "text[]", (r, o) -> o.array(value.apply(r)));
+    }
+
     static <R> Column<R> bytes(String name, Function<R, byte[]> value) {
         return new Column<>(name, "bytea", (r, o) -> o.bytea(value.apply(r)));
     }

@@ -183,6 +183,44 @@ class SinkRoundTripTest {
             }
             assertEquals(0, count(c, "SELECT count(*) FROM infra_metrics WHERE tenant_id = 'globex'"));
             assertEquals("1|1", one(st, "SELECT concat_ws('|', sum(calls), sum(errors)) FROM rollup_tool_1h WHERE tenant_id = 'acme'"));
+            // the OAuth step's day, written with it through the tenant's staging
+            assertEquals("1|1|0|0|250000|1|{flow-1}", one(st, "SELECT concat_ws('|', steps, success, failure, pending, duration_us, "
+                    + "durations, flow_ids) FROM rollup_oauth_1d WHERE tenant_id = 'acme'"));
+        }
+    }
+
+    /** A day's OAuth steps over several batches: increments per batch, merged by compaction into one row of distinct ids. */
+    @Test
+    void oauthStepsRollUpPerDayWithTheirFlowsOnce() throws Exception {
+        Instant day = T0.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        publishAll(new TenantRecord("a", "A"));
+        for (int batch = 0; batch < 3; batch++) {
+            for (int i = 0; i < 4; i++) {
+                // flows 0-5, each seen in two batches; a step without a duration; one flow on the next day too
+                String flow = "flow-" + ((batch * 4 + i) % 6);
+                sink.publish(new OAuthFlowRecord("a", day.plusSeconds(3_600L * batch + i), flow, "hub-1", "github",
+                        "authorization_code", i == 0 ? OAuthPhase.START : OAuthPhase.TOKEN,
+                        i == 0 ? OAuthOutcome.PENDING : i == 3 ? OAuthOutcome.FAILURE : OAuthOutcome.SUCCESS,
+                        i == 0 ? null : 1_000L * (i + 1), null));
+            }
+            assertTrue(sink.flush(Duration.ofSeconds(30)));
+        }
+        sink.publish(new OAuthFlowRecord("a", day.plus(Duration.ofDays(1)), "flow-0", "hub-1", "github",
+                "authorization_code", OAuthPhase.REFRESH, OAuthOutcome.SUCCESS, 7L, null));
+        assertTrue(sink.flush(Duration.ofSeconds(30)));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertTrue(count(c, "SELECT count(*) FROM rollup_oauth_1d WHERE bucket = '" + day + "'") >= 2, "one increment a batch");
+            st.execute("SELECT mcp_telemetry_compact_rollups('a')");
+            String raw = one(st, "SELECT concat_ws('|', count(*), count(*) FILTER (WHERE outcome = 'success'), "
+                    + "count(*) FILTER (WHERE outcome = 'failure'), count(*) FILTER (WHERE outcome = 'pending'), sum(duration_us), "
+                    + "count(duration_us), array_agg(DISTINCT flow_id ORDER BY flow_id)) FROM oauth_flows "
+                    + "WHERE tenant_id = 'a' AND occurred_at >= '" + day + "' AND occurred_at < '" + day.plus(Duration.ofDays(1)) + "'");
+            assertEquals("12|6|3|3|27000|9|{flow-0,flow-1,flow-2,flow-3,flow-4,flow-5}", raw);
+            assertEquals(raw + "|t", one(st, "SELECT concat_ws('|', steps, success, failure, pending, duration_us, durations, "
+                    + "(SELECT array_agg(x ORDER BY x) FROM unnest(flow_ids) x), compacted) FROM rollup_oauth_1d "
+                    + "WHERE tenant_id = 'a' AND bucket = '" + day + "'"), "one row a day, each flow once");
+            assertEquals("1|{flow-0}", one(st, "SELECT concat_ws('|', sum(steps), string_agg(flow_ids::text, ',')) FROM rollup_oauth_1d "
+                    + "WHERE tenant_id = 'a' AND bucket = '" + day.plus(Duration.ofDays(1)) + "'"));
         }
     }
 

@@ -1,6 +1,6 @@
--- Benchmark 4 data besides the tool executions and API requests (ApiScaleData sends those through the real
--- sink, which writes their rollups): the registry of 3 tenants, each with 50 servers of 10 tools (500
--- tools), and :rows / 500 OAuth flows over the last :days days, so every part of the dashboard has data.
+-- Benchmark 4 data besides the tool executions, API requests and :rows / 500 OAuth flows (ApiScaleData sends
+-- those through the real sink, which writes their rollups): the registry of 3 tenants, each with 50 servers
+-- of 10 tools (500 tools), so every part of the dashboard has data.
 -- Run as the database owner, after the partitions exist. Statements end with ';' at the end of a line.
 INSERT INTO tenants (tenant_id, display_name)
 SELECT 'tenant-' || t, 'Benchmark tenant ' || t FROM generate_series(1, 3) t
@@ -26,10 +26,3 @@ SELECT 'tenant-' || t, 'server-' || lpad(s::text, 2, '0'), 'tool_' || k, 'Tool '
        now() - make_interval(days => :days), now()
   FROM generate_series(1, 3) t, generate_series(1, 50) s, generate_series(0, 9) k
 ON CONFLICT DO NOTHING;
-
-INSERT INTO oauth_flows (tenant_id, occurred_at, flow_id, instance_id, server_name, grant_type, phase, outcome, duration_us)
-SELECT 'tenant-' || (1 + i % 3), now() - make_interval(secs => (i::double precision / (:rows / 500)) * :days * 86400),
-       'flow-' || i, 'hub-' || (1 + i % 3), 'auth.example', 'client_credentials', 'token',
-       CASE WHEN i % 20 = 0 THEN 'failure' ELSE 'success' END, (50000 + random() * 200000)::bigint
-  FROM generate_series(1, :rows / 500) i;
-

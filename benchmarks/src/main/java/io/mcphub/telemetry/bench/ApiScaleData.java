@@ -3,6 +3,9 @@ package io.mcphub.telemetry.bench;
 import static io.mcphub.telemetry.bench.BenchArgs.arg;
 
 import io.mcphub.telemetry.model.ApiRequestRecord;
+import io.mcphub.telemetry.model.OAuthFlowRecord;
+import io.mcphub.telemetry.model.OAuthOutcome;
+import io.mcphub.telemetry.model.OAuthPhase;
 import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.StorageLayout;
@@ -31,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The data of benchmark 4 (the API at scale), written the way a hub writes it: a new database on one
  * layout's server, the registry and side tables from {@code bench/api-at-scale.sql}, then {@code rows}
- * tool executions over the last {@code days} days sent through the real sink (so the rollups are the
+ * tool executions (and {@code rows / 20} API requests and {@code rows / 500} OAuth flows) over the last
+ * {@code days} days sent through the real sink (so the rollups are the
  * sink's own increments, compacted as its maintenance compacts them).
  *
  * <p>Usage: {@code ApiScaleData layout=plain db=mcp_bench_api rows=10000000 days=30 sql=bench/api-at-scale.sql}
@@ -82,15 +86,21 @@ public final class ApiScaleData {
             for (long i = 1; i <= requests; i++) {
                 publish(sink, apiRequest(i, latency, now.minusNanos((long) (i * periodMicros / requests) * 1_000L)));
             }
+            long flows = rows / 500;
+            SplittableRandom flowDuration = new SplittableRandom(-rows);
+            for (long i = 1; i <= flows; i++) {
+                publish(sink, oauthFlow(i, flowDuration, now.minusNanos((long) (i * periodMicros / flows) * 1_000L)));
+            }
             if (!sink.flush(Duration.ofMinutes(30))) {
                 throw new IllegalStateException("the sink did not drain in 30 minutes: " + sink.stats());
             }
             SinkStats.Snapshot s = sink.stats();
-            if (s.written() < rows + requests || s.lost() > 0) {
-                throw new IllegalStateException("the sink wrote " + s.written() + " of " + (rows + requests) + ": " + s);
+            if (s.written() < rows + requests + flows || s.lost() > 0) {
+                throw new IllegalStateException("the sink wrote " + s.written() + " of " + (rows + requests + flows) + ": " + s);
             }
         }
-        System.out.printf(Locale.ROOT, "# %d executions and %d API requests through the sink in %.0f s%n", rows, rows / 20,
+        System.out.printf(Locale.ROOT, "# %d executions, %d API requests and %d OAuth flows through the sink in %.0f s%n", rows,
+                rows / 20, rows / 500,
                 (System.nanoTime() - t1) / 1e9);
 
         long t2 = System.nanoTime();
@@ -133,6 +143,14 @@ public final class ApiScaleData {
         int status = i % 50 == 0 ? 500 : i % 23 == 0 ? 404 : 200;
         return new ApiRequestRecord("tenant-" + tenant, occurredAt, "hub-" + tenant, i % 2 == 0 ? "GET" : "POST",
                 routes[(int) (i % 4)], status, (long) (Math.exp(rnd.nextDouble() * 6) * 1000), 200L, 1500L);
+    }
+
+    /** OAuth flow {@code i}: one client-credentials token request, every twentieth failing. */
+    static OAuthFlowRecord oauthFlow(long i, SplittableRandom rnd, Instant occurredAt) {
+        int tenant = (int) (1 + i % 3);
+        return new OAuthFlowRecord("tenant-" + tenant, occurredAt, "flow-" + i, "hub-" + tenant, "auth.example",
+                "client_credentials", OAuthPhase.TOKEN, i % 20 == 0 ? OAuthOutcome.FAILURE : OAuthOutcome.SUCCESS,
+                50_000L + rnd.nextLong(200_000), i % 20 == 0 ? "invalid_client" : null);
     }
 
     static ToolExecutionRecord execution(long i, SplittableRandom rnd, long startedAtMicros) {

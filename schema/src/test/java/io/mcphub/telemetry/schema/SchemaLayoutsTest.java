@@ -53,7 +53,7 @@ class SchemaLayoutsTest {
             case PLAIN -> SchemaMigratorTest.PLAIN_FILES;
             case TIMESCALE -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",
                     "V004__tool_rollups.sql", "V005__layout.timescale.sql", "V007__tenant_policies.sql",
-                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "V014__oauth_rollup_daily.sql", "R__rollup_compaction.sql",
+                    "V008__server_connections.sql", "V009__trace_context.timescale.sql", "V010__tool_digests.sql", "V011__api_request_rollup.sql", "V012__tool_digests_weekly.sql", "V013__api_request_rollup_daily.sql", "V014__oauth_rollup_daily.sql", "V015__tenant_filter_once.timescale.sql", "R__rollup_compaction.sql",
                     "R__maintenance.timescale.sql",
                     "R__rollup_views.sql", "R__tenant_views.timescale.sql", "R__api_tokens.sql", "R__use_tenant.sql");
             case CITUS -> List.of("V001__tenancy.sql", "V002__registry_tables.sql", "V003__timeseries_tables.sql",

@@ -221,6 +221,14 @@ class SinkRoundTripTest {
                     + "WHERE tenant_id = 'a' AND bucket = '" + day + "'"), "one row a day, each flow once");
             assertEquals("1|{flow-0}", one(st, "SELECT concat_ws('|', sum(steps), string_agg(flow_ids::text, ',')) FROM rollup_oauth_1d "
                     + "WHERE tenant_id = 'a' AND bucket = '" + day.plus(Duration.ofDays(1)) + "'"));
+            // an id the COPY must carry as the raw column does: a NUL replaced, non-ASCII and a lone surrogate
+            String hostile = "flöw-\u0000-\uD83D\uDE00-\uD800";
+            publishAll(new OAuthFlowRecord("a", day.plus(Duration.ofDays(1)).plusSeconds(5), hostile, "hub-1", "github",
+                    "authorization_code", OAuthPhase.START, OAuthOutcome.PENDING, null, null));
+            st.execute("SELECT mcp_telemetry_compact_rollups('a')");
+            assertEquals(one(st, "SELECT flow_id FROM oauth_flows WHERE tenant_id = 'a' AND phase = 'start' AND occurred_at >= '"
+                    + day.plus(Duration.ofDays(1)) + "'"), one(st, "SELECT id FROM rollup_oauth_1d, unnest(flow_ids) id "
+                    + "WHERE tenant_id = 'a' AND bucket = '" + day.plus(Duration.ofDays(1)) + "' AND id <> 'flow-0'"));
         }
     }
 

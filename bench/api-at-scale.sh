@@ -40,7 +40,7 @@ if [[ "${KEEP_DATA:-}" != 1 || -z "$loaded" ]]; then
     io.mcphub.telemetry.bench.ApiScaleData layout="$LAYOUT" db=$DB rows="$ROWS" days="$DAYS" sql=bench/api-at-scale.sql \
     2> >(grep -v ' INFO ' >&2)
 fi
-tokens=$(for t in 1 2 3; do java -jar api-server/target/api-server.jar token create --tenant tenant-$t --label bench 2>/dev/null; done | paste -sd,)
+tokens=$(for t in 1 2 3; do java -jar "${API_JAR:-api-server/target/api-server.jar}" token create --tenant tenant-$t --label bench 2>/dev/null; done | paste -sd,)
 
 work=$(mktemp -d)
 MCP_TELEMETRY_API_PORT=$PORT MCP_TELEMETRY_API_BIND=127.0.0.1 java -Xmx512m -jar "${API_JAR:-api-server/target/api-server.jar}" serve >"$work/api.log" 2>&1 &

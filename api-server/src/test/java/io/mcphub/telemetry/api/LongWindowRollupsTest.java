@@ -203,8 +203,9 @@ class LongWindowRollupsTest {
     private void compareAll(ApiFixture f, String when) throws Exception {
         for (Instant[] w : windows()) {
             compare(f, w[0], w[1], when);
-            compareApiRequests(f, w[0], w[1], when);
-            compareOAuth(f, w[0], w[1], when);
+            JsonNode d = f.json("/api/telemetry/dashboard?since=" + w[0] + "&until=" + w[1]);
+            compareApiRequests(d.get("api_requests"), f, w[0], w[1], when);
+            compareOAuth(d.get("oauth"), f, w[0], w[1], when);
         }
         JsonNode d = f.json("/api/telemetry/tools?window=30d");
         assertTrue(d.get("tools").size() >= 3, d.toString());
@@ -287,11 +288,10 @@ class LongWindowRollupsTest {
     }
 
     /**
-     * The dashboard's API request totals over [since, until) against the raw rows of exactly that range
+     * The dashboard's API request totals ({@code api}) over [since, until) against the raw rows of exactly that range
      * (they count to the minute): requests and server error rate exactly, p95 within the histogram's error.
      */
-    private void compareApiRequests(ApiFixture f, Instant since, Instant until, String when) throws Exception {
-        JsonNode api = f.json("/api/telemetry/dashboard?since=" + since + "&until=" + until).get("api_requests");
+    private void compareApiRequests(JsonNode api, ApiFixture f, Instant since, Instant until, String when) throws Exception {
         try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
                 + "count(*) FILTER (WHERE status >= 500), percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_us) "
                 + "FROM api_requests WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ?")) {
@@ -309,11 +309,10 @@ class LongWindowRollupsTest {
     }
 
     /**
-     * The dashboard's OAuth summary over [since, until) against the raw steps of exactly that range:
+     * The dashboard's OAuth summary ({@code oauth}) over [since, until) against the raw steps of exactly that range:
      * flows (distinct ids), steps by outcome, success rate and average duration, as PostgreSQL rounds them.
      */
-    private void compareOAuth(ApiFixture f, Instant since, Instant until, String when) throws Exception {
-        JsonNode oauth = f.json("/api/telemetry/dashboard?since=" + since + "&until=" + until).get("oauth");
+    private void compareOAuth(JsonNode oauth, ApiFixture f, Instant since, Instant until, String when) throws Exception {
         try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT flow_id), "
                 + "count(*) FILTER (WHERE outcome = 'success'), count(*) FILTER (WHERE outcome = 'failure'), "
                 + "count(*) FILTER (WHERE outcome = 'pending'), round(count(*) FILTER (WHERE outcome = 'success')::numeric "

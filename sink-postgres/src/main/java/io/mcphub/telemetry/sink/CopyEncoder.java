@@ -73,11 +73,7 @@ public final class CopyEncoder {
             putInt(-1);
             return this;
         }
-        int lengthAt = len;
-        ensure(4 + value.length() * 3L);
-        len += 4;
-        utf8(value);
-        patchLength(lengthAt);
+        sized(value);
         return this;
     }
 
@@ -192,11 +188,7 @@ public final class CopyEncoder {
         len += 4;
         arrayHeader(TEXT_OID, values.length);
         for (String v : values) {
-            int elementAt = len;
-            ensure(4 + v.length() * 3L);
-            len += 4;
-            utf8(v);
-            patchLength(elementAt);
+            sized(v);
         }
         patchLength(lengthAt);
         return this;
@@ -286,6 +278,15 @@ public final class CopyEncoder {
         putInt(elementOid);
         putInt(count);
         putInt(1); // lower bound
+    }
+
+    /** A string as UTF-8 after its length in bytes: a text value's body, or a text array's element. */
+    private void sized(String value) {
+        int lengthAt = len;
+        ensure(4 + value.length() * 3L);
+        len += 4;
+        utf8(value);
+        patchLength(lengthAt);
     }
 
     private void utf8(String value) {

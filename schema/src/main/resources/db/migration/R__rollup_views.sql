@@ -38,19 +38,21 @@ CREATE VIEW tenant_latency_1h WITH (security_barrier) AS
       FROM rollup_tenant_1h WHERE (tenant_id = (SELECT mcp_telemetry_tenant()) OR (SELECT mcp_telemetry_is_owner()));
 
 -- Every tool's figures per tenant, side and bucket in one value (V010; the format is ToolDigest's), as stored:
--- add up the rows of a key.
+-- add up the rows of a key. row_version names a row's content for as long as the row lives: digest rows are
+-- only inserted and deleted, never updated, and no two live rows of a table share a ctid (the API server
+-- keeps merged digests by it, and reads only the rows it does not hold: DigestCache).
 CREATE VIEW tool_digests_1h WITH (security_barrier) AS
-    SELECT tenant_id, bucket, side, digest FROM rollup_tool_digest_1h
+    SELECT tenant_id, bucket, side, digest, xmin::text || '/' || ctid::text AS row_version FROM rollup_tool_digest_1h
      WHERE (tenant_id = (SELECT mcp_telemetry_tenant()) OR (SELECT mcp_telemetry_is_owner()));
 
 -- compacted: whether the row's figures are in its week's digest too (V012)
 CREATE VIEW tool_digests_1d WITH (security_barrier) AS
-    SELECT tenant_id, bucket, side, digest, compacted FROM rollup_tool_digest_1d
+    SELECT tenant_id, bucket, side, digest, compacted, xmin::text || '/' || ctid::text AS row_version FROM rollup_tool_digest_1d
      WHERE (tenant_id = (SELECT mcp_telemetry_tenant()) OR (SELECT mcp_telemetry_is_owner()));
 
 -- Whole weeks from Monday 00:00 UTC (V012): the compacted days of each; add the days' other rows.
 CREATE VIEW tool_digests_1w WITH (security_barrier) AS
-    SELECT tenant_id, bucket, side, digest FROM rollup_tool_digest_1w
+    SELECT tenant_id, bucket, side, digest, xmin::text || '/' || ctid::text AS row_version FROM rollup_tool_digest_1w
      WHERE (tenant_id = (SELECT mcp_telemetry_tenant()) OR (SELECT mcp_telemetry_is_owner()));
 
 -- The hub's API requests per tenant and hour (V011), increments as stored: add up the rows of a bucket.

@@ -127,6 +127,11 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** The merged tool digests this server holds (tests look at what it answered from). */
+    DigestCache digests() {
+        return db.digests();
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -40,6 +40,7 @@ public final class TelemetryDatabase implements AutoCloseable {
     private final DatabaseTarget target;
     private final String loginTenant;
     private final Set<String> loginsMade = ConcurrentHashMap.newKeySet();
+    private final DigestCache digests = new DigestCache(DigestCache.DEFAULT_BUDGET_BYTES);
 
     /** A pool of {@code poolSize} connections whose statements stop after {@code queryTimeout}. */
     public TelemetryDatabase(DatabaseTarget target, int poolSize, Duration queryTimeout) {
@@ -59,6 +60,11 @@ public final class TelemetryDatabase implements AutoCloseable {
         // the server starts even while the database is down; requests then answer 503
         config.setInitializationFailTimeout(-1);
         this.pool = new HikariDataSource(config);
+    }
+
+    /** The merged tool digests of this database's windows (read through, never stale: {@link DigestCache}). */
+    public DigestCache digests() {
+        return digests;
     }
 
     public DatabaseTarget target() {

@@ -101,7 +101,7 @@ public final class ServersQuery {
                 uptime.put((String) u.get("server_name"), u);
             }
             Map<String, long[]> calls = new HashMap<>();
-            for (Map<String, Object> t : Stats.perTool(c, tenant, w, ExecutionSide.DOWNSTREAM.sqlName(), null)) {
+            for (Map<String, Object> t : Stats.perTool(c, req.db().digests(), tenant, w, ExecutionSide.DOWNSTREAM.sqlName(), null)) {
                 long[] sum = calls.computeIfAbsent((String) t.get("server_name"), k -> new long[2]);
                 sum[0] += ((Number) t.get("calls")).longValue();
                 sum[1] += ((Number) t.get("errors")).longValue();

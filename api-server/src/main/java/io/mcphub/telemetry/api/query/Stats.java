@@ -1,8 +1,10 @@
 package io.mcphub.telemetry.api.query;
 
+import io.mcphub.telemetry.api.DigestCache;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
+import io.mcphub.telemetry.model.DigestMerge;
 import io.mcphub.telemetry.model.HistogramText;
 import io.mcphub.telemetry.model.LatencyHistogram;
 import io.mcphub.telemetry.model.Times;
@@ -22,6 +24,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,7 +32,8 @@ import java.util.TreeMap;
  * and series from the per-minute rollup (whole hours of long windows from the hourly one); per-tool
  * counts and latency from the raw rows of a window up to an hour (exact percentiles), from the hourly
  * tool digests up to two days and from the daily ones beyond (one row per bucket holding every tool;
- * percentiles from the merged log histograms, within 2 %); errors by class from the error rollups.
+ * percentiles from the merged log histograms, within 2 %; the buckets' digests merged once and held,
+ * {@link DigestCache}); errors by class from the error rollups.
  * Every query names the tenant,
  * beside the row-level security that enforces it: it lets the planner use the (tenant_id, time)
  * indexes and Citus send the query to the tenant's shard.
@@ -78,10 +82,10 @@ final class Stats {
      * Per tool over the window, ordered by server and tool: calls, errors, error rate, average and maximum
      * (ms) and last call, of one side and optionally one server.
      */
-    static List<Map<String, Object>> perTool(Connection c, String tenant, Window w, String side, String server)
+    static List<Map<String, Object>> perTool(Connection c, DigestCache cache, String tenant, Window w, String side, String server)
             throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
-        new TreeMap<>(toolWindow(c, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
+        new TreeMap<>(toolWindow(c, cache, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
         return out;
     }
 
@@ -100,60 +104,124 @@ final class Stats {
      * and a second one for the histograms; the numbers are rounded the way the SQL of {@link #perTool}
      * rounds them (numeric, half up), so either path answers the same.
      */
-    static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server)
+    static Map<String, ToolWindow> toolWindow(Connection c, DigestCache cache, String tenant, Window w, String side, String server)
             throws SQLException {
-        return toolWindow(c, tenant, w, side, server, true);
+        return toolWindow(c, cache, tenant, w, side, server, true);
     }
 
     /**
      * {@link #toolWindow}, the percentiles only when {@code withLatency} (merging the histograms is most of
      * a long window's work; counts need none of it).
      */
-    static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server,
+    static Map<String, ToolWindow> toolWindow(Connection c, DigestCache cache, String tenant, Window w, String side, String server,
                                               boolean withLatency) throws SQLException {
-        return toolWindow(c, tenant, w, side, server, withLatency, null);
+        return toolWindow(c, cache, tenant, w, side, server, withLatency, null);
     }
 
     /**
      * {@link #toolWindow}; a window of the raw grain also adds every call's duration to {@code steps}
      * when given (the dashboard's latency series, from the same scan).
      */
-    static Map<String, ToolWindow> toolWindow(Connection c, String tenant, Window w, String side, String server,
+    static Map<String, ToolWindow> toolWindow(Connection c, DigestCache cache, String tenant, Window w, String side, String server,
                                               boolean withLatency, LatencySteps steps) throws SQLException {
         Map<String, ToolWindow> out = new LinkedHashMap<>();
         if (w.grain() == Window.Grain.RAW) {
             return rawWindow(c, tenant, w, side, server, withLatency, steps);
         }
-        Map<String, ToolTotals> tools = new LinkedHashMap<>();
-        try (PreparedStatement ps = digestQuery(c, tenant, w, side)) {
-            ToolDigest.Reader r = new ToolDigest.Reader();
-            // a tenant's digests list its tools in about the same order: the tool at an entry's position in
-            // the last digest is most often this entry's, found without building and hashing its key
-            List<ToolTotals> atPosition = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    r.reset(rs.getBytes(2));
-                    for (int i = 0; r.next(); i++) {
-                        String s = r.server();
-                        if (server != null && !server.equals(s)) {
-                            continue;
-                        }
-                        String t = r.tool();
-                        ToolTotals totals = i < atPosition.size() ? atPosition.get(i) : null;
-                        if (totals == null || !totals.tool().equals(t) || !totals.server().equals(s)) {
-                            totals = tools.computeIfAbsent(key(s, t), k -> new ToolTotals(s, t));
-                            while (atPosition.size() <= i) {
-                                atPosition.add(null);
-                            }
-                            atPosition.set(i, totals);
-                        }
-                        totals.add(r, withLatency);
+        DigestSum sum = new DigestSum(server, withLatency);
+        DigestRead read = digestRead(tenant, w, side);
+        if (!cache.enabled()) {
+            read.run(c, NONE, (id, digest) -> sum.add(digest));
+        } else {
+            digestsThroughCache(c, cache, read, sum);
+        }
+        sum.tools.forEach((k, t) -> out.put(k, toolWindow(t, withLatency)));
+        return out;
+    }
+
+    private static final String[] NONE = new String[0];
+    /** Rows written since a held merge that are read on every request before the merge takes them in. */
+    private static final int FOLD_AT = 8;
+
+    /**
+     * Adds the window's digests to {@code sum} through the merge held for the window's buckets
+     * ({@link DigestCache}): when every row it merged is still there, that merge and the rows written since;
+     * otherwise (none held, or compaction has replaced a row it merged) every row, merged and held anew.
+     */
+    private static void digestsThroughCache(Connection c, DigestCache cache, DigestRead read, DigestSum sum)
+            throws SQLException {
+        DigestCache.Entry held = cache.get(read.key());
+        List<String> ids = new ArrayList<>();
+        List<byte[]> fresh = new ArrayList<>();
+        int[] heldSeen = {0};
+        DigestRowHandler collect = (id, digest) -> {
+            ids.add(id);
+            if (digest == null) {
+                heldSeen[0]++;
+            } else {
+                fresh.add(digest);
+            }
+        };
+        read.run(c, held == null ? NONE : held.rows().toArray(NONE), collect);
+        if (held != null && heldSeen[0] != held.rows().size()) {
+            held = null;
+            ids.clear();
+            fresh.clear();
+            read.run(c, NONE, collect);
+        }
+        cache.count(held != null);
+        if (held != null && fresh.size() < FOLD_AT) {
+            sum.add(held.merged());
+            fresh.forEach(sum::add);
+            return;
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        DigestMerge<Boolean> merge = new DigestMerge<>();
+        if (held != null) {
+            merge.add(Boolean.TRUE, held.merged());
+        }
+        fresh.forEach(d -> merge.add(Boolean.TRUE, d));
+        byte[] merged = merge.drain().get(Boolean.TRUE);
+        cache.put(read.key(), new DigestCache.Entry(Set.copyOf(ids), merged));
+        sum.add(merged);
+    }
+
+    /** What a digest read hands on per row: its identity, and its digest unless the reader holds it (then null). */
+    @FunctionalInterface
+    private interface DigestRowHandler {
+        void row(String id, byte[] digest);
+    }
+
+    /**
+     * The digests of a window's buckets: {@code key} names the set of buckets (tenant, side, tables and the
+     * bucket bounds, not the window's exact ends: windows over the same buckets read the same rows), {@code
+     * sql} reads each row's identity (its grain's letter and the view's {@code row_version}) and its digest
+     * unless the identity is among those bound first ({@code held}), newest bucket first.
+     */
+    private record DigestRead(String key, String sql, List<Object> params) {
+        void run(Connection c, String[] held, DigestRowHandler rows) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                java.sql.Array ids = c.createArrayOf("text", held);
+                Rows.bind(ps, params.stream().map(p -> p == HELD ? ids : p).toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.row(rs.getString(1), rs.getBytes(2));
                     }
                 }
             }
         }
-        tools.forEach((k, t) -> out.put(k, toolWindow(t, withLatency)));
-        return out;
+    }
+
+    /** Where {@link DigestRead#sql} takes the held identities. */
+    private static final Object HELD = new Object();
+
+    /** One grain's digest rows of a bucket range: identity, and digest unless held. */
+    private static String digestBranch(String grain, String view, String extra) {
+        String id = "'" + grain + "' || row_version";
+        return "SELECT bucket, " + id + " AS id, CASE WHEN " + id + " = ANY(?) THEN NULL ELSE digest END AS digest FROM " + view
+                + " WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE + extra;
     }
 
     /**
@@ -163,32 +231,67 @@ final class Stats {
      * days: ~4 weeks and ~3-9 days instead of 31 days; the same sums, as a week holds its days'
      * compacted rows). Newest bucket first: a failure kind's latest message is then decoded about once.
      */
-    private static PreparedStatement digestQuery(Connection c, String tenant, Window w, String side) throws SQLException {
+    private static DigestRead digestRead(String tenant, Window w, String side) {
         Duration width = w.grain().width;
         Instant firstDay = w.firstBucket(width);
-        PreparedStatement ps;
+        // the last bucket the range holds: the window's end is not a bucket's, and windows ending within one
+        // bucket read the same rows
+        Instant lastDay = Window.floor(w.until().minusNanos(1), width);
+        String key = tenant + '\u0000' + side + '\u0000' + w.grain() + '\u0000' + firstDay + '\u0000' + lastDay;
+        String order = " ORDER BY bucket DESC";
         if (w.grain() == Window.Grain.HOUR) {
-            ps = c.prepareStatement("SELECT bucket, digest FROM tool_digests_1h WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE
-                    + " ORDER BY bucket DESC");
-            Rows.bind(ps, tenant, side, firstDay, w.until());
-            return ps;
+            return new DigestRead(key, "SELECT id, digest FROM (" + digestBranch("h", "tool_digests_1h", "") + ") d" + order,
+                    List.of(HELD, tenant, side, firstDay, w.until()));
         }
         // whole weeks: from the first Monday on the first day or after it, to the Monday after the last day
         Instant firstWeek = Times.weekStart(firstDay.plus(Duration.ofDays(6)));
-        Instant lastDay = Window.floor(w.until().minusNanos(1), width);
         Instant weeksUntil = Times.weekStart(lastDay.plus(width));
         if (!weeksUntil.isAfter(firstWeek)) {
-            ps = c.prepareStatement("SELECT bucket, digest FROM tool_digests_1d WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE
-                    + " ORDER BY bucket DESC");
-            Rows.bind(ps, tenant, side, firstDay, w.until());
-            return ps;
+            return new DigestRead(key, "SELECT id, digest FROM (" + digestBranch("d", "tool_digests_1d", "") + ") d" + order,
+                    List.of(HELD, tenant, side, firstDay, w.until()));
         }
-        ps = c.prepareStatement("SELECT bucket, digest FROM tool_digests_1w WHERE tenant_id = ? AND side = ? "
-                + "AND bucket >= ? AND bucket < ? "
-                + "UNION ALL SELECT bucket, digest FROM tool_digests_1d WHERE tenant_id = ? AND side = ? AND " + BUCKET_RANGE
-                + " AND (bucket < ? OR bucket >= ? OR NOT compacted) ORDER BY bucket DESC");
-        Rows.bind(ps, tenant, side, firstWeek, weeksUntil, tenant, side, firstDay, w.until(), firstWeek, weeksUntil);
-        return ps;
+        return new DigestRead(key, "SELECT id, digest FROM (" + digestBranch("w", "tool_digests_1w", "")
+                + " UNION ALL " + digestBranch("d", "tool_digests_1d", " AND (bucket < ? OR bucket >= ? OR NOT compacted)")
+                + ") d" + order,
+                List.of(HELD, tenant, side, firstWeek, weeksUntil, HELD, tenant, side, firstDay, w.until(), firstWeek, weeksUntil));
+    }
+
+    /**
+     * Digest entries added up per tool (optionally of one server). A tenant's digests list its tools in about
+     * the same order: the tool at an entry's position in the last digest is most often this entry's, found
+     * without building and hashing its key.
+     */
+    private static final class DigestSum {
+        final Map<String, ToolTotals> tools = new LinkedHashMap<>();
+        private final String server;
+        private final boolean withLatency;
+        private final ToolDigest.Reader r = new ToolDigest.Reader();
+        private final List<ToolTotals> atPosition = new ArrayList<>();
+
+        DigestSum(String server, boolean withLatency) {
+            this.server = server;
+            this.withLatency = withLatency;
+        }
+
+        void add(byte[] digest) {
+            r.reset(digest);
+            for (int i = 0; r.next(); i++) {
+                String s = r.server();
+                if (server != null && !server.equals(s)) {
+                    continue;
+                }
+                String t = r.tool();
+                ToolTotals totals = i < atPosition.size() ? atPosition.get(i) : null;
+                if (totals == null || !totals.tool().equals(t) || !totals.server().equals(s)) {
+                    totals = tools.computeIfAbsent(key(s, t), k -> new ToolTotals(s, t));
+                    while (atPosition.size() <= i) {
+                        atPosition.add(null);
+                    }
+                    atPosition.set(i, totals);
+                }
+                totals.add(r, withLatency);
+            }
+        }
     }
 
     /**

@@ -53,10 +53,15 @@ public final class DigestCache {
         return entries.get(key);
     }
 
-    /** Stores {@code entry} under {@code key}; one larger than a quarter of the budget is not kept. */
+    /** Whether a merge of {@code bytes} would be kept: up to a quarter of the budget. */
+    public boolean admits(long bytes) {
+        return bytes <= budgetBytes / 4;
+    }
+
+    /** Stores {@code entry} under {@code key}, unless it is larger than {@link #admits} allows. */
     public synchronized void put(String key, Entry entry) {
         long size = entry.bytes();
-        if (size > budgetBytes / 4) {
+        if (!admits(size)) {
             return;
         }
         Entry old = entries.put(key, entry);

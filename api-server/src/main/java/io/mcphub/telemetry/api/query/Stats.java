@@ -175,7 +175,12 @@ final class Stats {
             fresh.forEach(sum::add);
             return;
         }
-        if (ids.isEmpty()) {
+        // a merge is at least as long as its longest digest: one the cache would not hold is not built
+        if (ids.isEmpty() || fresh.stream().anyMatch(d -> !cache.admits(d.length))) {
+            if (held != null) {
+                sum.add(held.merged());
+            }
+            fresh.forEach(sum::add);
             return;
         }
         DigestMerge<Boolean> merge = new DigestMerge<>();

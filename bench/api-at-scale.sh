@@ -12,7 +12,8 @@
 # Usage: bench/api-at-scale.sh [plain|timescale|citus]   (KEEP_DATA=1 reuses a loaded database;
 #        DURATION=10s per endpoint, CONNECTIONS=4, ROWS, DAYS, BUST_MODES, WINDOWS="1h 24h 7d 30d",
 #        ENDPOINTS="dashboard tools errors servers", EXECUTIONS=0 skips /executions, API_JAR: another
-#        build's api-server.jar, to compare two builds on the same data)
+#        build's api-server.jar, to compare two builds on the same data; WARMUP=20 seconds of requests
+#        before the first measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAYOUT="${1:-plain}"
@@ -69,6 +70,14 @@ run() { # $1 label, $2 path, $3 bust
   out=$(API_PATH="$2" BUST="$3" TOKENS="$tokens" wrk -t"$(( CONNECTIONS < 2 ? CONNECTIONS : 2 ))" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s bench/api-at-scale.lua "$base" | grep '^RESULT')
   echo "$1,bust=$3,${out#RESULT }"
 }
+# a fresh JVM compiles as it goes: warm every endpoint up before measuring any (WARMUP seconds in all)
+warm=$(( ${WARMUP:-20} / 4 ))
+if (( warm > 0 )); then
+  for endpoint in dashboard tools errors servers; do
+    API_PATH="/api/telemetry/$endpoint?window=24h" BUST=1 TOKENS="$tokens" wrk -t2 -c"$CONNECTIONS" -d"${warm}s" \
+      --timeout 10s -s bench/api-at-scale.lua "$base" >/dev/null
+  done
+fi
 echo "# $(date -u +%T) uptime: $(uptime)"
 for bust in ${BUST_MODES:-1}; do
   for window in ${WINDOWS:-1h 24h 7d 30d}; do

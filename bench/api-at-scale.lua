@@ -3,7 +3,8 @@
 -- so no two requests are the same query and the API's short TTL cache never answers.
 local tokens, path, bust, n = {}, os.getenv("API_PATH"), os.getenv("BUST") == "1", 0
 for t in string.gmatch(os.getenv("TOKENS"), "[^,]+") do tokens[#tokens + 1] = t end
-local now, threads, tid = os.time(), 0, 0
+-- UNTIL_EPOCH: the newest data (bench/api-at-scale.sh); else the clock
+local now, threads, tid = tonumber(os.getenv("UNTIL_EPOCH") or "") or os.time(), 0, 0
 
 setup = function(thread)
   thread:set("tid", threads)

@@ -6,13 +6,14 @@
 # real sink;
 # then the standalone API server runs with one API token per tenant and wrk measures each endpoint, the
 # tenants' tokens in turn. Each endpoint runs twice: as-is (repeated identical queries: the API's TTL cache
-# answers most) and with BUST=1 (every request a different window end: every request goes to PostgreSQL).
+# answers most) and with BUST=1 (every request a different window end, back from the newest row loaded:
+# the API's TTL cache never answers; the held digest merges of windows over the same buckets do).
 # Query plans (EXPLAIN ANALYZE as tenant-1's login, under row-level security) go to
 # benchmarks/target/api-at-scale-plans-LAYOUT.txt.
 # Usage: bench/api-at-scale.sh [plain|timescale|citus]   (KEEP_DATA=1 reuses a loaded database;
 #        DURATION=10s per endpoint, CONNECTIONS=4, ROWS, DAYS, BUST_MODES, WINDOWS="1h 24h 7d 30d",
 #        ENDPOINTS="dashboard tools errors servers", EXECUTIONS=0 skips /executions, API_JAR: another
-#        build's api-server.jar, to compare two builds on the same data; WARMUP=20 seconds of requests
+#        build's api-server.jar, to compare two builds on the same data; WARMUP=24 seconds of requests
 #        before the first measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,10 @@ if [[ "${KEEP_DATA:-}" != 1 || -z "$loaded" ]]; then
     io.mcphub.telemetry.bench.ApiScaleData layout="$LAYOUT" db=$DB rows="$ROWS" days="$DAYS" sql=bench/api-at-scale.sql \
     2> >(grep -v ' INFO ' >&2)
 fi
+# windows end at the newest row loaded, not at the clock: a database loaded an hour ago would give its 1 h
+# windows no rows, and each later run fewer (its longer windows too, by an hour)
+newest=$("${PSQL[@]}" -Atc "SELECT floor(extract(epoch FROM max(started_at)))::bigint + 1 FROM tool_executions WHERE tenant_id = 'tenant-1'" $DB)
+echo "# windows end at the newest execution: $(date -u -d "@$newest" +%FT%TZ) (now $(date -u +%FT%TZ))"
 tokens=$(for t in 1 2 3; do java -jar "${API_JAR:-api-server/target/api-server.jar}" token create --tenant tenant-$t --label bench 2>/dev/null; done | paste -sd,)
 
 work=$(mktemp -d)
@@ -67,15 +72,18 @@ idle() { # requests wrk gave up on may still run in PostgreSQL: let them end bef
 run() { # $1 label, $2 path, $3 bust
   local out
   idle
-  out=$(API_PATH="$2" BUST="$3" TOKENS="$tokens" wrk -t"$(( CONNECTIONS < 2 ? CONNECTIONS : 2 ))" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s bench/api-at-scale.lua "$base" | grep '^RESULT')
+  out=$(API_PATH="$2" BUST="$3" TOKENS="$tokens" UNTIL_EPOCH="$newest" wrk -t"$(( CONNECTIONS < 2 ? CONNECTIONS : 2 ))" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s bench/api-at-scale.lua "$base" | grep '^RESULT')
   echo "$1,bust=$3,${out#RESULT }"
 }
-# a fresh JVM compiles as it goes: warm every endpoint up before measuring any (WARMUP seconds in all)
-warm=$(( ${WARMUP:-20} / 4 ))
+# a fresh JVM compiles as it goes: warm every endpoint up on both paths (the raw rows up to an hour, the
+# rollups beyond) before measuring any (WARMUP seconds in all)
+warm=$(( ${WARMUP:-24} / 8 ))
 if (( warm > 0 )); then
   for endpoint in dashboard tools errors servers; do
-    API_PATH="/api/telemetry/$endpoint?window=24h" BUST=1 TOKENS="$tokens" wrk -t2 -c"$CONNECTIONS" -d"${warm}s" \
-      --timeout 10s -s bench/api-at-scale.lua "$base" >/dev/null
+    for window in 1h 24h; do
+      API_PATH="/api/telemetry/$endpoint?window=$window" BUST=1 TOKENS="$tokens" UNTIL_EPOCH="$newest" wrk -t2 -c"$CONNECTIONS" -d"${warm}s" \
+        --timeout 10s -s bench/api-at-scale.lua "$base" >/dev/null
+    done
   done
 fi
 echo "# $(date -u +%T) uptime: $(uptime)"

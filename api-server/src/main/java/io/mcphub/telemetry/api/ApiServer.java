@@ -118,7 +118,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts a server with its own database pool. Throws IOException when the port cannot be bound. */
     public static ApiServer start(ApiSettings settings, DatabaseTarget target) throws IOException {
-        TelemetryDatabase db = new TelemetryDatabase(target, Math.max(2, settings.threads()), settings.queryTimeout());
+        TelemetryDatabase db = new TelemetryDatabase(target, Math.max(2, settings.threads()), settings.queryTimeout(),
+                settings.digestCacheBytes());
         try {
             return new ApiServer(settings, db, true);
         } catch (IOException | RuntimeException e) {

@@ -15,13 +15,14 @@ import java.util.Locale;
  * hold these, not the database workers. {@code maxStreamClients} live streams per tenant,
  * {@code maxStreamClientsTotal} in all. A client gets {@code readTimeout} to send its request and for
  * each write of the answer; a request's database work gets {@code queryTimeout}, and the request is
- * answered by {@link #requestDeadline()} whatever the database does.
+ * answered by {@link #requestDeadline()} whatever the database does. Up to {@code digestCacheBytes} of merged
+ * tool digests are held (0: none; {@link DigestCache}).
  */
 public record ApiSettings(String bind, int port, AuthMode authMode, String localTenant, int threads,
                           Duration dashboardCacheTtl, Duration pollInterval, Duration heartbeat,
                           int maxStreamClients, int streamQueueCapacity, int maxReplay, Duration stallLimit,
                           List<String> allowedHosts, Duration readTimeout, Duration queryTimeout, int requestQueue,
-                          int connectionThreads, int maxStreamClientsTotal) {
+                          int connectionThreads, int maxStreamClientsTotal, long digestCacheBytes) {
 
     public enum AuthMode { LOCAL, TOKEN }
 
@@ -43,13 +44,16 @@ public record ApiSettings(String bind, int port, AuthMode authMode, String local
         if (readTimeout.isNegative() || readTimeout.isZero() || queryTimeout.isNegative() || queryTimeout.isZero()) {
             throw new IllegalArgumentException("read and query timeouts must be positive");
         }
+        if (digestCacheBytes < 0) {
+            throw new IllegalArgumentException("the digest cache's size must be 0 (none) or more bytes, got " + digestCacheBytes);
+        }
         allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     }
 
     public static ApiSettings defaults(String bind, int port, AuthMode authMode, String localTenant) {
         return new ApiSettings(bind, port, authMode, localTenant, 4, Duration.ofSeconds(2), Duration.ofMillis(500),
                 Duration.ofSeconds(15), 32, 1_000, 10_000, Duration.ofSeconds(30),
-                List.of(), Duration.ofSeconds(10), Duration.ofSeconds(15), 256, 128, 256);
+                List.of(), Duration.ofSeconds(10), Duration.ofSeconds(15), 256, 128, 256, DigestCache.DEFAULT_BUDGET_BYTES);
     }
 
     /** The settings of the agent's server or the standalone one, from the telemetry configuration. */
@@ -57,7 +61,8 @@ public record ApiSettings(String bind, int port, AuthMode authMode, String local
         AuthMode mode = config.apiTokensRequired() ? AuthMode.TOKEN : AuthMode.LOCAL;
         return defaults(config.apiBind(), config.apiPort(), mode, config.tenant())
                 .withAllowedHosts(config.apiAllowedHosts())
-                .withTimeouts(config.apiReadTimeout(), config.apiQueryTimeout());
+                .withTimeouts(config.apiReadTimeout(), config.apiQueryTimeout())
+                .withDigestCache(config.apiDigestCacheBytes());
     }
 
     /** By when a request is answered, counted from when its database work is queued. */
@@ -68,50 +73,57 @@ public record ApiSettings(String bind, int port, AuthMode authMode, String local
     public ApiSettings withPort(int port) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, maxStreamClientsTotal);
+                requestQueue, connectionThreads, maxStreamClientsTotal, digestCacheBytes);
     }
 
     public ApiSettings withTiming(Duration pollInterval, Duration heartbeat) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, maxStreamClientsTotal);
+                requestQueue, connectionThreads, maxStreamClientsTotal, digestCacheBytes);
     }
 
     public ApiSettings withStreamLimits(int maxStreamClients, int streamQueueCapacity, int maxReplay) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, Math.max(maxStreamClients, maxStreamClientsTotal));
+                requestQueue, connectionThreads, Math.max(maxStreamClients, maxStreamClientsTotal), digestCacheBytes);
     }
 
     /** {@code perTenant} live streams per tenant, {@code total} in all. */
     public ApiSettings withStreamSlots(int perTenant, int total) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 perTenant, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, total);
+                requestQueue, connectionThreads, total, digestCacheBytes);
     }
 
     public ApiSettings withCacheTtl(Duration ttl) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, ttl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, maxStreamClientsTotal);
+                requestQueue, connectionThreads, maxStreamClientsTotal, digestCacheBytes);
     }
 
     public ApiSettings withAllowedHosts(List<String> hosts) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, hosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, maxStreamClientsTotal);
+                requestQueue, connectionThreads, maxStreamClientsTotal, digestCacheBytes);
     }
 
     public ApiSettings withTimeouts(Duration readTimeout, Duration queryTimeout) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, maxStreamClientsTotal);
+                requestQueue, connectionThreads, maxStreamClientsTotal, digestCacheBytes);
     }
 
     /** {@code threads} database workers with {@code requestQueue} requests waiting for them. */
     public ApiSettings withWorkers(int threads, int requestQueue) {
         return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
                 maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
-                requestQueue, connectionThreads, maxStreamClientsTotal);
+                requestQueue, connectionThreads, maxStreamClientsTotal, digestCacheBytes);
+    }
+
+    /** Up to {@code bytes} of merged tool digests held (0: none). */
+    public ApiSettings withDigestCache(long bytes) {
+        return new ApiSettings(bind, port, authMode, localTenant, threads, dashboardCacheTtl, pollInterval, heartbeat,
+                maxStreamClients, streamQueueCapacity, maxReplay, stallLimit, allowedHosts, readTimeout, queryTimeout,
+                requestQueue, connectionThreads, maxStreamClientsTotal, bytes);
     }
 }

@@ -40,10 +40,14 @@ public final class TelemetryDatabase implements AutoCloseable {
     private final DatabaseTarget target;
     private final String loginTenant;
     private final Set<String> loginsMade = ConcurrentHashMap.newKeySet();
-    private final DigestCache digests = new DigestCache(DigestCache.DEFAULT_BUDGET_BYTES);
+    private final DigestCache digests;
 
-    /** A pool of {@code poolSize} connections whose statements stop after {@code queryTimeout}. */
-    public TelemetryDatabase(DatabaseTarget target, int poolSize, Duration queryTimeout) {
+    /**
+     * A pool of {@code poolSize} connections whose statements stop after {@code queryTimeout}, and up to
+     * {@code digestCacheBytes} of merged tool digests held.
+     */
+    public TelemetryDatabase(DatabaseTarget target, int poolSize, Duration queryTimeout, long digestCacheBytes) {
+        this.digests = new DigestCache(digestCacheBytes);
         this.target = target;
         this.loginTenant = target.userTenant();
         this.queryTimeout = queryTimeout;

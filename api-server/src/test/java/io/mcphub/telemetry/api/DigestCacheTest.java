@@ -84,6 +84,31 @@ class DigestCacheTest {
     }
 
     @Test
+    void aServerWithoutADigestCacheHoldsNothingAndAnswersFromTheRows() throws Exception {
+        try (ApiFixture f = ApiFixture.start(ApiFixture.localSettings(TENANT).withDigestCache(0), layout,
+                UnaryOperator.identity(), Duration.ofHours(1))) {
+            List<TelemetryRecord> history = new ArrayList<>();
+            history.add(new TenantRecord(TENANT, "Umbrella"));
+            for (int i = 1; i <= 40; i++) {
+                history.add(call("github", "tool-" + i % 3, now.minus(Duration.ofHours(5L * i)), 2_000L + i, Outcome.SUCCESS));
+            }
+            f.publish(history.toArray(TelemetryRecord[]::new));
+            compact(f);
+            DigestCache cache = f.server.digests();
+            List<JsonNode> first = answers(f, 0);
+            assertEquals(first, answers(f, 1));
+            assertEquals(0, cache.hits(), "nothing held, nothing answered from a merge");
+            assertEquals(0, cache.bytes());
+            // calls 5 h apart: 30 h holds 1-6 (the hour holding its start: the 6th alone), 3 d 1-14 and the rest of
+            // the day holding its start (up to 5 more), 30 d all 40
+            assertEquals(6, calls(first.get(0)), first.get(0).toString());
+            long days = calls(first.get(2));
+            assertTrue(days >= 14 && days <= 19, first.get(2).toString());
+            assertEquals(40, calls(first.get(4)), first.get(4).toString());
+        }
+    }
+
+    @Test
     void heldMergesAnswerAsTheRowsDo() throws Exception {
         try (ApiFixture f = ApiFixture.start(ApiFixture.localSettings(TENANT), layout, UnaryOperator.identity(), Duration.ofHours(1))) {
             List<TelemetryRecord> history = new ArrayList<>();

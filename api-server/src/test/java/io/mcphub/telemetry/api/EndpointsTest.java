@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import io.mcphub.telemetry.model.StorageLayout;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,28 @@ class EndpointsTest {
         assertFalse(files.get("last_connected_at").isNull());
         JsonNode failedOnly = f.json("/api/telemetry/servers?status=failed").get("servers");
         assertEquals(1, failedOnly.size());
+    }
+
+    @Test
+    void serversCountTheCallsAndErrorsTheirToolsShow() throws Exception {
+        // an hour is counted in SQL from the raw rows, a week from the digests: both as /tools adds them up
+        for (String window : List.of("1h", "7d")) {
+            String range = "window=" + window + "&until=" + SampleFleet.ago(java.time.Duration.ZERO);
+            Map<String, long[]> byServer = new HashMap<>();
+            for (JsonNode t : f.json("/api/telemetry/tools?" + range).get("tools")) {
+                long[] sum = byServer.computeIfAbsent(t.get("server_name").asText(), k -> new long[2]);
+                sum[0] += t.get("calls").asLong();
+                sum[1] += t.get("errors").asLong();
+            }
+            long errors = 0;
+            for (JsonNode s : f.json("/api/telemetry/servers?" + range).get("servers")) {
+                long[] sum = byServer.getOrDefault(s.get("server_name").asText(), new long[2]);
+                assertEquals(sum[0], s.get("calls").asLong(), window + " " + s);
+                assertEquals(sum[1], s.get("errors").asLong(), window + " " + s);
+                errors += sum[1];
+            }
+            assertTrue(errors > 0, "the fleet's failures are counted: " + window);
+        }
     }
 
     @Test

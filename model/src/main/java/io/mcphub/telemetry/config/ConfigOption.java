@@ -74,7 +74,9 @@ public enum ConfigOption {
     API_READ_TIMEOUT_MS("api.readTimeoutMs", "MCP_TELEMETRY_API_READ_TIMEOUT_MS", "10000",
             "longest a client of the telemetry API may take to send a request's headers and body, or to take one write of the answer; then its connection is closed"),
     API_QUERY_TIMEOUT_MS("api.queryTimeoutMs", "MCP_TELEMETRY_API_QUERY_TIMEOUT_MS", "15000",
-            "longest the database work of one API request may take; the request answers `503 query_timeout` by then (plus 1 s), even when the database hangs");
+            "longest the database work of one API request may take; the request answers `503 query_timeout` by then (plus 1 s), even when the database hangs"),
+    API_DIGEST_CACHE_MB("api.digestCacheMb", "MCP_TELEMETRY_API_DIGEST_CACHE_MB", "16",
+            "memory (0 to 4096 MB; 0: none) the telemetry API holds merged tool digests in, so that windows over the same hours or days read only the rows written since (a 30-day merge of 500 tools is ~260 KB); least recently used out first");
 
     public static final String PROPERTY_PREFIX = "mcp.telemetry.";
 

@@ -174,6 +174,7 @@ final class ConfigValues {
                 },
                 () -> range(ConfigOption.API_READ_TIMEOUT_MS, 100, 600_000),
                 () -> range(ConfigOption.API_QUERY_TIMEOUT_MS, 100, 3_600_000),
+                () -> range(ConfigOption.API_DIGEST_CACHE_MB, 0, 4_096),
                 () -> {
                     try {
                         ServerNameRules.parse(get(ConfigOption.SERVER_NAMES));

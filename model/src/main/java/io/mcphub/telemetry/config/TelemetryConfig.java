@@ -53,6 +53,7 @@ public final class TelemetryConfig {
     private final List<String> apiAllowedHosts;
     private final Duration apiReadTimeout;
     private final Duration apiQueryTimeout;
+    private final long apiDigestCacheBytes;
 
     private TelemetryConfig(ConfigValues values) {
         this.values = values;
@@ -84,6 +85,7 @@ public final class TelemetryConfig {
                 .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
         this.apiReadTimeout = Duration.ofMillis(intValue(ConfigOption.API_READ_TIMEOUT_MS));
         this.apiQueryTimeout = Duration.ofMillis(intValue(ConfigOption.API_QUERY_TIMEOUT_MS));
+        this.apiDigestCacheBytes = (long) intValue(ConfigOption.API_DIGEST_CACHE_MB) << 20;
     }
 
     /** Settings from the process environment and system properties. */
@@ -302,6 +304,11 @@ public final class TelemetryConfig {
 
     public Duration apiQueryTimeout() {
         return apiQueryTimeout;
+    }
+
+    /** The bytes of merged tool digests the API server may hold (0: none). */
+    public long apiDigestCacheBytes() {
+        return apiDigestCacheBytes;
     }
 
     /** Where MCP spans and metrics are exported over OTLP/HTTP; null: no export. */

@@ -144,6 +144,22 @@ class TelemetryConfigTest {
     }
 
     @Test
+    void theApiDigestCacheIsMegabytesUpTo4096AndZeroHoldsNone() {
+        assertEquals(16L << 20, TelemetryConfig.builder(Map.of(), props()).build().apiDigestCacheBytes());
+        assertEquals(0, TelemetryConfig.builder(Map.of("MCP_TELEMETRY_API_DIGEST_CACHE_MB", "0"), props()).build()
+                .apiDigestCacheBytes());
+        assertEquals(4_096L << 20, TelemetryConfig.builder(Map.of(), props("mcp.telemetry.api.digestCacheMb", "4096")).build()
+                .apiDigestCacheBytes(), "no int overflow at the top of the range");
+        ConfigException tooMuch = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of("MCP_TELEMETRY_API_DIGEST_CACHE_MB", "4097"), props()).build());
+        assertEquals("invalid telemetry setting environment variable MCP_TELEMETRY_API_DIGEST_CACHE_MB = '4097': "
+                + "must be between 0 and 4096", tooMuch.getMessage());
+        ConfigException negative = assertThrows(ConfigException.class,
+                () -> TelemetryConfig.builder(Map.of(), props()).agentArguments("api.digestCacheMb=-1").build());
+        assertTrue(negative.getMessage().contains("api.digestCacheMb"), negative.getMessage());
+    }
+
+    @Test
     void embeddedBinariesAreAPathWhoseExistenceIsCheckedOnlyWhenTheyAreNeeded() {
         assertNull(TelemetryConfig.builder(Map.of(), props()).build().embeddedBinaries());
         TelemetryConfig c = TelemetryConfig.builder(Map.of(), props("mcp.telemetry.embedded.binaries", " /nowhere/pg.jar "))

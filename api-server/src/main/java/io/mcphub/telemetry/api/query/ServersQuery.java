@@ -8,7 +8,6 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Params;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
-import io.mcphub.telemetry.model.ExecutionSide;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,18 +41,18 @@ public final class ServersQuery {
      * opened. Several hubs of the tenant may connect to one server: each hub's own changes are followed
      * apart, and the server counts as up while at least one of them is connected (a +1 where a hub's
      * connection starts, a -1 where it ends, summed over time). An outage is a disconnect or failure
-     * that leaves no hub connected.
+     * that leaves no hub connected. The statuses at the window's start are one pass over the tenant's
+     * history before it (one scan per partition), not one per server: per server, every partition was
+     * probed (50 servers, 40 daily partitions: 4.5 of the 13 ms of a request, planning included), and
+     * each probe read all of that server's rows before the start anyway.
      */
     static final String UPTIME = """
             WITH changes AS (
-                SELECT s.server_name, b.instance_id, greatest(b.occurred_at, ?::timestamptz) AS t0, b.status
-                  FROM mcp_servers s
-                  CROSS JOIN LATERAL (SELECT DISTINCT ON (h.instance_id) h.instance_id, h.occurred_at, h.status
-                                        FROM server_status_history h
-                                       WHERE h.tenant_id = ? AND h.server_name = s.server_name
-                                         AND h.occurred_at < ?::timestamptz
-                                       ORDER BY h.instance_id, h.occurred_at DESC) b
-                 WHERE s.tenant_id = ?
+                SELECT b.server_name, b.instance_id, greatest(b.occurred_at, ?::timestamptz) AS t0, b.status
+                  FROM (SELECT DISTINCT ON (h.server_name, h.instance_id) h.server_name, h.instance_id, h.occurred_at, h.status
+                          FROM server_status_history h
+                         WHERE h.tenant_id = ? AND h.occurred_at < ?::timestamptz
+                         ORDER BY h.server_name, h.instance_id, h.occurred_at DESC) b
                 UNION ALL
                 SELECT h.server_name, h.instance_id, h.occurred_at, h.status FROM server_status_history h
                  WHERE h.tenant_id = ? AND h.occurred_at >= ?::timestamptz AND h.occurred_at < ?::timestamptz
@@ -96,16 +95,12 @@ public final class ServersQuery {
         return req.read(c -> {
             var servers = Rows.list(c, sql.toString(), args.toArray());
             Map<String, Map<String, Object>> uptime = new HashMap<>();
-            for (Map<String, Object> u : Rows.list(c, UPTIME, w.since(), tenant, w.since(), tenant, tenant, w.since(),
+            // by server name: the rows of servers the list does not hold (filtered out) are not looked up
+            for (Map<String, Object> u : Rows.list(c, UPTIME, w.since(), tenant, w.since(), tenant, w.since(),
                     w.until(), w.until(), w.since())) {
                 uptime.put((String) u.get("server_name"), u);
             }
-            Map<String, long[]> calls = new HashMap<>();
-            for (Map<String, Object> t : Stats.perTool(c, req.db().digests(), tenant, w, ExecutionSide.DOWNSTREAM.sqlName(), null)) {
-                long[] sum = calls.computeIfAbsent((String) t.get("server_name"), k -> new long[2]);
-                sum[0] += ((Number) t.get("calls")).longValue();
-                sum[1] += ((Number) t.get("errors")).longValue();
-            }
+            Map<String, long[]> calls = Stats.serverCalls(c, req.db().digests(), tenant, w);
             for (Map<String, Object> s : servers) {
                 long[] sum = calls.getOrDefault((String) s.get("server_name"), new long[2]);
                 s.put("calls", sum[0]);

@@ -5,8 +5,10 @@ import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import io.mcphub.telemetry.model.DigestMerge;
+import io.mcphub.telemetry.model.ExecutionSide;
 import io.mcphub.telemetry.model.HistogramText;
 import io.mcphub.telemetry.model.LatencyHistogram;
+import io.mcphub.telemetry.model.Outcome;
 import io.mcphub.telemetry.model.Times;
 import io.mcphub.telemetry.model.ToolDigest;
 import io.mcphub.telemetry.model.ToolTotals;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +89,37 @@ final class Stats {
             throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
         new TreeMap<>(toolWindow(c, cache, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
+        return out;
+    }
+
+    /** Downstream calls and errors of a raw window per server, counted where the rows are. */
+    private static final String SERVER_CALLS = "SELECT server_name, count(*), count(*) FILTER (WHERE outcome <> '"
+            + Outcome.SUCCESS.sqlName() + "') FROM tool_executions WHERE tenant_id = ? AND side = '"
+            + ExecutionSide.DOWNSTREAM.sqlName() + "' AND started_at >= ? AND started_at < ? GROUP BY server_name";
+
+    /**
+     * Downstream calls and errors ({@code [calls, errors]}) per server over the window, as {@link #perTool}
+     * adds them up: up to an hour counted in PostgreSQL (no raw row is sent: the percentiles and failures
+     * {@link #toolWindow} reads them for are not wanted), beyond from the tool digests.
+     */
+    static Map<String, long[]> serverCalls(Connection c, DigestCache cache, String tenant, Window w) throws SQLException {
+        Map<String, long[]> out = new HashMap<>();
+        if (w.grain() == Window.Grain.RAW) {
+            try (PreparedStatement ps = c.prepareStatement(SERVER_CALLS)) {
+                Rows.bind(ps, tenant, w.since(), w.until());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                    }
+                }
+            }
+            return out;
+        }
+        for (ToolWindow t : toolWindow(c, cache, tenant, w, ExecutionSide.DOWNSTREAM.sqlName(), null, false).values()) {
+            long[] sum = out.computeIfAbsent((String) t.stats().get("server_name"), k -> new long[2]);
+            sum[0] += ((Number) t.stats().get("calls")).longValue();
+            sum[1] += ((Number) t.stats().get("errors")).longValue();
+        }
         return out;
     }
 

@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code MCP_TELEMETRY_STORAGE_LAYOUT}, {@code TIMESCALEDB_ENABLED}, and {@code MCP_TELEMETRY_API_PORT}
  * (7077), {@code MCP_TELEMETRY_API_BIND} (0.0.0.0), {@code MCP_TELEMETRY_API_AUTH} (token; or
  * local with {@code MCP_TELEMETRY_TENANT}), {@code MCP_TELEMETRY_API_ALLOWED_HOSTS}, {@code MCP_TELEMETRY_API_READ_TIMEOUT_MS},
- * {@code MCP_TELEMETRY_API_QUERY_TIMEOUT_MS}.
+ * {@code MCP_TELEMETRY_API_QUERY_TIMEOUT_MS}, {@code MCP_TELEMETRY_API_DIGEST_CACHE_MB}.
  */
 public final class ApiServerMain {
 
@@ -63,7 +63,8 @@ public final class ApiServerMain {
                 + "environment: POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD (or MCP_TELEMETRY_JDBC_URL),\n"
                 + "  MCP_TELEMETRY_STORAGE_LAYOUT, TIMESCALEDB_ENABLED, MCP_TELEMETRY_API_PORT (7077), MCP_TELEMETRY_API_BIND (0.0.0.0),\n"
                 + "  MCP_TELEMETRY_API_AUTH (token | local: no token needed from this machine, tenant MCP_TELEMETRY_TENANT),\n"
-                + "  MCP_TELEMETRY_API_ALLOWED_HOSTS, MCP_TELEMETRY_API_READ_TIMEOUT_MS (10000), MCP_TELEMETRY_API_QUERY_TIMEOUT_MS (15000)");
+                + "  MCP_TELEMETRY_API_ALLOWED_HOSTS, MCP_TELEMETRY_API_READ_TIMEOUT_MS (10000), MCP_TELEMETRY_API_QUERY_TIMEOUT_MS (15000),\n"
+                + "  MCP_TELEMETRY_API_DIGEST_CACHE_MB (16; 0: none)");
         return code;
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import io.mcphub.telemetry.model.StorageLayout;
+import io.mcphub.telemetry.model.Times;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -184,6 +185,25 @@ class EndpointsTest {
         assertEquals("connection reset", io.get("last_message").asText());
         assertEquals(10, find(e.get("by_error_class"), "error_class", "tool_error").get("errors").asLong());
         assertEquals(3, find(e.get("by_outcome"), "outcome", "timeout").get("errors").asLong());
+        // every class's latest failure and its message, as the raw rows of the hour have them (the raw window
+        // groups per tool and kind of failure in SQL)
+        java.time.Instant until = java.time.Instant.parse(e.at("/window/until").asText());
+        String hour = "tenant_id = '" + SampleFleet.ACME + "' AND side = 'downstream' AND outcome <> 'success' AND started_at >= '"
+                + until.minus(java.time.Duration.ofHours(1)) + "' AND started_at < '" + until + "'";
+        List<List<String>> latest = rows("SELECT coalesce(error_class, outcome), count(*), "
+                + "(extract(epoch FROM max(started_at)) * 1000000)::bigint, "
+                + "string_agg(DISTINCT coalesce(error_message, 'NULL'), E'\\n') FILTER (WHERE started_at = (SELECT max(started_at) FROM tool_executions x "
+                + "WHERE " + hour.replace("tenant_id", "x.tenant_id") + " AND coalesce(x.error_class, x.outcome) = coalesce(t.error_class, t.outcome))) "
+                + "FROM tool_executions t WHERE " + hour + " GROUP BY 1 ORDER BY 1");
+        assertTrue(latest.size() >= 3, latest.toString());
+        for (List<String> k : latest) {
+            JsonNode c = find(e.get("by_error_class"), "error_class", k.get(0));
+            assertEquals(Long.parseLong(k.get(1)), c.get("errors").asLong(), k + " " + c);
+            assertEquals(Times.ofMicros(Long.parseLong(k.get(2))),
+                    java.time.Instant.parse(c.get("last_seen_at").asText()), k + " " + c);
+            String message = c.get("last_message").isNull() ? "NULL" : c.get("last_message").asText();
+            assertTrue(List.of(k.get(3).split("\n")).contains(message), k + " " + c);
+        }
         long seriesErrors = 0;
         for (JsonNode p : e.get("series")) {
             seriesErrors += p.get("errors").asLong();

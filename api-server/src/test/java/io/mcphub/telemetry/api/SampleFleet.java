@@ -78,7 +78,7 @@ final class SampleFleet {
         for (int i = 1; i <= 100; i++) {
             boolean error = i % 10 == 0;
             r.add(new ToolExecutionRecord(ACME, "hub-1", "github", "search", Times.micros(ago(Duration.ofSeconds(1800 - i * 15L)), "startedAt"),
-                    i * 1000L, error ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, error ? "rate limited" : null,
+                    i * 1000L, error ? Outcome.TOOL_ERROR : Outcome.SUCCESS, null, error ? "rate limited at call " + i : null,
                     20, 300, "s-1", "r-" + i, null, null, ExecutionSide.DOWNSTREAM));
         }
         for (int i = 0; i < 5; i++) {

@@ -98,9 +98,9 @@ public final class ApiRequestsQuery {
         // the partial hours, bucketed here as the sink buckets them (LatencyHistogram.key)
         try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN latency_us <= 1 THEN 0 "
                 + "ELSE ceil(ln(latency_us::float8) / ln(?::float8))::int END, count(*), count(*) FILTER (WHERE status >= 500) "
-                + "FROM api_requests WHERE tenant_id = ? AND ((occurred_at >= ? AND occurred_at < ?) "
-                + "OR (occurred_at >= ? AND occurred_at < ?)) GROUP BY 1")) {
-            Rows.bind(ps, LatencyHistogram.GAMMA, tenant, w.since(), firstWholeHour, lastHour, w.until());
+                + "FROM (" + Stats.twoRanges("SELECT latency_us, status FROM api_requests WHERE tenant_id = ? "
+                + "AND occurred_at >= ? AND occurred_at < ?") + ") r GROUP BY 1")) {
+            Rows.bind(ps, LatencyHistogram.GAMMA, tenant, w.since(), firstWholeHour, tenant, lastHour, w.until());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     latency.add(rs.getInt(1), rs.getLong(2));

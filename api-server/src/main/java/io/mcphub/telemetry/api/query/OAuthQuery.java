@@ -89,9 +89,9 @@ public final class OAuthQuery {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT flow_id, outcome, duration_us FROM oauth_flows WHERE tenant_id = ? "
-                + "AND ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?))")) {
-            Rows.bind(ps, tenant, w.since(), firstWholeDay, lastDay, w.until());
+        try (PreparedStatement ps = c.prepareStatement(Stats.twoRanges("SELECT flow_id, outcome, duration_us FROM oauth_flows "
+                + "WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ?"))) {
+            Rows.bind(ps, tenant, w.since(), firstWholeDay, tenant, lastDay, w.until());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     flows.add(rs.getString(1));

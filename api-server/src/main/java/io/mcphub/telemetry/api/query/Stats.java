@@ -57,6 +57,17 @@ final class Stats {
     static final String BUCKET_RANGE = "bucket >= ? AND bucket < ?";
 
     /**
+     * {@code branch} (a read of one range: its last two parameters the range's bounds) twice, under UNION ALL:
+     * how the partial hours or days at a long window's two ends are read, never as one scan of "(range) OR
+     * (range)". TimescaleDB excludes chunks at planning by a range, not by an OR of two: it planned the scan of
+     * every chunk (oauth_flows at 30 days: planning 1.9 -> 0.6 ms). The two ranges never overlap (the window's
+     * whole buckets lie between them), so no row is read twice.
+     */
+    static String twoRanges(String branch) {
+        return branch + " UNION ALL " + branch;
+    }
+
+    /**
      * Downstream calls, errors, average and maximum of the window, to the minute: from the per-minute
      * rollup for a window up to two hours; beyond, the whole hours from the hourly one and only the
      * partial hours at the two ends from the per-minute one (30 days: ~840 rows instead of 43,200).
@@ -74,11 +85,11 @@ final class Stats {
         String columns = "calls, errors, total_duration_us, max_duration_us";
         Instant firstWholeHour = w.afterFirstBucket(Duration.ofHours(1));
         Instant lastHour = w.lastBucket(Duration.ofHours(1));
-        return Rows.one(c, sums + "(SELECT " + columns + " FROM tenant_stats_1m WHERE tenant_id = ? AND side = 'downstream' "
-                + "AND ((bucket >= ? AND bucket < ?) OR (bucket >= ? AND bucket < ?)) "
-                + "UNION ALL SELECT " + columns + " FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' "
-                + "AND bucket >= ? AND bucket < ?) r",
-                tenant, w.firstBucket(minute), firstWholeHour, lastHour, w.until(), tenant, firstWholeHour, lastHour);
+        return Rows.one(c, sums + "(" + twoRanges("SELECT " + columns + " FROM tenant_stats_1m WHERE tenant_id = ? "
+                + "AND side = 'downstream' AND " + BUCKET_RANGE)
+                + " UNION ALL SELECT " + columns + " FROM tenant_latency_1h WHERE tenant_id = ? AND side = 'downstream' AND "
+                + BUCKET_RANGE + ") r",
+                tenant, w.firstBucket(minute), firstWholeHour, tenant, lastHour, w.until(), tenant, firstWholeHour, lastHour);
     }
 
     /**
@@ -343,7 +354,9 @@ final class Stats {
         Map<String, ToolTotals> tools = new LinkedHashMap<>();
         Map<String, Durations> durations = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, duration_us, "
-                + "(extract(epoch FROM started_at) * 1000000)::bigint, outcome, coalesce(error_class, outcome), error_message "
+                + "(extract(epoch FROM started_at) * 1000000)::bigint, outcome, "
+                // the failure's kind only on failures: most rows are successes, and send nulls
+                + "CASE WHEN outcome <> '" + Outcome.SUCCESS.sqlName() + "' THEN coalesce(error_class, outcome) END, error_message "
                 + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ? "
                 + "AND (?::text IS NULL OR server_name = ?)")) {
             Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);

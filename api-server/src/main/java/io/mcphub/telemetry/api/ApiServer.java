@@ -133,6 +133,11 @@ public final class ApiServer implements AutoCloseable {
         return db.digests();
     }
 
+    /** The raw minutes this server holds (tests look at what it answered from). */
+    RawMinuteCache rawMinutes() {
+        return db.rawMinutes();
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

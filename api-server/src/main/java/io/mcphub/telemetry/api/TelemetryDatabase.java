@@ -41,13 +41,15 @@ public final class TelemetryDatabase implements AutoCloseable {
     private final String loginTenant;
     private final Set<String> loginsMade = ConcurrentHashMap.newKeySet();
     private final DigestCache digests;
+    private final RawMinuteCache rawMinutes;
 
     /**
      * A pool of {@code poolSize} connections whose statements stop after {@code queryTimeout}, and up to
-     * {@code digestCacheBytes} of merged tool digests held.
+     * {@code digestCacheBytes} of merged tool digests held, and as much again of raw minutes (0: neither).
      */
     public TelemetryDatabase(DatabaseTarget target, int poolSize, Duration queryTimeout, long digestCacheBytes) {
         this.digests = new DigestCache(digestCacheBytes);
+        this.rawMinutes = new RawMinuteCache(digestCacheBytes);
         this.target = target;
         this.loginTenant = target.userTenant();
         this.queryTimeout = queryTimeout;
@@ -69,6 +71,11 @@ public final class TelemetryDatabase implements AutoCloseable {
     /** The merged tool digests of this database's windows (read through, never stale: {@link DigestCache}). */
     public DigestCache digests() {
         return digests;
+    }
+
+    /** The raw rows of whole minutes of this database's windows up to an hour (checked on every read: {@link RawMinuteCache}). */
+    public RawMinuteCache rawMinutes() {
+        return rawMinutes;
     }
 
     public DatabaseTarget target() {

@@ -43,7 +43,7 @@ public final class DashboardQuery {
             // the busiest and the slowest tools from one scan of the rollups (Stats.toolWindow)
             // up to an hour the latency series comes from the same scan of the raw rows
             Stats.LatencySteps steps = w.grain() == Window.Grain.RAW ? new Stats.LatencySteps(w) : null;
-            var perTool = Stats.toolWindow(c, req.db().digests(), tenant, w, downstream, null, true, steps).values();
+            var perTool = Stats.toolWindow(c, req.db(), tenant, w, downstream, null, true, steps).values();
             List<Map<String, Object>> top = new ArrayList<>(perTool.size());
             List<Map<String, Object>> slowest = new ArrayList<>(perTool.size());
             for (Stats.ToolWindow t : perTool) {

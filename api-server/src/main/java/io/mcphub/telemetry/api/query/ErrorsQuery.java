@@ -38,7 +38,7 @@ public final class ErrorsQuery {
             Map<String, ClassSums> classes = new HashMap<>();
             Map<String, Long> outcomes = new HashMap<>();
             // per tool, and by class and outcome, from one read (Stats.toolWindow: the raw rows or the digests)
-            for (Stats.ToolWindow t : new TreeMap<>(Stats.toolWindow(c, req.db().digests(), tenant, w, downstream, server, false)).values()) {
+            for (Stats.ToolWindow t : new TreeMap<>(Stats.toolWindow(c, req.db(), tenant, w, downstream, server, false)).values()) {
                 String name = (String) t.stats().get("tool_name");
                 if (tool != null && !tool.equals(name)) {
                     continue;

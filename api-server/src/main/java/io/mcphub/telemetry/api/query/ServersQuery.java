@@ -100,7 +100,7 @@ public final class ServersQuery {
                     w.until(), w.until(), w.since())) {
                 uptime.put((String) u.get("server_name"), u);
             }
-            Map<String, long[]> calls = Stats.serverCalls(c, req.db().digests(), tenant, w);
+            Map<String, long[]> calls = Stats.serverCalls(c, req.db(), tenant, w);
             for (Map<String, Object> s : servers) {
                 long[] sum = calls.getOrDefault((String) s.get("server_name"), new long[2]);
                 s.put("calls", sum[0]);

@@ -1,6 +1,8 @@
 package io.mcphub.telemetry.api.query;
 
 import io.mcphub.telemetry.api.DigestCache;
+import io.mcphub.telemetry.api.RawMinuteCache;
+import io.mcphub.telemetry.api.TelemetryDatabase;
 import io.mcphub.telemetry.api.Json;
 import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
@@ -96,10 +98,10 @@ final class Stats {
      * Per tool over the window, ordered by server and tool: calls, errors, error rate, average and maximum
      * (ms) and last call, of one side and optionally one server.
      */
-    static List<Map<String, Object>> perTool(Connection c, DigestCache cache, String tenant, Window w, String side, String server)
+    static List<Map<String, Object>> perTool(Connection c, TelemetryDatabase db, String tenant, Window w, String side, String server)
             throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
-        new TreeMap<>(toolWindow(c, cache, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
+        new TreeMap<>(toolWindow(c, db, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
         return out;
     }
 
@@ -113,7 +115,7 @@ final class Stats {
      * adds them up: up to an hour counted in PostgreSQL (no raw row is sent: the percentiles and failures
      * {@link #toolWindow} reads them for are not wanted), beyond from the tool digests.
      */
-    static Map<String, long[]> serverCalls(Connection c, DigestCache cache, String tenant, Window w) throws SQLException {
+    static Map<String, long[]> serverCalls(Connection c, TelemetryDatabase db, String tenant, Window w) throws SQLException {
         Map<String, long[]> out = new HashMap<>();
         if (w.grain() == Window.Grain.RAW) {
             try (PreparedStatement ps = c.prepareStatement(SERVER_CALLS)) {
@@ -126,7 +128,7 @@ final class Stats {
             }
             return out;
         }
-        for (ToolWindow t : toolWindow(c, cache, tenant, w, ExecutionSide.DOWNSTREAM.sqlName(), null, false).values()) {
+        for (ToolWindow t : toolWindow(c, db, tenant, w, ExecutionSide.DOWNSTREAM.sqlName(), null, false).values()) {
             long[] sum = out.computeIfAbsent((String) t.stats().get("server_name"), k -> new long[2]);
             sum[0] += ((Number) t.stats().get("calls")).longValue();
             sum[1] += ((Number) t.stats().get("errors")).longValue();
@@ -149,30 +151,31 @@ final class Stats {
      * and a second one for the histograms; the numbers are rounded the way the SQL of {@link #perTool}
      * rounds them (numeric, half up), so either path answers the same.
      */
-    static Map<String, ToolWindow> toolWindow(Connection c, DigestCache cache, String tenant, Window w, String side, String server)
+    static Map<String, ToolWindow> toolWindow(Connection c, TelemetryDatabase db, String tenant, Window w, String side, String server)
             throws SQLException {
-        return toolWindow(c, cache, tenant, w, side, server, true);
+        return toolWindow(c, db, tenant, w, side, server, true);
     }
 
     /**
      * {@link #toolWindow}, the percentiles only when {@code withLatency} (merging the histograms is most of
      * a long window's work; counts need none of it).
      */
-    static Map<String, ToolWindow> toolWindow(Connection c, DigestCache cache, String tenant, Window w, String side, String server,
+    static Map<String, ToolWindow> toolWindow(Connection c, TelemetryDatabase db, String tenant, Window w, String side, String server,
                                               boolean withLatency) throws SQLException {
-        return toolWindow(c, cache, tenant, w, side, server, withLatency, null);
+        return toolWindow(c, db, tenant, w, side, server, withLatency, null);
     }
 
     /**
      * {@link #toolWindow}; a window of the raw grain also adds every call's duration to {@code steps}
      * when given (the dashboard's latency series, from the same scan).
      */
-    static Map<String, ToolWindow> toolWindow(Connection c, DigestCache cache, String tenant, Window w, String side, String server,
+    static Map<String, ToolWindow> toolWindow(Connection c, TelemetryDatabase db, String tenant, Window w, String side, String server,
                                               boolean withLatency, LatencySteps steps) throws SQLException {
         Map<String, ToolWindow> out = new LinkedHashMap<>();
         if (w.grain() == Window.Grain.RAW) {
-            return rawWindow(c, tenant, w, side, server, withLatency, steps);
+            return rawWindow(c, db.rawMinutes(), tenant, w, side, server, withLatency, steps);
         }
+        DigestCache cache = db.digests();
         DigestSum sum = new DigestSum(server, withLatency);
         DigestRead read = digestRead(tenant, w, side);
         if (!cache.enabled()) {
@@ -344,65 +347,249 @@ final class Stats {
         }
     }
 
+    /** A raw row's columns, as {@link RawSum#row} reads them; the failure's kind and outcome only on failures. */
+    private static final String RAW_COLUMNS = "SELECT id, server_name, tool_name, duration_us, "
+            + "(extract(epoch FROM started_at) * 1000000)::bigint, CASE WHEN outcome <> '" + Outcome.SUCCESS.sqlName()
+            + "' THEN outcome END, CASE WHEN outcome <> '" + Outcome.SUCCESS.sqlName() + "' THEN coalesce(error_class, outcome) END, "
+            + "error_message FROM tool_executions WHERE tenant_id = ? AND side = ? ";
+    private static final String RAW_RANGE = RAW_COLUMNS + "AND started_at >= ? AND started_at < ?";
+    private static final long MINUTE_MICROS = 60_000_000L;
+
     /**
-     * A window up to an hour from one scan of its raw rows, added up here: sums, failures and the exact
-     * percentiles (as {@code percentile_cont} interpolates them) of every tool. Grouping and sorting per
-     * tool in PostgreSQL (one scan for the sums, one per percentile query) cost several times more.
+     * A window up to an hour from its raw rows, added up here: sums, failures and the exact percentiles (as
+     * {@code percentile_cont} interpolates them) of every tool. Grouping and sorting per tool in PostgreSQL
+     * (one scan for the sums, one per percentile query; or one grouping that sends each tool's durations)
+     * cost as much or more. Its whole minutes come from those held ({@link RawMinuteCache}) when one count and
+     * maximum id over them show them unchanged; the partial minutes at its ends and the minutes not held are
+     * read, and the whole ones among them held.
      */
-    private static Map<String, ToolWindow> rawWindow(Connection c, String tenant, Window w, String side, String server,
-                                                     boolean withLatency, LatencySteps steps) throws SQLException {
-        Map<String, ToolTotals> tools = new LinkedHashMap<>();
-        Map<String, Durations> durations = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT server_name, tool_name, duration_us, "
-                + "(extract(epoch FROM started_at) * 1000000)::bigint, outcome, "
-                // the failure's kind only on failures: most rows are successes, and send nulls
-                + "CASE WHEN outcome <> '" + Outcome.SUCCESS.sqlName() + "' THEN coalesce(error_class, outcome) END, error_message "
-                + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ? "
-                + "AND (?::text IS NULL OR server_name = ?)")) {
-            Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String s = rs.getString(1);
-                    String t = rs.getString(2);
-                    String k = key(s, t);
-                    ToolTotals totals = tools.get(k);
-                    if (totals == null) {
-                        totals = new ToolTotals(s, t);
-                        tools.put(k, totals);
-                    }
-                    long d = rs.getLong(3);
-                    long started = rs.getLong(4);
-                    String outcome = rs.getString(5);
-                    boolean failed = !"success".equals(outcome);
-                    totals.add(1, failed ? 1 : 0, d, d, d, started);
-                    if (failed) {
-                        String message = rs.getString(7);
-                        totals.failure(rs.getString(6), outcome, 1, started, () -> message);
-                    }
-                    if (withLatency) {
-                        durations.computeIfAbsent(k, x -> new Durations()).add(d);
-                    }
-                    if (steps != null) {
-                        steps.add(started, d);
+    private static Map<String, ToolWindow> rawWindow(Connection c, RawMinuteCache cache, String tenant, Window w, String side,
+                                                     String server, boolean withLatency, LatencySteps steps) throws SQLException {
+        RawSum sum = new RawSum(withLatency, steps);
+        long since = Times.micros(w.since(), "since");
+        long until = Times.micros(w.until(), "until");
+        // the window's whole minutes: [first, last) in minutes since 1970
+        long first = Math.floorDiv(since + MINUTE_MICROS - 1, MINUTE_MICROS);
+        long last = Math.floorDiv(until, MINUTE_MICROS);
+        if (!cache.enabled() || server != null || last <= first) {
+            try (PreparedStatement ps = c.prepareStatement(RAW_RANGE + " AND (?::text IS NULL OR server_name = ?)")) {
+                Rows.bind(ps, tenant, side, w.since(), w.until(), server, server);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sum.row(rs, null);
                     }
                 }
             }
+            return sum.windows();
         }
-        Map<String, ToolWindow> out = new LinkedHashMap<>();
-        tools.forEach((k, t) -> {
-            ToolWindow tw = toolWindow(t, false);
-            Map<String, Object> latency = null;
-            if (withLatency) {
-                Durations all = durations.get(k);
-                int n = all.n;
-                long[] sorted = all.sorted();
-                latency = Json.object("server_name", t.server(), "tool_name", t.tool(), "sampled", (long) n,
-                        "p50_ms", exactMs(sorted, n, 0.5), "p95_ms", exactMs(sorted, n, 0.95),
-                        "p99_ms", exactMs(sorted, n, 0.99), "max_ms", maxMs(t.maxDurationUs()));
+        // the longest run of held minutes [a, b): checked, not read; the rest read and held
+        RawMinuteCache.Minute[] held = new RawMinuteCache.Minute[(int) (last - first)];
+        long a = first;
+        long b = first;
+        for (long m = first, runStart = first; m < last; m++) {
+            held[(int) (m - first)] = cache.get(RawMinuteCache.key(tenant, side, m));
+            if (held[(int) (m - first)] == null) {
+                runStart = m + 1;
+            } else if (m + 1 - runStart > b - a) {
+                a = runStart;
+                b = m + 1;
             }
-            out.put(k, new ToolWindow(tw.stats(), latency, tw.failures()));
-        });
-        return out;
+        }
+        long heldCount = 0;
+        long heldMaxId = 0;
+        for (long m = a; m < b; m++) {
+            heldCount += held[(int) (m - first)].count();
+            heldMaxId = Math.max(heldMaxId, held[(int) (m - first)].maxId());
+        }
+        Map<Long, MinuteRows> built = new TreeMap<>();
+        for (long m = first; m < last; m++) {
+            if (m < a || m >= b) {
+                built.put(m, new MinuteRows());
+            }
+        }
+        long[] found = {-1, -1};
+        // the check's one row, in RAW_COLUMNS' shape: the count first, the maximum id where a duration goes, no server
+        String check = "SELECT count(*), NULL::text, NULL::text, coalesce(max(id), 0), NULL::bigint, NULL::text, NULL::text, NULL::text "
+                + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ?";
+        String read = b > a ? twoRanges(RAW_RANGE) + " UNION ALL " + check : RAW_RANGE;
+        try (PreparedStatement ps = c.prepareStatement(read)) {
+            if (b > a) {
+                Rows.bind(ps, tenant, side, w.since(), minute(a), tenant, side, minute(b), w.until(), tenant, side, minute(a), minute(b));
+            } else {
+                Rows.bind(ps, tenant, side, w.since(), w.until());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(2) == null) {
+                        found[0] = rs.getLong(1);
+                        found[1] = rs.getLong(4);
+                        continue;
+                    }
+                    sum.row(rs, built);
+                }
+            }
+        }
+        boolean unchanged = b > a && found[0] == heldCount && found[1] == heldMaxId;
+        cache.count(unchanged);
+        if (b > a && !unchanged) {
+            // rows written since into the held span: read it as well, and hold it anew
+            for (long m = a; m < b; m++) {
+                built.put(m, new MinuteRows());
+            }
+            try (PreparedStatement ps = c.prepareStatement(RAW_RANGE)) {
+                Rows.bind(ps, tenant, side, minute(a), minute(b));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sum.row(rs, built);
+                    }
+                }
+            }
+        } else {
+            for (long m = a; m < b; m++) {
+                sum.minute(held[(int) (m - first)]);
+            }
+        }
+        built.forEach((m, rows) -> cache.put(RawMinuteCache.key(tenant, side, m), rows.minute()));
+        return sum.windows();
+    }
+
+    private static Instant minute(long minutes) {
+        return Instant.ofEpochSecond(minutes * 60);
+    }
+
+    /** A window's raw rows added up per tool: sums, failures, durations (for the percentiles) and steps. */
+    private static final class RawSum {
+        private final Map<String, ToolTotals> tools = new LinkedHashMap<>();
+        private final Map<ToolTotals, Durations> durations = new HashMap<>();
+        private final boolean withLatency;
+        private final LatencySteps steps;
+
+        RawSum(boolean withLatency, LatencySteps steps) {
+            this.withLatency = withLatency;
+            this.steps = steps;
+        }
+
+        private ToolTotals tool(String server, String tool) {
+            return tools.computeIfAbsent(key(server, tool), k -> new ToolTotals(server, tool));
+        }
+
+        private void add(ToolTotals totals, long d, long started, String outcome, String failureClass, String message) {
+            boolean failed = outcome != null;
+            totals.add(1, failed ? 1 : 0, d, d, d, started);
+            if (failed) {
+                totals.failure(failureClass, outcome, 1, started, () -> message);
+            }
+            if (withLatency) {
+                durations.computeIfAbsent(totals, x -> new Durations()).add(d);
+            }
+            if (steps != null) {
+                steps.add(started, d);
+            }
+        }
+
+        /**
+         * Adds the current row of {@code rs} ({@link #RAW_COLUMNS}); one of a whole minute in {@code built}
+         * is also kept there.
+         */
+        void row(ResultSet rs, Map<Long, MinuteRows> built) throws SQLException {
+            String s = rs.getString(2);
+            String t = rs.getString(3);
+            long d = rs.getLong(4);
+            long started = rs.getLong(5);
+            String outcome = rs.getString(6);
+            String failureClass = outcome == null ? null : rs.getString(7);
+            String message = outcome == null ? null : rs.getString(8);
+            add(tool(s, t), d, started, outcome, failureClass, message);
+            MinuteRows m = built == null ? null : built.get(Math.floorDiv(started, MINUTE_MICROS));
+            if (m != null) {
+                m.add(rs.getLong(1), s, t, d, started, outcome, failureClass, message);
+            }
+        }
+
+        /** Adds a held minute's rows: each of its tools looked up once. */
+        void minute(RawMinuteCache.Minute m) {
+            ToolTotals[] byIndex = new ToolTotals[m.tools().length];
+            for (int i = 0; i < byIndex.length; i++) {
+                byIndex[i] = tool(m.servers()[i], m.tools()[i]);
+            }
+            int[] failedRows = m.failedRows();
+            for (int row = 0, f = 0, n = m.tool().length; row < n; row++) {
+                if (f < failedRows.length && failedRows[f] == row) {
+                    add(byIndex[m.tool()[row]], m.durationUs()[row], m.startedMicros()[row], m.outcome()[f], m.failureClass()[f],
+                            m.message()[f]);
+                    f++;
+                } else {
+                    add(byIndex[m.tool()[row]], m.durationUs()[row], m.startedMicros()[row], null, null, null);
+                }
+            }
+        }
+
+        Map<String, ToolWindow> windows() {
+            Map<String, ToolWindow> out = new LinkedHashMap<>();
+            tools.forEach((k, t) -> {
+                ToolWindow tw = toolWindow(t, false);
+                Map<String, Object> latency = null;
+                if (withLatency) {
+                    Durations all = durations.get(t);
+                    int n = all.n;
+                    long[] sorted = all.sorted();
+                    latency = Json.object("server_name", t.server(), "tool_name", t.tool(), "sampled", (long) n,
+                            "p50_ms", exactMs(sorted, n, 0.5), "p95_ms", exactMs(sorted, n, 0.95),
+                            "p99_ms", exactMs(sorted, n, 0.99), "max_ms", maxMs(t.maxDurationUs()));
+                }
+                out.put(k, new ToolWindow(tw.stats(), latency, tw.failures()));
+            });
+            return out;
+        }
+    }
+
+    /** The rows of one whole minute as they are read, made a {@link RawMinuteCache.Minute} to hold. */
+    private static final class MinuteRows {
+        private final Map<String, Integer> index = new HashMap<>();
+        private final List<String> servers = new ArrayList<>();
+        private final List<String> tools = new ArrayList<>();
+        private int[] tool = new int[16];
+        private long[] duration = new long[16];
+        private long[] started = new long[16];
+        private int n;
+        private long maxId;
+        private final List<Integer> failedRows = new ArrayList<>();
+        private final List<String> failureClass = new ArrayList<>();
+        private final List<String> outcome = new ArrayList<>();
+        private final List<String> message = new ArrayList<>();
+
+        void add(long id, String s, String t, long d, long at, String failedOutcome, String kind, String text) {
+            if (n == tool.length) {
+                tool = Arrays.copyOf(tool, n * 2);
+                duration = Arrays.copyOf(duration, n * 2);
+                started = Arrays.copyOf(started, n * 2);
+            }
+            Integer i = index.get(key(s, t));
+            if (i == null) {
+                i = servers.size();
+                index.put(key(s, t), i);
+                servers.add(s);
+                tools.add(t);
+            }
+            if (failedOutcome != null) {
+                failedRows.add(n);
+                failureClass.add(kind);
+                outcome.add(failedOutcome);
+                message.add(text);
+            }
+            tool[n] = i;
+            duration[n] = d;
+            started[n] = at;
+            n++;
+            maxId = Math.max(maxId, id);
+        }
+
+        RawMinuteCache.Minute minute() {
+            return new RawMinuteCache.Minute(n, maxId, servers.toArray(String[]::new), tools.toArray(String[]::new),
+                    Arrays.copyOf(tool, n), Arrays.copyOf(duration, n), Arrays.copyOf(started, n),
+                    failedRows.stream().mapToInt(Integer::intValue).toArray(), failureClass.toArray(String[]::new),
+                    outcome.toArray(String[]::new), message.toArray(String[]::new));
+        }
     }
 
     /**

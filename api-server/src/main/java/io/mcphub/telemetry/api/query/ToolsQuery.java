@@ -43,7 +43,7 @@ public final class ToolsQuery {
                         "last_called_at", null));
             }
             // sums, percentiles and failures from one scan (Stats.toolWindow)
-            for (Stats.ToolWindow tw : Stats.toolWindow(c, req.db().digests(), tenant, w, side, server).values()) {
+            for (Stats.ToolWindow tw : Stats.toolWindow(c, req.db(), tenant, w, side, server).values()) {
                 Map<String, Object> r = tw.stats();
                 Map<String, Object> t = tools.computeIfAbsent(key(r), k -> Json.object("server_name", r.get("server_name"),
                         "tool_name", r.get("tool_name"), "title", null, "registered", false));

@@ -206,6 +206,23 @@ class LongWindowRollupsTest {
             JsonNode d = f.json("/api/telemetry/dashboard?since=" + w[0] + "&until=" + w[1]);
             compareApiRequests(d.get("api_requests"), f, w[0], w[1], when);
             compareOAuth(d.get("oauth"), f, w[0], w[1], when);
+            compareTotals(d.get("executions"), f, w[0], w[1], when);
+        }
+        // the totals read with the series' rows: up to two hours (minutes) and beyond 25 (hours); and between
+        Instant end;
+        try (Connection c = f.db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT max(started_at) FROM tool_executions WHERE tenant_id = '" + TENANT + "'")) {
+            rs.next();
+            end = rs.getTimestamp(1).toInstant().plusSeconds(30); // the latest call in every window below
+        }
+        for (Duration length : List.of(Duration.ofMinutes(50), Duration.ofHours(2), Duration.ofHours(20), Duration.ofHours(30))) {
+            Instant since = end.minus(length);
+            compareTotals(f.json("/api/telemetry/dashboard?since=" + since + "&until=" + end).get("executions"), f, since, end, when);
+            JsonNode errors = f.json("/api/telemetry/errors?since=" + since + "&until=" + end).get("totals");
+            JsonNode dashboard = f.json("/api/telemetry/dashboard?since=" + since + "&until=" + end).get("executions");
+            for (String k : List.of("calls", "errors", "error_rate")) {
+                assertEquals(dashboard.get(k), errors.get(k), when + ", " + length + " " + k);
+            }
         }
         JsonNode d = f.json("/api/telemetry/tools?window=30d");
         assertTrue(d.get("tools").size() >= 3, d.toString());
@@ -291,6 +308,33 @@ class LongWindowRollupsTest {
      * The dashboard's API request totals ({@code api}) over [since, until) against the raw rows of exactly that range
      * (they count to the minute): requests and server error rate exactly, p95 within the histogram's error.
      */
+    /**
+     * The dashboard's totals against the raw rows of its minutes (the rollups count whole minutes: from the one
+     * holding its start to the one holding its end), rounded as the API rounds them.
+     */
+    private void compareTotals(JsonNode totals, ApiFixture f, Instant since, Instant until, String when) throws Exception {
+        Instant from = since.truncatedTo(ChronoUnit.MINUTES);
+        Instant to = until.truncatedTo(ChronoUnit.MINUTES).equals(until) ? until : until.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60);
+        try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
+                + "count(*) FILTER (WHERE outcome <> 'success'), round(coalesce(count(*) FILTER (WHERE outcome <> 'success')::numeric "
+                + "/ nullif(count(*), 0), 0), 4), round(sum(duration_us)::numeric / nullif(count(*), 0) / 1000, 3), "
+                + "round(max(duration_us)::numeric / 1000, 3) FROM tool_executions "
+                + "WHERE tenant_id = ? AND side = 'downstream' AND started_at >= ? AND started_at < ?")) {
+            bindRange(ps, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String what = when + ", totals of " + since + " - " + until + ": " + totals;
+                assertTrue(rs.getLong(1) > 0, what);
+                assertEquals(rs.getLong(1), totals.get("calls").asLong(), what);
+                assertEquals(rs.getLong(2), totals.get("errors").asLong(), what);
+                for (int i = 3; i <= 5; i++) {
+                    JsonNode got = totals.get(new String[] {"error_rate", "avg_ms", "max_ms"}[i - 3]);
+                    assertEquals(0, rs.getBigDecimal(i).compareTo(got.decimalValue()), what + " column " + i);
+                }
+            }
+        }
+    }
+
     private void compareApiRequests(JsonNode api, ApiFixture f, Instant since, Instant until, String when) throws Exception {
         try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
                 + "count(*) FILTER (WHERE status >= 500), percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_us) "

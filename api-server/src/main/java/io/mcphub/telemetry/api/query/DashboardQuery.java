@@ -39,7 +39,7 @@ public final class DashboardQuery {
             Map<String, Long> byStatus = new HashMap<>();
             serverList.forEach(s -> byStatus.merge((String) s.get("status"), 1L, Long::sum));
             var servers = HealthQuery.serverCounts(byStatus);
-            var totals = Stats.totals(c, tenant, w);
+            Stats.Calls calls = Stats.calls(c, tenant, w);
             // the busiest and the slowest tools from one scan of the rollups (Stats.toolWindow)
             // up to an hour the latency series comes from the same scan of the raw rows
             Stats.LatencySteps steps = w.grain() == Window.Grain.RAW ? new Stats.LatencySteps(w) : null;
@@ -61,14 +61,13 @@ public final class DashboardQuery {
             var errors = latestErrors(c, tenant, w);
             var oauth = OAuthQuery.summary(c, tenant, w, null);
             var api = ApiRequestsQuery.totals(c, tenant, w, null);
-            var series = Stats.callSeries(c, tenant, w);
             Object latency = steps != null ? steps.series()
                     : w.length().compareTo(Duration.ofHours(25)) <= 0 ? Stats.latencySeries(c, tenant, w) : null;
             return Json.object("window", w.json(), "generated_at", req.now(), "tenant", tenant,
                     "status", HealthQuery.status(hubs, servers), "hubs", hubs, "servers", servers, "server_list", serverList,
-                    "executions", totals, "top_tools", top, "slowest_tools", slowest, "latest_errors", errors,
+                    "executions", calls.totals(), "top_tools", top, "slowest_tools", slowest, "latest_errors", errors,
                     "oauth", oauth, "api_requests", api,
-                    "series", Json.object("step_s", w.seriesStep().toSeconds(), "calls", series, "latency", latency));
+                    "series", Json.object("step_s", w.seriesStep().toSeconds(), "calls", calls.series(), "latency", latency));
         });
     }
 

@@ -51,7 +51,8 @@ public final class ErrorsQuery {
                     outcomes.merge(f.outcome(), f.errors(), Long::sum);
                 }
             }
-            Map<String, Object> totals = server == null && tool == null ? Stats.totals(c, tenant, w) : sum(tools, null);
+            Stats.Calls calls = server == null && tool == null ? Stats.calls(c, tenant, w) : null;
+            Map<String, Object> totals = calls != null ? calls.totals() : sum(tools, null);
             totals.keySet().retainAll(List.of("calls", "errors", "error_rate"));
             Set<String> servers = new LinkedHashSet<>();
             tools.forEach(t -> servers.add((String) t.get("server_name")));
@@ -83,7 +84,7 @@ public final class ErrorsQuery {
                     .forEach(e -> byOutcome.add(Json.object("outcome", e.getKey(), "errors", e.getValue())));
             limitTo(byServer, limit);
             limitTo(byTool, limit);
-            var series = (server == null && tool == null) ? Stats.callSeries(c, tenant, w) : null;
+            var series = calls != null ? calls.series() : null;
             return Json.object("window", w.json(), "totals", totals, "by_server", byServer, "by_tool", byTool,
                     "by_error_class", byClass, "by_outcome", byOutcome,
                     "series", series, "series_step_s", w.seriesStep().toSeconds());

@@ -675,14 +675,83 @@ final class Stats {
         return new ToolWindow(stats, latency, t.failures());
     }
 
+    /** A window's downstream totals ({@link #totals}) and call series ({@link #callSeries}), read together. */
+    record Calls(Map<String, Object> totals, List<Map<String, Object>> series) {
+    }
+
+    /**
+     * {@link #totals} and {@link #callSeries} of a window from one read of the rollup rows where the series'
+     * rows hold the totals' (they cover every step, so every bucket of the window): up to two hours its
+     * minutes; beyond 25 hours its whole hours, and only the partial hours at its ends read apart. Between,
+     * the series' minutes and the totals' hours come from different rollups, read apart as before (on
+     * TimescaleDB the minutes are a continuous aggregate, the hours the sink's).
+     */
+    static Calls calls(Connection c, String tenant, Window w) throws SQLException {
+        boolean minutes = w.length().compareTo(Duration.ofHours(2)) <= 0;
+        if (!minutes && !w.useHourlyRollup()) {
+            return new Calls(totals(c, tenant, w), callSeries(c, tenant, w, null));
+        }
+        long[] sums = {0, 0, 0, Long.MIN_VALUE};
+        long from;
+        long to;
+        if (minutes) {
+            from = w.firstBucket(Duration.ofMinutes(1)).getEpochSecond();
+            to = w.until().getEpochSecond() + (w.until().getNano() > 0 ? 1 : 0);
+        } else {
+            from = w.afterFirstBucket(Duration.ofHours(1)).getEpochSecond();
+            to = w.lastBucket(Duration.ofHours(1)).getEpochSecond();
+            try (PreparedStatement ps = c.prepareStatement("SELECT calls, errors, total_duration_us, max_duration_us FROM ("
+                    + twoRanges("SELECT calls, errors, total_duration_us, max_duration_us FROM tenant_stats_1m "
+                    + "WHERE tenant_id = ? AND side = 'downstream' AND " + BUCKET_RANGE) + ") r")) {
+                Rows.bind(ps, tenant, w.firstBucket(Duration.ofMinutes(1)), w.afterFirstBucket(Duration.ofHours(1)),
+                        tenant, w.lastBucket(Duration.ofHours(1)), w.until());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        addTo(sums, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                    }
+                }
+            }
+        }
+        List<Map<String, Object>> series = callSeries(c, tenant, w, (bucket, row) -> {
+            if (bucket >= from && bucket < to) {
+                addTo(sums, row[0], row[1], row[2], row[3]);
+            }
+        });
+        return new Calls(totalsJson(sums), series);
+    }
+
+    /** What a window's totals add up: calls, errors, total duration, maximum duration ({@link Long#MIN_VALUE}: none). */
+    private static void addTo(long[] sums, long calls, long errors, long total, long max) {
+        sums[0] += calls;
+        sums[1] += errors;
+        sums[2] += total;
+        sums[3] = Math.max(sums[3], max);
+    }
+
+    /** {@link #totals}' figures of some sums, rounded as its SQL rounds them (numeric, half up, the same scales). */
+    private static Map<String, Object> totalsJson(long[] sums) {
+        long calls = sums[0];
+        BigDecimal n = BigDecimal.valueOf(calls);
+        return Json.object("calls", calls, "errors", sums[1],
+                "error_rate", calls == 0 ? BigDecimal.ZERO.setScale(4) : BigDecimal.valueOf(sums[1]).divide(n, 4, RoundingMode.HALF_UP),
+                "avg_ms", calls == 0 ? null : BigDecimal.valueOf(sums[2]).divide(n.multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP),
+                "max_ms", sums[3] == Long.MIN_VALUE ? null : BigDecimal.valueOf(sums[3], 3));
+    }
+
+    /** A rollup row a series read also hands on: its bucket (epoch seconds) and calls, errors, total and maximum duration. */
+    @FunctionalInterface
+    private interface BucketRows {
+        void row(long bucket, long[] figures);
+    }
+
     /**
      * Calls and errors per step from the per-minute rollup (the hourly one for steps of whole hours),
      * every step present (zeros where nothing ran): the steps from the window's start floored to the step
      * up to its end, each summing the rollup buckets that start in it. The buckets are read within the
      * steps' bounds and added up here: in SQL, numeric epoch arithmetic on every bucket and a second sort
-     * and grouping by step cost more than the read.
+     * and grouping by step cost more than the read. Each row read is also handed to {@code also} when given.
      */
-    static List<Map<String, Object>> callSeries(Connection c, String tenant, Window w) throws SQLException {
+    private static List<Map<String, Object>> callSeries(Connection c, String tenant, Window w, BucketRows also) throws SQLException {
         long step = w.seriesStep().toSeconds();
         long first = Math.floorDiv(w.since().getEpochSecond(), step) * step;
         // the steps that start at or before the window's end (a step starting exactly at it included)
@@ -694,15 +763,24 @@ final class Stats {
         // steps of whole hours start on the hour, so the hourly rollup sums to the same numbers;
         // date_part is double precision (extract is numeric), exact for whole seconds
         String rollup = w.useHourlyRollup() ? "tenant_latency_1h" : "tenant_stats_1m";
-        try (PreparedStatement ps = c.prepareStatement("SELECT date_part('epoch', bucket)::bigint, calls, errors, total_duration_us "
-                + "FROM " + rollup + " WHERE tenant_id = ? AND side = 'downstream' AND " + BUCKET_RANGE)) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT date_part('epoch', bucket)::bigint, calls, errors, total_duration_us, "
+                + "max_duration_us FROM " + rollup + " WHERE tenant_id = ? AND side = 'downstream' AND " + BUCKET_RANGE)) {
             Rows.bind(ps, tenant, Instant.ofEpochSecond(first), Instant.ofEpochSecond(first + steps * step));
+            long[] row = new long[4];
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    int i = (int) ((rs.getLong(1) - first) / step);
-                    calls[i] += rs.getLong(2);
-                    errors[i] += rs.getLong(3);
-                    total[i] += rs.getLong(4);
+                    long bucket = rs.getLong(1);
+                    int i = (int) ((bucket - first) / step);
+                    row[0] = rs.getLong(2);
+                    row[1] = rs.getLong(3);
+                    row[2] = rs.getLong(4);
+                    row[3] = rs.getLong(5);
+                    calls[i] += row[0];
+                    errors[i] += row[1];
+                    total[i] += row[2];
+                    if (also != null) {
+                        also.row(bucket, row);
+                    }
                 }
             }
         }

@@ -94,24 +94,13 @@ final class Stats {
                 tenant, w.firstBucket(minute), firstWholeHour, tenant, lastHour, w.until(), tenant, firstWholeHour, lastHour);
     }
 
-    /**
-     * Per tool over the window, ordered by server and tool: calls, errors, error rate, average and maximum
-     * (ms) and last call, of one side and optionally one server.
-     */
-    static List<Map<String, Object>> perTool(Connection c, TelemetryDatabase db, String tenant, Window w, String side, String server)
-            throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        new TreeMap<>(toolWindow(c, db, tenant, w, side, server, false)).values().forEach(t -> out.add(t.stats()));
-        return out;
-    }
-
     /** Downstream calls and errors of a raw window per server, counted where the rows are. */
     private static final String SERVER_CALLS = "SELECT server_name, count(*), count(*) FILTER (WHERE outcome <> '"
             + Outcome.SUCCESS.sqlName() + "') FROM tool_executions WHERE tenant_id = ? AND side = '"
             + ExecutionSide.DOWNSTREAM.sqlName() + "' AND started_at >= ? AND started_at < ? GROUP BY server_name";
 
     /**
-     * Downstream calls and errors ({@code [calls, errors]}) per server over the window, as {@link #perTool}
+     * Downstream calls and errors ({@code [calls, errors]}) per server over the window, as {@link #toolWindow}
      * adds them up: up to an hour counted in PostgreSQL (no raw row is sent: the percentiles and failures
      * {@link #toolWindow} reads them for are not wanted), beyond from the tool digests.
      */
@@ -137,7 +126,8 @@ final class Stats {
     }
 
     /**
-     * One tool's figures over a window: {@code stats} shaped like a row of {@link #perTool}, {@code latency}
+     * One tool's figures over a window: {@code stats} its calls, errors, error rate, average and maximum (ms)
+     * and last call, {@code latency}
      * its p50/p95/p99/max (ms): exact from the raw rows up to an hour, else from the merged histograms of
      * the digests (within 2 %); {@code failures} its failures by kind.
      */
@@ -145,11 +135,11 @@ final class Stats {
     }
 
     /**
-     * Per tool of one side (optionally one server): the sums of {@link #perTool} and the percentiles
+     * Per tool of one side (optionally one server): its sums ({@link ToolWindow#stats}) and percentiles
      * together, keyed by {@link #key}. Beyond the raw grain in one scan of the
      * rollup rows (sums, maxima and histograms added up here) instead of one grouping scan for the sums
-     * and a second one for the histograms; the numbers are rounded the way the SQL of {@link #perTool}
-     * rounds them (numeric, half up), so either path answers the same.
+     * and a second one for the histograms; the numbers are rounded the way SQL's numeric rounds them (half
+     * up), so either path answers the same.
      */
     static Map<String, ToolWindow> toolWindow(Connection c, TelemetryDatabase db, String tenant, Window w, String side, String server)
             throws SQLException {

@@ -305,10 +305,6 @@ class LongWindowRollupsTest {
     }
 
     /**
-     * The dashboard's API request totals ({@code api}) over [since, until) against the raw rows of exactly that range
-     * (they count to the minute): requests and server error rate exactly, p95 within the histogram's error.
-     */
-    /**
      * The dashboard's totals against the raw rows of its minutes (the rollups count whole minutes: from the one
      * holding its start to the one holding its end), rounded as the API rounds them.
      */
@@ -335,6 +331,10 @@ class LongWindowRollupsTest {
         }
     }
 
+    /**
+     * The dashboard's API request totals ({@code api}) over [since, until) against the raw rows of exactly that range
+     * (they count to the minute): requests and server error rate exactly, p95 within the histogram's error.
+     */
     private void compareApiRequests(JsonNode api, ApiFixture f, Instant since, Instant until, String when) throws Exception {
         try (Connection c = f.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
                 + "count(*) FILTER (WHERE status >= 500), percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_us) "

@@ -1,8 +1,5 @@
 package io.mcphub.telemetry.api;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,11 +12,10 @@ import java.util.Set;
  * window then reads one merged digest instead of one per bucket (30 days: ~2 MB of digests read, sent
  * and decoded per request), and the database skips those rows' out-of-line values.
  *
- * <p>Bounded by the bytes of the merged digests it holds (least recently used out first); per API server,
- * so per database. Safe for concurrent readers: entries are immutable, and two readers building the same
- * key at once both store a right answer.
+ * <p>Bounded by the bytes of the merged digests it holds ({@link ByteBudgetCache}); per API server, so per
+ * database. Two readers building the same key at once both store a right answer.
  */
-public final class DigestCache {
+public final class DigestCache extends ByteBudgetCache<DigestCache.Entry> {
     /** What the API server holds at most: a 30-day window of 500 tools merges to ~260 KB. */
     public static final long DEFAULT_BUDGET_BYTES = 16L << 20;
     /** Per identity: its text and the set's share. */
@@ -35,75 +31,12 @@ public final class DigestCache {
         }
     }
 
-    private final long budgetBytes;
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-    private long bytes;
-    private long hits;
-    private long misses;
-
     public DigestCache(long budgetBytes) {
-        if (budgetBytes < 0) {
-            throw new IllegalArgumentException("the digest cache's budget must be 0 (off) or more bytes, got " + budgetBytes);
-        }
-        this.budgetBytes = budgetBytes;
+        super(budgetBytes, "the digest cache");
     }
 
-    /** The merge last stored under {@code key}, or null. */
-    public synchronized Entry get(String key) {
-        return entries.get(key);
-    }
-
-    /** Whether a merge of {@code bytes} would be kept: up to a quarter of the budget. */
-    public boolean admits(long bytes) {
-        return bytes <= budgetBytes / 4;
-    }
-
-    /** Stores {@code entry} under {@code key}, unless it is larger than {@link #admits} allows. */
-    public synchronized void put(String key, Entry entry) {
-        long size = entry.bytes();
-        if (!admits(size)) {
-            return;
-        }
-        Entry old = entries.put(key, entry);
-        bytes += size - (old == null ? 0 : old.bytes());
-        for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); bytes > budgetBytes && it.hasNext(); ) {
-            Map.Entry<String, Entry> eldest = it.next();
-            if (eldest.getKey().equals(key)) {
-                continue;
-            }
-            bytes -= eldest.getValue().bytes();
-            it.remove();
-        }
-    }
-
-    /** Forgets every merge (the counters stay). */
-    public synchronized void clear() {
-        entries.clear();
-        bytes = 0;
-    }
-
-    /** Counts a read answered from a held merge ({@code hit}) or built anew. */
-    public synchronized void count(boolean hit) {
-        if (hit) {
-            hits++;
-        } else {
-            misses++;
-        }
-    }
-
-    public synchronized long hits() {
-        return hits;
-    }
-
-    public synchronized long misses() {
-        return misses;
-    }
-
-    public synchronized long bytes() {
-        return bytes;
-    }
-
-    public boolean enabled() {
-        return budgetBytes > 0;
+    @Override
+    protected long sizeOf(Entry entry) {
+        return entry.bytes();
     }
 }

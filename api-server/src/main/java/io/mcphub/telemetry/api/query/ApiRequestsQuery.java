@@ -115,8 +115,7 @@ public final class ApiRequestsQuery {
         return Json.object("requests", requests,
                 "per_second", n.divide(span, 4, RoundingMode.HALF_UP),
                 "per_minute", n.multiply(BigDecimal.valueOf(60)).divide(span, 3, RoundingMode.HALF_UP),
-                "server_error_rate", requests == 0 ? BigDecimal.ZERO.setScale(4)
-                        : BigDecimal.valueOf(serverErrors).divide(n, 4, RoundingMode.HALF_UP),
+                "server_error_rate", requests == 0 ? BigDecimal.ZERO.setScale(4) : Stats.rate(serverErrors, requests),
                 "p95_ms", Double.isNaN(p95) ? null : BigDecimal.valueOf(p95).divide(BigDecimal.valueOf(1000), 3, RoundingMode.HALF_UP));
     }
 }

@@ -7,8 +7,6 @@ import io.mcphub.telemetry.api.Rows;
 import io.mcphub.telemetry.api.Window;
 import io.mcphub.telemetry.model.OAuthOutcome;
 import io.mcphub.telemetry.model.SqlNamed;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -108,9 +106,7 @@ public final class OAuthQuery {
         long failure = steps[OAuthOutcome.FAILURE.ordinal()];
         return Json.object("flows", (long) flows.size(), "success", success, "failure", failure,
                 "pending", steps[OAuthOutcome.PENDING.ordinal()],
-                "success_rate", success + failure == 0 ? null
-                        : BigDecimal.valueOf(success).divide(BigDecimal.valueOf(success + failure), 4, RoundingMode.HALF_UP).doubleValue(),
-                "avg_ms", durations == 0 ? null : BigDecimal.valueOf(durationSum)
-                        .divide(BigDecimal.valueOf(durations).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue());
+                "success_rate", success + failure == 0 ? null : Stats.rate(success, success + failure).doubleValue(),
+                "avg_ms", durations == 0 ? null : Stats.avgMs(durationSum, durations).doubleValue());
     }
 }

@@ -391,13 +391,14 @@ final class Stats {
             heldCount += held[(int) (m - first)].count();
             heldMaxId = Math.max(heldMaxId, held[(int) (m - first)].maxId());
         }
-        Map<Long, MinuteRows> built = new TreeMap<>();
+        Map<Long, MinuteRows> built = new HashMap<>();
         for (long m = first; m < last; m++) {
             if (m < a || m >= b) {
                 built.put(m, new MinuteRows());
             }
         }
-        long[] found = {-1, -1};
+        long foundCount = -1;
+        long foundMaxId = -1;
         // the check's one row, in RAW_COLUMNS' shape: the count first, the maximum id where a duration goes, no server
         String check = "SELECT count(*), NULL::text, NULL::text, coalesce(max(id), 0), NULL::bigint, NULL::text, NULL::text, NULL::text "
                 + "FROM tool_executions WHERE tenant_id = ? AND side = ? AND started_at >= ? AND started_at < ?";
@@ -411,15 +412,15 @@ final class Stats {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getString(2) == null) {
-                        found[0] = rs.getLong(1);
-                        found[1] = rs.getLong(4);
+                        foundCount = rs.getLong(1);
+                        foundMaxId = rs.getLong(4);
                         continue;
                     }
                     sum.row(rs, built);
                 }
             }
         }
-        boolean unchanged = b > a && found[0] == heldCount && found[1] == heldMaxId;
+        boolean unchanged = b > a && foundCount == heldCount && foundMaxId == heldMaxId;
         cache.count(unchanged);
         if (b > a && !unchanged) {
             // rows written since into the held span: read it as well, and hold it anew
@@ -459,8 +460,8 @@ final class Stats {
             this.steps = steps;
         }
 
-        private ToolTotals tool(String server, String tool) {
-            return tools.computeIfAbsent(key(server, tool), k -> new ToolTotals(server, tool));
+        private ToolTotals tool(String key, String server, String tool) {
+            return tools.computeIfAbsent(key, k -> new ToolTotals(server, tool));
         }
 
         private void add(ToolTotals totals, long d, long started, String outcome, String failureClass, String message) {
@@ -489,10 +490,11 @@ final class Stats {
             String outcome = rs.getString(6);
             String failureClass = outcome == null ? null : rs.getString(7);
             String message = outcome == null ? null : rs.getString(8);
-            add(tool(s, t), d, started, outcome, failureClass, message);
+            String k = key(s, t);
+            add(tool(k, s, t), d, started, outcome, failureClass, message);
             MinuteRows m = built == null ? null : built.get(Math.floorDiv(started, MINUTE_MICROS));
             if (m != null) {
-                m.add(rs.getLong(1), s, t, d, started, outcome, failureClass, message);
+                m.add(rs.getLong(1), k, s, t, d, started, outcome, failureClass, message);
             }
         }
 
@@ -500,7 +502,7 @@ final class Stats {
         void minute(RawMinuteCache.Minute m) {
             ToolTotals[] byIndex = new ToolTotals[m.tools().length];
             for (int i = 0; i < byIndex.length; i++) {
-                byIndex[i] = tool(m.servers()[i], m.tools()[i]);
+                byIndex[i] = tool(key(m.servers()[i], m.tools()[i]), m.servers()[i], m.tools()[i]);
             }
             int[] failedRows = m.failedRows();
             for (int row = 0, f = 0, n = m.tool().length; row < n; row++) {
@@ -548,16 +550,17 @@ final class Stats {
         private final List<String> outcome = new ArrayList<>();
         private final List<String> message = new ArrayList<>();
 
-        void add(long id, String s, String t, long d, long at, String failedOutcome, String kind, String text) {
+        /** Adds a row of the tool keyed {@code k} ({@link Stats#key}) of server {@code s} and name {@code t}. */
+        void add(long id, String k, String s, String t, long d, long at, String failedOutcome, String kind, String text) {
             if (n == tool.length) {
                 tool = Arrays.copyOf(tool, n * 2);
                 duration = Arrays.copyOf(duration, n * 2);
                 started = Arrays.copyOf(started, n * 2);
             }
-            Integer i = index.get(key(s, t));
+            Integer i = index.get(k);
             if (i == null) {
                 i = servers.size();
-                index.put(key(s, t), i);
+                index.put(k, i);
                 servers.add(s);
                 tools.add(t);
             }
@@ -653,9 +656,8 @@ final class Stats {
         long last = t.lastCalledAtMicros();
         Map<String, Object> stats = Json.object("server_name", t.server(), "tool_name", t.tool(), "calls", calls,
                 "errors", t.errors(),
-                "error_rate", calls == 0 ? 0.0 : BigDecimal.valueOf(t.errors()).divide(BigDecimal.valueOf(calls), 4, RoundingMode.HALF_UP).doubleValue(),
-                "avg_ms", calls == 0 ? null : BigDecimal.valueOf(t.totalDurationUs())
-                        .divide(BigDecimal.valueOf(calls).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue(),
+                "error_rate", calls == 0 ? 0.0 : rate(t.errors(), calls).doubleValue(),
+                "avg_ms", calls == 0 ? null : avgMs(t.totalDurationUs(), calls).doubleValue(),
                 "max_ms", maxMs(t.maxDurationUs()).doubleValue(),
                 "last_called_at", Times.ofMicros(last));
         LatencyHistogram h = t.latency();
@@ -721,10 +723,9 @@ final class Stats {
     /** {@link #totals}' figures of some sums, rounded as its SQL rounds them (numeric, half up, the same scales). */
     private static Map<String, Object> totalsJson(long[] sums) {
         long calls = sums[0];
-        BigDecimal n = BigDecimal.valueOf(calls);
         return Json.object("calls", calls, "errors", sums[1],
-                "error_rate", calls == 0 ? BigDecimal.ZERO.setScale(4) : BigDecimal.valueOf(sums[1]).divide(n, 4, RoundingMode.HALF_UP),
-                "avg_ms", calls == 0 ? null : BigDecimal.valueOf(sums[2]).divide(n.multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP),
+                "error_rate", calls == 0 ? BigDecimal.ZERO.setScale(4) : rate(sums[1], calls),
+                "avg_ms", calls == 0 ? null : avgMs(sums[2], calls),
                 "max_ms", sums[3] == Long.MIN_VALUE ? null : BigDecimal.valueOf(sums[3], 3));
     }
 
@@ -776,11 +777,9 @@ final class Stats {
         }
         List<Map<String, Object>> out = new ArrayList<>(steps);
         for (int i = 0; i < steps; i++) {
-            BigDecimal n = BigDecimal.valueOf(calls[i]);
             out.add(Json.object("t", Instant.ofEpochSecond(first + i * step), "calls", calls[i], "errors", errors[i],
-                    "error_rate", calls[i] == 0 ? 0.0 : BigDecimal.valueOf(errors[i]).divide(n, 4, RoundingMode.HALF_UP).doubleValue(),
-                    "avg_ms", calls[i] == 0 ? null : BigDecimal.valueOf(total[i])
-                            .divide(n.multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP).doubleValue()));
+                    "error_rate", calls[i] == 0 ? 0.0 : rate(errors[i], calls[i]).doubleValue(),
+                    "avg_ms", calls[i] == 0 ? null : avgMs(total[i], calls[i]).doubleValue()));
         }
         return out;
     }
@@ -814,6 +813,16 @@ final class Stats {
 
     static String key(Object server, Object tool) {
         return ToolTotals.key(String.valueOf(server), String.valueOf(tool));
+    }
+
+    /** {@code part / whole} (whole above 0) as {@code round(part::numeric / whole, 4)} gives it (half up). */
+    static BigDecimal rate(long part, long whole) {
+        return BigDecimal.valueOf(part).divide(BigDecimal.valueOf(whole), 4, RoundingMode.HALF_UP);
+    }
+
+    /** The average in ms of {@code n} (above 0) durations of {@code totalUs} µs, as {@code round(total::numeric / n / 1000, 3)} gives it. */
+    static BigDecimal avgMs(long totalUs, long n) {
+        return BigDecimal.valueOf(totalUs).divide(BigDecimal.valueOf(n).multiply(BigDecimal.valueOf(1000)), 3, RoundingMode.HALF_UP);
     }
 
     /** Whole microseconds as milliseconds, the way {@code round(us::numeric / 1000, 3)} gives them. */

@@ -120,7 +120,8 @@ class TraceContextTest {
                     read(p, spans, counts);
                 }
                 return spans.stream().filter(sp -> sp.getKind() == Span.SpanKind.SPAN_KIND_SERVER).count() == 1
-                        && counts.getOrDefault("mcp.client.operation.duration meta", 0L) == 2;
+                        && counts.getOrDefault("mcp.client.operation.duration meta", 0L) == 2
+                        && counts.containsKey("mcp.server.operation.duration java-tools__echo");
             }, WAIT, "the OTLP export of the calls");
             Span meta = spans.stream().filter(sp -> hex(sp.getSpanId()).equals(first.group(2))).findFirst().orElseThrow();
             assertEquals("tools/call meta", meta.getName());

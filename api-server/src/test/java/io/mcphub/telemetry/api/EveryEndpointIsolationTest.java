@@ -83,10 +83,13 @@ class EveryEndpointIsolationTest {
         try (InputStream in = r.body()) {
             if (target.contains("/events") && r.statusCode() == 200) {
                 StringBuilder sb = new StringBuilder();
-                long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 byte[] buf = new byte[8192];
-                // the replay arrives first; a few seconds of stream holds all of it
-                while (System.nanoTime() < deadline) {
+                // the replay arrives first, then "ready": the stream up to it holds all of the replay
+                while (!sb.toString().contains("\nevent: ready\n")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError(target + ": no \"ready\" within 30 s after " + sb);
+                    }
                     if (in.available() > 0) {
                         int n = in.read(buf);
                         if (n < 0) {

@@ -83,8 +83,8 @@ class LiveStreamTest {
             assertEquals(1, ApiFixture.JSON.readTree(event.data()).at("/payload/k").asInt(), "jsonb payload embedded as JSON");
             lastId = sse.lastId;
             // heartbeats (500 ms in this test) keep the connection alive while nothing happens
-            Thread.sleep(1_200);
-            assertTrue(sse.comments.stream().anyMatch(c -> c.startsWith(": heartbeat")), sse.comments.toString());
+            waitFor(() -> List.copyOf(sse.comments).stream().anyMatch(c -> c.startsWith(": heartbeat")),
+                    "a heartbeat comment");
         }
         // while nobody listens, three more calls; a resuming client gets exactly those, in order
         f.publish(call("live", "missed-1"), call("live", "missed-2"), call("live", "missed-3"));

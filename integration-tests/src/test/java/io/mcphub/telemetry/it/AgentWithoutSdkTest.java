@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +28,7 @@ class AgentWithoutSdkTest {
         cmd.addAll(List.of(moreJvmArgs));
         cmd.addAll(List.of("-cp", classes, PlainApp.class.getName(), "3000"));
         JvmProcess p = JvmProcess.start(name, cmd, Map.of(), 60);
-        assertTrue(p.process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.process.exitValue(), String.join("\n", p.output));
-        Thread.sleep(200);
+        assertEquals(0, p.awaitExit(60), String.join("\n", p.output));
         return p.output;
     }
 

@@ -31,12 +31,32 @@ final class JvmProcess implements AutoCloseable {
     final int port;
     final Path log;
     final List<String> output;
+    private final Thread reader;
 
-    private JvmProcess(Process process, int port, Path log, List<String> output) {
+    private JvmProcess(Process process, int port, Path log, List<String> output, Thread reader) {
         this.process = process;
         this.port = port;
         this.log = log;
         this.output = output;
+        this.reader = reader;
+    }
+
+    /**
+     * Waits until the process has exited and its output has been read to the end (the reader thread drains the
+     * pipe on its own, so the last lines can still be on their way when the process is gone); its exit code.
+     */
+    int awaitExit(int timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError(log.getFileName() + " did not exit within " + timeoutSeconds + " s:\n"
+                    + String.join("\n", output));
+        }
+        reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        if (reader.isAlive()) {
+            throw new AssertionError(log.getFileName() + " exited but its output did not end within "
+                    + timeoutSeconds + " s");
+        }
+        return process.exitValue();
     }
 
     static String java() {
@@ -72,7 +92,7 @@ final class JvmProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            return new JvmProcess(p, ready.get(timeoutSeconds, TimeUnit.SECONDS), log, output);
+            return new JvmProcess(p, ready.get(timeoutSeconds, TimeUnit.SECONDS), log, output, reader);
         } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             throw new IllegalStateException(name + " did not start within " + timeoutSeconds + " s; log " + log

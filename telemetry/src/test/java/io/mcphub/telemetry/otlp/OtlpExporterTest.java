@@ -71,8 +71,9 @@ class OtlpExporterTest {
 
     @Test
     void spansAndDurationHistogramsAreSentAsTheConventionsNameThem() throws Exception {
+        // an export every 2 s: the four executions below are accepted well within one interval, so they are one export
         try (OtlpExporter exporter = new OtlpExporter(collector(), "demo-hub", "hub-1", "acme", "1.2.3",
-                Duration.ofMillis(100), Duration.ofSeconds(5))) {
+                Duration.ofSeconds(2), Duration.ofSeconds(5))) {
             exporter.accept(new ServerRecord("acme", "java-tools", "hub-1", Transport.STREAMABLE_HTTP, "http://x/mcp",
                     ServerStatus.CONNECTED, "0.1.0", "2025-06-18", "{}", null, java.time.Instant.now()));
             exporter.accept(execution("echo", 1_500, Outcome.SUCCESS, null, ExecutionSide.DOWNSTREAM, 1, 0x11, 0x01));

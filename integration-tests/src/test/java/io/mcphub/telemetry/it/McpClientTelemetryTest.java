@@ -299,7 +299,7 @@ class McpClientTelemetryTest {
         assertTrue(history.get(1).get(1).contains("exited with code"), history.get(1).get(1));
         assertTrue(history.get(1).get(1).contains(Long.toString(child.pid())), history.get(1).get(1));
         // the server's row is an upsert of its own batch: it may commit after the history row
-        Db.await(db, "SELECT status, last_error FROM mcp_servers WHERE tenant_id = '" + TENANT
+        Db.await(db, "SELECT status FROM mcp_servers WHERE tenant_id = '" + TENANT
                 + "' AND server_name = '" + stdio + "'", r -> r.get(0).get(0).equals("disconnected"), WAIT);
         List<List<String>> call = Db.await(db, "SELECT outcome, error_message FROM tool_executions WHERE tenant_id = '"
                 + TENANT + "' AND tool_name = 'trigger-long-running-operation'", r -> r.size() == 1, WAIT);
